@@ -1,0 +1,1 @@
+"""FastAPI app mounted by the plugin under /hcc."""

@@ -1,0 +1,296 @@
+"""Domain records shared by every layer.
+
+Plain frozen dataclasses so they cross the warehouse boundary, XCom (as dicts) and the
+repository without any framework attached. Names follow the Oracle dictionary so a DBA
+recognises them.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+
+class CompressionType(str, enum.Enum):
+    """Table compression, ordered from none to the densest HCC level.
+
+    The value is the spelling Oracle uses in ALL_TAB_PARTITIONS.COMPRESS_FOR, so it round-trips
+    through the dictionary unchanged ("OLTP" is the pre-12c name of ADVANCED, see ``parse``).
+    """
+
+    NONE = "NONE"
+    BASIC = "BASIC"
+    ADVANCED = "ADVANCED"
+    QUERY_LOW = "QUERY LOW"
+    QUERY_HIGH = "QUERY HIGH"
+    ARCHIVE_LOW = "ARCHIVE LOW"
+    ARCHIVE_HIGH = "ARCHIVE HIGH"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    @property
+    def is_hcc(self) -> bool:
+        return self in HCC_TYPES
+
+    @classmethod
+    def parse(cls, value: str | None) -> CompressionType:
+        """Read a COMPRESS_FOR / COMPRESSION value as the dictionary reports it."""
+        if value is None:
+            return cls.NONE
+        text = " ".join(str(value).upper().replace("_", " ").split())
+        if text in ("", "DISABLED", "NONE", "NOCOMPRESS"):
+            return cls.NONE
+        if text in ("OLTP", "ADVANCED", "ROW STORE COMPRESS ADVANCED"):
+            return cls.ADVANCED
+        if text in ("BASIC", "ENABLED", "DIRECT LOAD ONLY"):
+            return cls.BASIC
+        for member in cls:
+            if member.value == text:
+                return member
+        raise ValueError(
+            f"unknown compression type {value!r}; expected one of "
+            + ", ".join(m.value for m in cls)
+        )
+
+
+_RANK = {ct: i for i, ct in enumerate(CompressionType)}
+HCC_TYPES = frozenset(
+    {
+        CompressionType.QUERY_LOW,
+        CompressionType.QUERY_HIGH,
+        CompressionType.ARCHIVE_LOW,
+        CompressionType.ARCHIVE_HIGH,
+    }
+)
+#: The levels the advisor estimates, in the order it reports them.
+ESTIMATED_TYPES = (
+    CompressionType.ADVANCED,
+    CompressionType.QUERY_LOW,
+    CompressionType.QUERY_HIGH,
+    CompressionType.ARCHIVE_LOW,
+    CompressionType.ARCHIVE_HIGH,
+)
+
+
+class ObjectKind(str, enum.Enum):
+    TABLE = "TABLE"
+    PARTITION = "TABLE PARTITION"
+    SUBPARTITION = "TABLE SUBPARTITION"
+
+
+@dataclass(frozen=True, order=True)
+class ObjectRef:
+    """A table, partition or subpartition; names are stored as the dictionary holds them."""
+
+    owner: str
+    table: str
+    partition: str | None = None
+    subpartition: str | None = None
+
+    @property
+    def kind(self) -> ObjectKind:
+        if self.subpartition:
+            return ObjectKind.SUBPARTITION
+        if self.partition:
+            return ObjectKind.PARTITION
+        return ObjectKind.TABLE
+
+    @property
+    def label(self) -> str:
+        """OWNER.TABLE[:PARTITION[:SUBPARTITION]], the form used in the UI and the CLI."""
+        text = f"{self.owner}.{self.table}"
+        if self.partition:
+            text += f":{self.partition}"
+        if self.subpartition:
+            text += f":{self.subpartition}"
+        return text
+
+    @classmethod
+    def parse(cls, label: str) -> ObjectRef:
+        owner_table, *parts = label.split(":")
+        if "." not in owner_table or len(parts) > 2:
+            raise ValueError(
+                f"object {label!r} is not of the form OWNER.TABLE[:PARTITION[:SUBPARTITION]]"
+            )
+        owner, table = owner_table.split(".", 1)
+        if not owner or not table or any(not p for p in parts):
+            raise ValueError(f"object {label!r} has an empty name part")
+        return cls(owner, table, *(parts + [None] * (2 - len(parts))))
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    owner: str
+    table: str
+    partitioned: bool
+    partitioning_type: str | None = None  # RANGE, LIST, HASH, or None
+    subpartitioning_type: str | None = None
+    interval: str | None = None  # the INTERVAL expression of an interval-partitioned table
+    temporary: bool = False
+    nested: bool = False
+    iot: bool = False
+    tablespace: str | None = None
+    compression: CompressionType = CompressionType.NONE
+    num_rows: int | None = None
+    last_analyzed: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SegmentInfo:
+    """One storage object: a non-partitioned table, a partition or a subpartition.
+
+    For a composite-partitioned table the partition row carries the sum of its subpartitions'
+    bytes and ``has_subpartitions`` is set; the subpartitions are listed separately.
+    """
+
+    ref: ObjectRef
+    tablespace: str | None
+    compression: CompressionType
+    bytes: int
+    blocks: int
+    num_rows: int
+    read_only: bool = False
+    high_value: str | None = None  # as Oracle keeps it, e.g. TO_DATE(' 2024-02-01 00:00:00', ...)
+    position: int | None = None
+    interval: bool = False  # the partition was created by interval partitioning
+    has_subpartitions: bool = False
+    last_analyzed: datetime | None = None
+
+
+@dataclass(frozen=True)
+class DmlStats:
+    """As ALL_TAB_MODIFICATIONS reports them since the last statistics gathering."""
+
+    inserts: int = 0
+    updates: int = 0
+    deletes: int = 0
+    truncated: bool = False
+    timestamp: datetime | None = None
+
+    @property
+    def total(self) -> int:
+        return self.inserts + self.updates + self.deletes
+
+
+@dataclass(frozen=True)
+class AccessStats:
+    """Reads over the observation window, from AWR segment statistics or Heat Map."""
+
+    logical_reads: int = 0
+    physical_reads: int = 0
+    last_access: datetime | None = None
+    last_modification: datetime | None = None
+    source: str = "NONE"  # AWR, HEATMAP, SIMULATED, NONE
+
+
+@dataclass(frozen=True)
+class TablespaceInfo:
+    name: str
+    total_bytes: int
+    used_bytes: int
+    hcc_supported: bool
+    read_only: bool = False
+
+    @property
+    def free_bytes(self) -> int:
+        return max(self.total_bytes - self.used_bytes, 0)
+
+    @property
+    def used_percent(self) -> float:
+        return 100.0 * self.used_bytes / self.total_bytes if self.total_bytes else 100.0
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    owner: str
+    index: str
+    table_owner: str
+    table: str
+    locality: str  # LOCAL or GLOBAL
+    status: str  # VALID / USABLE / UNUSABLE / N/A (partitioned index header)
+    partition: str | None = None  # the index partition, for a local index
+
+
+class ActionKind(str, enum.Enum):
+    COMPRESS = "COMPRESS"
+    MOVE = "MOVE"
+    READ_ONLY = "READ_ONLY"
+    MERGE = "MERGE"
+    DROP = "DROP"
+    TRUNCATE = "TRUNCATE"
+    EXCHANGE = "EXCHANGE"
+    REBUILD_INDEXES = "REBUILD_INDEXES"
+    CUSTOM = "CUSTOM"
+
+    @property
+    def rewrites_segment(self) -> bool:
+        return self in (ActionKind.COMPRESS, ActionKind.MOVE, ActionKind.MERGE)
+
+    @property
+    def destructive(self) -> bool:
+        return self in (ActionKind.DROP, ActionKind.TRUNCATE)
+
+
+@dataclass(frozen=True)
+class Action:
+    """A physical change to one object, independent of the backend that applies it.
+
+    ``merge_into`` names the partition a MERGE combines ``ref.partition`` with (the result keeps
+    the name ``merge_into``); ``exchange_table`` names the table an EXCHANGE swaps with.
+    """
+
+    kind: ActionKind
+    ref: ObjectRef
+    compression: CompressionType | None = None
+    tablespace: str | None = None
+    pctfree: int | None = None
+    online: bool = True
+    update_indexes: bool = True
+    merge_into: str | None = None
+    exchange_table: ObjectRef | None = None
+    parallel: int | None = None
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """What the warehouse reports after applying an Action.
+
+    ``duration_s`` is wall-clock time on Oracle; on the embedded warehouse it is simulated from
+    segment size and a per-action throughput and ``simulated`` is True.
+    """
+
+    statements: tuple[str, ...]
+    duration_s: float
+    simulated: bool = False
+
+
+class ActionStatus(str, enum.Enum):
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    SUCCESS = "SUCCESS"
+    SKIPPED = "SKIPPED"
+    FAILED = "FAILED"
+
+
+@dataclass(frozen=True)
+class CompressionSample:
+    """Rows of a sample by the compression type each row is actually stored with.
+
+    Oracle's DBMS_COMPRESSION.GET_COMPRESSION_TYPE per rowid; rows updated after an HCC load
+    migrate out of the compression unit and report a lower type.
+    """
+
+    rows_by_type: dict[CompressionType, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows_by_type.values())
+
+    def fraction(self, ctype: CompressionType) -> float:
+        return self.rows_by_type.get(ctype, 0) / self.total if self.total else 0.0

@@ -1,0 +1,65 @@
+"""Why a policy does or does not apply to a partition.
+
+The order of ``EVALUATION_ORDER`` is the order checks are made: the first failing check is the
+reason recorded. Every evaluator (the pure one in core, the set-based SQL one) follows it, and a
+test holds them to the same answers.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class Reason(str, enum.Enum):
+    ELIGIBLE = "ELIGIBLE"
+    POLICY_DISABLED = "POLICY_DISABLED"
+    TOO_YOUNG = "TOO_YOUNG"
+    TOO_SMALL = "TOO_SMALL"
+    TEMPERATURE_MISMATCH = "TEMPERATURE_MISMATCH"
+    NO_SPACE_PRESSURE = "NO_SPACE_PRESSURE"
+    ALREADY_IN_TARGET_STATE = "ALREADY_IN_TARGET_STATE"
+    COMPRESSION_NOT_HIGHER = "COMPRESSION_NOT_HIGHER"
+    DESTRUCTIVE_NOT_ALLOWED = "DESTRUCTIVE_NOT_ALLOWED"
+    NEWEST_PARTITION = "NEWEST_PARTITION"
+    HOT_PARTITION = "HOT_PARTITION"
+    NO_MERGE_TARGET = "NO_MERGE_TARGET"
+    INSUFFICIENT_SPACE_IN_TARGET = "INSUFFICIENT_SPACE_IN_TARGET"
+    CUSTOM_PREDICATE_FALSE = "CUSTOM_PREDICATE_FALSE"
+
+    @property
+    def text(self) -> str:
+        return _TEXT[self]
+
+
+EVALUATION_ORDER = (
+    Reason.POLICY_DISABLED,
+    Reason.TOO_YOUNG,
+    Reason.TOO_SMALL,
+    Reason.TEMPERATURE_MISMATCH,
+    Reason.NO_SPACE_PRESSURE,
+    Reason.ALREADY_IN_TARGET_STATE,
+    Reason.COMPRESSION_NOT_HIGHER,
+    Reason.DESTRUCTIVE_NOT_ALLOWED,
+    Reason.NEWEST_PARTITION,
+    Reason.HOT_PARTITION,
+    Reason.NO_MERGE_TARGET,
+    Reason.INSUFFICIENT_SPACE_IN_TARGET,
+    Reason.CUSTOM_PREDICATE_FALSE,
+)
+
+_TEXT = {
+    Reason.ELIGIBLE: "all conditions met",
+    Reason.POLICY_DISABLED: "the policy is disabled",
+    Reason.TOO_YOUNG: "the partition is younger than the policy's minimum age",
+    Reason.TOO_SMALL: "the partition is smaller than the policy's minimum size",
+    Reason.TEMPERATURE_MISMATCH: "the partition's temperature is not one the policy targets",
+    Reason.NO_SPACE_PRESSURE: "the source tablespace is below the policy's fullness threshold",
+    Reason.ALREADY_IN_TARGET_STATE: "the partition is already in the state the policy produces",
+    Reason.COMPRESSION_NOT_HIGHER: "the target compression is not higher than the current one",
+    Reason.DESTRUCTIVE_NOT_ALLOWED: "a destructive action needs allow_destructive: true",
+    Reason.NEWEST_PARTITION: "the newest partition of a table is never dropped or truncated",
+    Reason.HOT_PARTITION: "a HOT partition is never dropped or truncated",
+    Reason.NO_MERGE_TARGET: "no adjacent yearly partition in the same tablespace to merge into",
+    Reason.INSUFFICIENT_SPACE_IN_TARGET: "the target tablespace lacks free space for the rewrite",
+    Reason.CUSTOM_PREDICATE_FALSE: "the policy's custom predicate is false for this partition",
+}

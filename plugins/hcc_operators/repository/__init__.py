@@ -1,0 +1,1 @@
+"""ILM and advisor state tables (SQLAlchemy Core) beside the warehouse."""

@@ -1,0 +1,1 @@
+"""Use cases that combine core logic, a warehouse and the repository. No Airflow imports."""

@@ -1,0 +1,1 @@
+"""The database boundary: the Warehouse protocol and its backends."""

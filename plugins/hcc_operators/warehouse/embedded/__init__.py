@@ -1,0 +1,1 @@
+"""The embedded demo warehouse: a SQLite file that simulates an Oracle data warehouse."""
