@@ -1,0 +1,72 @@
+"""Create the repository tables, and render their Oracle DDL for script installs.
+
+`python -m hcc_operators.repository.schema --write` regenerates
+include/sql/oracle/schema/hcc_repository.sql; a test fails when the file and the metadata drift.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from sqlalchemy.dialects import oracle
+from sqlalchemy.engine import Engine
+from sqlalchemy.schema import CreateIndex, CreateTable
+
+from hcc_operators.core.paths import sql_dir
+from hcc_operators.repository.tables import metadata
+
+ORACLE_DDL_FILE = "schema/hcc_repository.sql"
+
+HEADER = """-- Repository tables of the HCC compression & ILM package.
+-- Generated from plugins/hcc_operators/repository/tables.py by
+--   python -m hcc_operators.repository.schema --write
+-- Do not edit by hand: a test compares this file with the metadata.
+-- Targets Oracle 12.2+ (identity columns); booleans are SMALLINT (0/1) for releases before 23ai.
+"""
+
+
+def create_all(engine: Engine) -> None:
+    """Create missing repository tables and indexes (idempotent)."""
+    metadata.create_all(engine, checkfirst=True)
+
+
+def _oracle_dialect() -> oracle.dialect:
+    dialect = oracle.dialect()
+    # Compile for 19c, the oldest release with a long support window: no native BOOLEAN column.
+    dialect.server_version_info = (19, 0)
+    dialect.supports_native_boolean = False
+    return dialect
+
+
+def oracle_ddl() -> str:
+    dialect = _oracle_dialect()
+    parts = [HEADER]
+    for table in metadata.sorted_tables:
+        parts.append(str(CreateTable(table).compile(dialect=dialect)).strip() + ";\n")
+        for index in sorted(table.indexes, key=lambda i: i.name):
+            parts.append(str(CreateIndex(index).compile(dialect=dialect)).strip() + ";\n")
+    return "\n".join(parts)
+
+
+def oracle_ddl_path() -> Path:
+    return sql_dir() / ORACLE_DDL_FILE
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--write", action="store_true", help="rewrite the Oracle DDL file")
+    args = parser.parse_args(argv)
+    ddl = oracle_ddl()
+    if args.write:
+        path = oracle_ddl_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(ddl)
+        print(f"wrote {path}")
+    else:
+        print(ddl)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,382 @@
+"""Repository tables: advisor, compression history, ILM state, batches, leases.
+
+SQLAlchemy Core so one definition serves the embedded SQLite file and an Oracle schema;
+include/sql/oracle/schema/ holds the same DDL for DBAs who install by script, and a test keeps
+the two equal. Names stay within Oracle's 30-byte limit so the schema installs on 12.1 too.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from hcc_operators.repository.types import UtcDateTime
+
+metadata = MetaData()
+
+NAME = 128  # Oracle identifier length (12.2+)
+
+
+def _object_columns() -> list[Column]:
+    return [
+        Column("owner", String(NAME), nullable=False),
+        Column("table_name", String(NAME), nullable=False),
+        Column("partition_name", String(NAME)),
+        Column("subpartition_name", String(NAME)),
+    ]
+
+
+def _id(name: str) -> Column:
+    # SQLite only autoincrements an INTEGER PRIMARY KEY (the rowid alias), not BIGINT.
+    return Column(
+        name, BigInteger().with_variant(Integer, "sqlite"), Identity(start=1), primary_key=True
+    )
+
+
+advisor_runs = Table(
+    "hcc_advisor_runs",
+    metadata,
+    _id("run_id"),
+    Column("dag_run_id", String(250)),
+    Column("status", String(20), nullable=False),  # RUNNING, SUCCESS, PARTIAL, FAILED
+    Column("strategy", String(64), nullable=False),
+    Column("schemas", Text),  # JSON list
+    Column("params", Text),  # JSON
+    Column("objects_total", Integer, nullable=False, default=0),
+    Column("objects_analysed", Integer, nullable=False, default=0),
+    Column("objects_succeeded", Integer, nullable=False, default=0),
+    Column("objects_failed", Integer, nullable=False, default=0),
+    Column("bytes_total", BigInteger, nullable=False, default=0),
+    Column("bytes_analysed", BigInteger, nullable=False, default=0),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime()),
+    Column("finished_at", UtcDateTime()),
+    Column("error", Text),
+)
+
+advisor_results = Table(
+    "hcc_advisor_results",
+    metadata,
+    _id("result_id"),
+    Column("run_id", BigInteger, ForeignKey("hcc_advisor_runs.run_id"), nullable=False),
+    *_object_columns(),
+    Column("object_kind", String(30), nullable=False),
+    Column("size_bytes", BigInteger),
+    Column("num_rows", BigInteger),
+    Column("current_compression", String(20)),
+    Column("tablespace_name", String(NAME)),
+    Column("ratio_advanced", Float),
+    Column("ratio_query_low", Float),
+    Column("ratio_query_high", Float),
+    Column("ratio_archive_low", Float),
+    Column("ratio_archive_high", Float),
+    Column("dml_total", BigInteger),
+    Column("logical_reads", BigInteger),
+    Column("physical_reads", BigInteger),
+    Column("last_access", UtcDateTime()),
+    Column("hotness", Float),
+    Column("decayed_fraction", Float),
+    Column("recommended", String(20)),
+    Column("expected_ratio", Float),
+    Column("estimated_savings", BigInteger),
+    Column("recompression", Boolean, nullable=False, default=False),
+    Column("reason", Text),
+    Column("status", String(20), nullable=False),  # SUCCESS, FAILED
+    Column("error_code", String(20)),
+    Column("error_message", Text),
+    Column("analysed_at", UtcDateTime(), nullable=False),
+)
+Index("hcc_adv_res_run_ix", advisor_results.c.run_id)
+Index("hcc_adv_res_obj_ix", advisor_results.c.owner, advisor_results.c.table_name)
+
+compression_executions = Table(
+    "hcc_compression_executions",
+    metadata,
+    _id("execution_id"),
+    Column("dag_run_id", String(250)),
+    Column("result_id", BigInteger),  # the advisor result that proposed it, if any
+    *_object_columns(),
+    Column("operation", String(20), nullable=False),  # COMPRESS, ROLLBACK
+    Column("compression_from", String(20)),
+    Column("compression_to", String(20)),
+    Column("tablespace_from", String(NAME)),
+    Column("tablespace_to", String(NAME)),
+    # RUNNING, SUCCESS, SKIPPED, FAILED, ROLLED_BACK, DRY_RUN
+    Column("status", String(20), nullable=False),
+    Column("bytes_before", BigInteger),
+    Column("bytes_after", BigInteger),
+    Column("rows_before", BigInteger),
+    Column("rows_after", BigInteger),
+    Column("expected_ratio", Float),
+    Column("achieved_ratio", Float),
+    Column("space_saved", BigInteger),
+    Column("duration_s", Float),
+    Column("simulated", Boolean, nullable=False, default=False),
+    Column("ddl", Text),
+    Column("error_code", String(20)),
+    Column("error_message", Text),
+    Column("rollback_of", BigInteger),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("finished_at", UtcDateTime()),
+)
+Index("hcc_cmp_exec_obj_ix", compression_executions.c.owner, compression_executions.c.table_name)
+
+threshold_profiles = Table(
+    "hcc_threshold_profiles",
+    metadata,
+    Column("profile_name", String(64), primary_key=True),
+    Column("hot_days", Integer, nullable=False),
+    Column("warm_days", Integer, nullable=False),
+    Column("cold_days", Integer, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+ilm_policies = Table(
+    "hcc_ilm_policies",
+    metadata,
+    _id("policy_id"),
+    Column("policy_name", String(128), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("checksum", String(64), nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("priority", Integer, nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("definition", Text, nullable=False),  # canonical JSON
+    Column("is_current", Boolean, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("superseded_at", UtcDateTime()),
+    UniqueConstraint("policy_name", "version", name="hcc_ilm_pol_ver_uk"),
+)
+
+config = Table(
+    "hcc_config",
+    metadata,
+    Column("config_key", String(128), primary_key=True),
+    Column("config_value", Text),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+partition_access = Table(
+    "hcc_partition_access",
+    metadata,
+    Column("owner", String(NAME), primary_key=True),
+    Column("table_name", String(NAME), primary_key=True),
+    Column("partition_name", String(NAME), primary_key=True),
+    Column("partition_position", Integer),
+    Column("high_value", Text),
+    Column("upper_bound", UtcDateTime()),
+    Column("age_days", Integer),
+    Column("age_months", Integer),
+    Column("size_bytes", BigInteger, nullable=False),
+    Column("num_rows", BigInteger),
+    Column("compression", String(20), nullable=False),
+    Column("tablespace_name", String(NAME)),
+    Column("tablespace_used_pct", Float),
+    Column("read_only", Boolean, nullable=False),
+    Column("is_newest", Boolean, nullable=False),
+    Column("merge_target", String(NAME)),
+    Column("temperature", String(10), nullable=False),  # HOT, WARM, COLD, FROZEN
+    Column("temperature_source", String(20)),  # AGE, HEATMAP, AWR
+    Column("last_access", UtcDateTime()),
+    Column("logical_reads", BigInteger),
+    Column("dml_total", BigInteger),
+    Column("refreshed_at", UtcDateTime(), nullable=False),
+)
+
+ilm_queue = Table(
+    "hcc_ilm_queue",
+    metadata,
+    _id("queue_id"),
+    Column("policy_name", String(128), nullable=False),
+    Column("policy_version", Integer, nullable=False),
+    Column("priority", Integer, nullable=False),
+    Column("owner", String(NAME), nullable=False),
+    Column("table_name", String(NAME), nullable=False),
+    Column("partition_name", String(NAME), nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("action_params", Text),  # JSON: level, tablespace, merge_into, strategy, ...
+    Column("size_bytes", BigInteger),
+    # PENDING, RUNNING, SUCCESS, SKIPPED, FAILED, CANCELLED
+    Column("status", String(20), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("carried_over", Boolean, nullable=False, default=False),
+    Column("batch_id", BigInteger),
+    Column("lease_holder", String(250)),
+    Column("lease_expires_at", UtcDateTime()),
+    Column("predicted_s", Float),
+    Column("last_error", Text),
+    Column("enqueued_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+Index("hcc_ilm_q_status_ix", ilm_queue.c.status, ilm_queue.c.priority)
+Index(
+    "hcc_ilm_q_obj_ix",
+    ilm_queue.c.owner,
+    ilm_queue.c.table_name,
+    ilm_queue.c.partition_name,
+    ilm_queue.c.policy_name,
+)
+
+evaluation_details = Table(
+    "hcc_ilm_eval_details",
+    metadata,
+    _id("detail_id"),
+    Column("evaluation_id", String(64), nullable=False),
+    Column("policy_name", String(128), nullable=False),
+    Column("policy_version", Integer, nullable=False),
+    Column("owner", String(NAME), nullable=False),
+    Column("table_name", String(NAME), nullable=False),
+    Column("partition_name", String(NAME), nullable=False),
+    Column("eligible", Boolean, nullable=False),
+    Column("reason", String(40), nullable=False),
+    Column("reason_text", Text),
+    Column("evaluated_at", UtcDateTime(), nullable=False),
+)
+Index(
+    "hcc_ilm_eval_obj_ix",
+    evaluation_details.c.owner,
+    evaluation_details.c.table_name,
+    evaluation_details.c.partition_name,
+)
+Index("hcc_ilm_eval_run_ix", evaluation_details.c.evaluation_id)
+
+ilm_batches = Table(
+    "hcc_ilm_batches",
+    metadata,
+    _id("batch_id"),
+    Column("dag_run_id", String(250)),
+    Column("run_type", String(20)),  # scheduled, manual, backfill, forced
+    Column("forced", Boolean, nullable=False, default=False),
+    Column("window_start", UtcDateTime()),
+    Column("window_end", UtcDateTime()),
+    # RUNNING, COMPLETED, INTERRUPTED, FAILED, SKIPPED
+    Column("status", String(20), nullable=False),
+    Column("planned", Integer, nullable=False, default=0),
+    Column("succeeded", Integer, nullable=False, default=0),
+    Column("skipped", Integer, nullable=False, default=0),
+    Column("failed", Integer, nullable=False, default=0),
+    Column("left_pending", Integer, nullable=False, default=0),
+    Column("checkpoint", Text),  # JSON: queue ids planned, done
+    Column("reason", Text),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("finished_at", UtcDateTime()),
+)
+
+execution_log = Table(
+    "hcc_ilm_execution_log",
+    metadata,
+    _id("log_id"),
+    Column("queue_id", BigInteger),
+    Column("batch_id", BigInteger),
+    Column("policy_name", String(128)),
+    Column("owner", String(NAME), nullable=False),
+    Column("table_name", String(NAME), nullable=False),
+    Column("partition_name", String(NAME)),
+    Column("action", String(20), nullable=False),
+    Column("status", String(20), nullable=False),  # RUNNING, SUCCESS, SKIPPED, FAILED
+    Column("attempt", Integer, nullable=False, default=1),
+    Column("dag_run_id", String(250)),
+    Column("map_index", Integer),
+    Column("compression_before", String(20)),
+    Column("compression_after", String(20)),
+    Column("tablespace_before", String(NAME)),
+    Column("tablespace_after", String(NAME)),
+    Column("bytes_before", BigInteger),
+    Column("bytes_after", BigInteger),
+    Column("rows_before", BigInteger),
+    Column("rows_after", BigInteger),
+    Column("ratio", Float),
+    Column("duration_s", Float),
+    Column("simulated", Boolean, nullable=False, default=False),
+    Column("ddl", Text),
+    Column("error_code", String(20)),
+    Column("error_message", Text),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("finished_at", UtcDateTime()),
+)
+Index("hcc_ilm_log_queue_ix", execution_log.c.queue_id)
+Index("hcc_ilm_log_time_ix", execution_log.c.started_at)
+
+partition_merges = Table(
+    "hcc_ilm_partition_merges",
+    metadata,
+    _id("merge_id"),
+    Column("log_id", BigInteger),
+    Column("owner", String(NAME), nullable=False),
+    Column("table_name", String(NAME), nullable=False),
+    Column("source_partition", String(NAME), nullable=False),
+    Column("target_partition", String(NAME), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("bytes_before", BigInteger),
+    Column("bytes_after", BigInteger),
+    Column("rows_before", BigInteger),
+    Column("rows_after", BigInteger),
+    Column("duration_s", Float),
+    Column("ddl", Text),
+    Column("error_code", String(20)),
+    Column("error_message", Text),
+    Column("merged_at", UtcDateTime(), nullable=False),
+)
+
+leases = Table(
+    "hcc_leases",
+    metadata,
+    Column("lease_name", String(128), primary_key=True),
+    Column("holder", String(250), nullable=False),
+    Column("acquired_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+)
+
+dag_run_log = Table(
+    "hcc_dag_runs",
+    metadata,
+    _id("run_log_id"),
+    Column("dag_id", String(250), nullable=False),
+    Column("dag_run_id", String(250), nullable=False),
+    Column("run_type", String(20), nullable=False),  # scheduled, manual, backfill, forced
+    Column("status", String(20), nullable=False),
+    Column("objects_extracted", Integer, nullable=False, default=0),
+    Column("actions_done", Integer, nullable=False, default=0),
+    Column("errors", Integer, nullable=False, default=0),
+    Column("summary", Text),  # JSON
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("finished_at", UtcDateTime()),
+)
+
+alerts = Table(
+    "hcc_alerts",
+    metadata,
+    _id("alert_id"),
+    Column("alert_key", String(250), nullable=False),
+    Column("severity", String(10), nullable=False),  # INFO, WARNING, CRITICAL
+    Column("message", Text, nullable=False),
+    Column("raised_at", UtcDateTime(), nullable=False),
+)
+Index("hcc_alerts_key_ix", alerts.c.alert_key, alerts.c.raised_at)
+
+operation_log = Table(
+    "hcc_operation_log",
+    metadata,
+    _id("operation_id"),
+    Column("strategy", String(128), nullable=False),
+    Column("target", String(400), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("finished_at", UtcDateTime()),
+    Column("duration_s", Float),
+    Column("context", Text),  # JSON
+    Column("error", Text),
+)

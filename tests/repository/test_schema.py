@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+import sqlglot
+from sqlalchemy import create_engine, inspect, insert, select
+from sqlglot import exp
+
+from hcc_operators.repository import tables
+from hcc_operators.repository.schema import create_all, oracle_ddl, oracle_ddl_path
+
+
+def test_oracle_ddl_file_matches_metadata():
+    assert oracle_ddl_path().read_text() == oracle_ddl(), (
+        "include/sql/oracle/schema/hcc_repository.sql is stale: run "
+        "`python -m hcc_operators.repository.schema --write`"
+    )
+
+
+def test_oracle_ddl_parses_as_create_statements():
+    statements = [s for s in sqlglot.parse(oracle_ddl(), read="oracle") if s is not None]
+    assert statements and all(isinstance(s, exp.Create) for s in statements)
+    created = {s.this.this.name for s in statements if s.kind == "TABLE"}
+    assert created == set(tables.metadata.tables)
+
+
+def test_oracle_names_fit_the_12_1_limit():
+    for table in tables.metadata.tables.values():
+        assert len(table.name) <= 30, table.name
+        for index in table.indexes:
+            assert len(index.name) <= 30, index.name
+        for column in table.columns:
+            assert len(column.name) <= 30, (table.name, column.name)
+
+
+def test_create_all_is_idempotent(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path / 'r.db'}")
+    create_all(engine)
+    create_all(engine)
+    assert set(inspect(engine).get_table_names()) >= set(tables.metadata.tables)
+
+
+def test_datetimes_round_trip_as_aware_utc(sqlite_engine):
+    berlin = timezone(timedelta(hours=1))
+    started = datetime(2026, 1, 5, 23, 30, 15, 250000, tzinfo=berlin)
+    with sqlite_engine.begin() as conn:
+        conn.execute(
+            insert(tables.leases).values(
+                lease_name="x", holder="h", acquired_at=started, expires_at=started
+            )
+        )
+        row = conn.execute(select(tables.leases)).one()
+    assert row.acquired_at == started
+    assert row.acquired_at.tzinfo == UTC
+
+
+def test_naive_datetimes_are_refused(sqlite_engine):
+    with pytest.raises(Exception, match="naive datetime"), sqlite_engine.begin() as conn:
+        conn.execute(
+            insert(tables.leases).values(
+                lease_name="x", holder="h", acquired_at=datetime(2026, 1, 1),
+                expires_at=datetime(2026, 1, 1),
+            )
+        )
