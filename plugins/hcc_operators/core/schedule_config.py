@@ -1,0 +1,411 @@
+"""schedule.yaml: maintenance windows, holidays and the daily run times, validated.
+
+Times are wall-clock times in ``timezone``; durations are written "2h", "90m" or "1h30m".
+Every problem is reported as a ConfigError naming the file and the dotted field, because the
+person reading it edits YAML, not Python.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PlainSerializer,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+
+from hcc_operators.core import holiday_source
+from hcc_operators.core.errors import ConfigError
+from hcc_operators.core.paths import config_dir
+
+SCHEDULE_FILE = "schedule.yaml"
+
+_DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?$")
+_WALL_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+#: Years around today whose holiday names a by_name override may refer to.
+_NAME_YEARS_BACK, _NAME_YEARS_AHEAD = 2, 6
+
+
+def _parse_duration(value: Any) -> timedelta:
+    if isinstance(value, timedelta):
+        duration = value
+    elif isinstance(value, str) and (found := _DURATION.match(value.replace(" ", "").lower())):
+        hours, minutes = found.groups()
+        if hours is None and minutes is None:
+            raise ValueError(f"{value!r} is not a duration like '2h', '90m' or '1h30m'")
+        duration = timedelta(hours=int(hours or 0), minutes=int(minutes or 0))
+    else:
+        raise ValueError(f"{value!r} is not a duration like '2h', '90m' or '1h30m'")
+    if duration <= timedelta(0):
+        raise ValueError(f"{value!r} must be longer than zero")
+    if duration % timedelta(minutes=1):
+        raise ValueError(f"{value!r} must be a whole number of minutes")
+    return duration
+
+
+def format_duration(duration: timedelta) -> str:
+    """'2h', '90m' -> '1h30m', the spelling schedule.yaml uses."""
+    minutes = int(duration.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    return (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes or not hours else "")
+
+
+def _parse_wall_time(value: Any) -> time:
+    if isinstance(value, time):
+        if value.second or value.microsecond or value.tzinfo:
+            raise ValueError(f"{value!r} must be a plain HH:MM time")
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        # YAML 1.1 reads an unquoted 22:00 as the base-60 number 1320.
+        raise ValueError(
+            f"got the number {value}; YAML reads an unquoted time such as 22:00 as a number, "
+            "quote it: '22:00'"
+        )
+    if isinstance(value, str) and (found := _WALL_TIME.match(value.strip())):
+        hour, minute = int(found.group(1)), int(found.group(2))
+        if hour < 24 and minute < 60:
+            return time(hour, minute)
+    raise ValueError(f"{value!r} is not a wall-clock time HH:MM between 00:00 and 23:59")
+
+
+def _format_wall_time(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+Duration = Annotated[
+    timedelta,
+    BeforeValidator(_parse_duration),
+    PlainSerializer(format_duration, return_type=str, when_used="json"),
+]
+WallTime = Annotated[
+    time,
+    BeforeValidator(_parse_wall_time),
+    PlainSerializer(_format_wall_time, return_type=str, when_used="json"),
+]
+
+
+class Weekday(StrEnum):
+    MON = "mon"
+    TUE = "tue"
+    WED = "wed"
+    THU = "thu"
+    FRI = "fri"
+    SAT = "sat"
+    SUN = "sun"
+
+    @property
+    def index(self) -> int:
+        """Monday is 0, as ``date.weekday()`` counts."""
+        return list(Weekday).index(self)
+
+    @classmethod
+    def _missing_(cls, value: object) -> Weekday | None:
+        # Accept "Saturday", "SAT", "sat".
+        if isinstance(value, str) and len(value.strip()) >= 3:
+            text = value.strip().lower()
+            for member in cls:
+                if text in (member.value, _FULL_DAY_NAMES[member.value]):
+                    return member
+        return None
+
+
+_FULL_DAY_NAMES = {
+    "mon": "monday",
+    "tue": "tuesday",
+    "wed": "wednesday",
+    "thu": "thursday",
+    "fri": "friday",
+    "sat": "saturday",
+    "sun": "sunday",
+}
+
+
+class Treatment(StrEnum):
+    """What a holiday does to its day's maintenance window."""
+
+    BLACKOUT = "blackout"  # no window opens on that day
+    WEEKEND = "weekend"  # the day behaves like a weekend day (weekend window, if enabled)
+    IGNORE = "ignore"  # the holiday changes nothing; the day keeps its weekday/weekend type
+
+    @property
+    def strictness(self) -> int:
+        return {Treatment.IGNORE: 0, Treatment.WEEKEND: 1, Treatment.BLACKOUT: 2}[self]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class WindowSpec(_Model):
+    """A nightly window: opens at ``open`` on its day, closes at ``close`` (next day if earlier).
+
+    Runs are cut every ``every`` starting at ``open``; the last run is shortened to end at
+    ``close``.
+    """
+
+    open: WallTime
+    close: WallTime
+    every: Duration
+
+    @field_validator("close")
+    @classmethod
+    def _not_empty(cls, close: time, info: ValidationInfo) -> time:
+        if info.data.get("open") == close:
+            raise ValueError(
+                f"close {_format_wall_time(close)} equals open; a window needs a length "
+                "(a close earlier than open means the window ends the next morning)"
+            )
+        return close
+
+    @property
+    def crosses_midnight(self) -> bool:
+        return self.close < self.open
+
+    @property
+    def wall_length(self) -> timedelta:
+        start = datetime.combine(date.min, self.open)
+        end = datetime.combine(date.min + timedelta(days=int(self.crosses_midnight)), self.close)
+        return end - start
+
+    def describe(self) -> str:
+        return (
+            f"{_format_wall_time(self.open)}-{_format_wall_time(self.close)} "
+            f"every {format_duration(self.every)}"
+        )
+
+
+class WeekendSpec(WindowSpec):
+    enabled: bool = True
+    days: tuple[Weekday, ...] = (Weekday.SAT, Weekday.SUN)
+
+    @field_validator("days")
+    @classmethod
+    def _distinct(cls, days: tuple[Weekday, ...]) -> tuple[Weekday, ...]:
+        if len(set(days)) != len(days):
+            raise ValueError(f"lists a day twice: {[d.value for d in days]}")
+        return tuple(sorted(days, key=lambda d: d.index))
+
+
+class HolidaySpec(_Model):
+    """Public holidays from the ``holidays`` package plus the company's own closing days.
+
+    ``treatment`` applies to every holiday; ``by_name`` (names as the package spells them in
+    ``language``) and ``by_date`` override it, ``by_date`` winning. When one date carries
+    several holidays the strictest treatment wins (blackout > weekend > ignore).
+    """
+
+    country: str | None = None
+    subdivision: str | None = None
+    language: str | None = None
+    treatment: Treatment = Treatment.BLACKOUT
+    extra_dates: dict[date, str] = {}
+    by_name: dict[str, Treatment] = {}
+    by_date: dict[date, Treatment] = {}
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, country: str | None) -> str | None:
+        return None if country is None else holiday_source.check_country(country)
+
+    @field_validator("subdivision")
+    @classmethod
+    def _known_subdivision(cls, subdivision: str | None, info: ValidationInfo) -> str | None:
+        if subdivision is None:
+            return None
+        country = info.data.get("country")
+        if country is None:
+            if "country" in info.data:
+                raise ValueError("a subdivision needs a country")
+            return subdivision  # the country itself failed; that error is reported already
+        return holiday_source.check_subdivision(country, subdivision)
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, language: str | None, info: ValidationInfo) -> str | None:
+        country = info.data.get("country")
+        if language is not None and country is not None:
+            holiday_source.resolve_language(country, language)
+        return language
+
+    @field_validator("extra_dates")
+    @classmethod
+    def _named(cls, extra: dict[date, str]) -> dict[date, str]:
+        for day, name in extra.items():
+            if not name.strip():
+                raise ValueError(f"{day.isoformat()} needs a name, e.g. 'Year-end freeze'")
+        return extra
+
+    @field_validator("by_name")
+    @classmethod
+    def _known_names(cls, by_name: dict[str, Treatment], info: ValidationInfo) -> dict:
+        if not by_name or not {"country", "subdivision", "language"} <= info.data.keys():
+            return by_name
+        known = set(info.data.get("extra_dates", {}).values())
+        if info.data["country"] is not None:
+            this_year = date.today().year
+            known |= holiday_source.holiday_names(
+                info.data["country"],
+                info.data["subdivision"],
+                info.data["language"],
+                range(this_year - _NAME_YEARS_BACK, this_year + _NAME_YEARS_AHEAD + 1),
+            )
+        folded = {name.casefold() for name in known}
+        for name in by_name:
+            if name.casefold() not in folded:
+                close = difflib.get_close_matches(name, sorted(known), n=3)
+                hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
+                raise ValueError(f"{name!r} is not the name of a holiday or extra date{hint}")
+        return by_name
+
+    @field_validator("by_date")
+    @classmethod
+    def _known_dates(cls, by_date: dict[date, Treatment], info: ValidationInfo) -> dict:
+        if not by_date or not {"country", "subdivision", "language"} <= info.data.keys():
+            return by_date
+        extra = info.data.get("extra_dates", {})
+        table = None
+        if info.data["country"] is not None:
+            table = holiday_source.country_holidays(
+                info.data["country"], info.data["subdivision"], info.data["language"]
+            )
+        for day in by_date:
+            if day not in extra and (table is None or day not in table):
+                raise ValueError(
+                    f"{day.isoformat()} is neither a holiday nor an extra date; add it to "
+                    "holidays.extra_dates to give it a treatment"
+                )
+        return by_date
+
+
+class DailyTimes(_Model):
+    """Wall-clock times of the once-a-day DAGs, in the schedule's timezone."""
+
+    advisor: WallTime = time(19, 0)
+    refresh: WallTime = time(21, 0)
+    evaluate: WallTime = time(21, 30)
+
+    def cron(self, job: str) -> str:
+        """'30 21 * * *' for evaluate at 21:30; pair it with the schedule's timezone."""
+        at: time = getattr(self, job)
+        return f"{at.minute} {at.hour} * * *"
+
+
+class ScheduleConfig(_Model):
+    timezone: str
+    weekday: WindowSpec = WindowSpec(open=time(22, 0), close=time(6, 0), every=timedelta(hours=2))
+    weekend: WeekendSpec = WeekendSpec(open=time(20, 0), close=time(8, 0), every=timedelta(hours=4))
+    holidays: HolidaySpec = HolidaySpec()
+    max_batch_duration: Duration = timedelta(hours=1, minutes=45)
+    daily: DailyTimes = DailyTimes()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            close = difflib.get_close_matches(name, sorted(available_timezones()), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise ValueError(f"{name!r} is not an IANA time zone name{hint}") from None
+        return name
+
+    @field_validator("weekend")
+    @classmethod
+    def _no_overlap(cls, weekend: WeekendSpec, info: ValidationInfo) -> WeekendSpec:
+        # A window closing the next morning must be closed before the next day's window opens,
+        # otherwise two windows would claim the same hours.
+        weekday: WindowSpec | None = info.data.get("weekday")
+        if weekday is None or not weekend.enabled:
+            return weekend
+        for first, second, first_name, second_name in (
+            (weekday, weekend, "weekday", "weekend"),
+            (weekend, weekday, "weekend", "weekday"),
+        ):
+            if first.crosses_midnight and first.close > second.open:
+                raise ValueError(
+                    f"{first_name}.close {_format_wall_time(first.close)} (next morning) is after "
+                    f"{second_name}.open {_format_wall_time(second.open)}: a {first_name} night "
+                    f"followed by a {second_name} day would overlap"
+                )
+        return weekend
+
+    @field_validator("max_batch_duration")
+    @classmethod
+    def _fits_a_window(cls, duration: timedelta, info: ValidationInfo) -> timedelta:
+        specs = [s for s in (info.data.get("weekday"), info.data.get("weekend")) if s is not None]
+        if specs and duration > max(s.wall_length for s in specs):
+            raise ValueError(
+                f"{format_duration(duration)} is longer than the longest maintenance window "
+                f"({format_duration(max(s.wall_length for s in specs))})"
+            )
+        return duration
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe and accepted back by ``parse_schedule``."""
+        return self.model_dump(mode="json")
+
+
+def parse_schedule(data: Any, *, source: str) -> ScheduleConfig:
+    """Validate already-loaded schedule data; ``source`` names it in error messages."""
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"expected a mapping of settings, got {type(data).__name__}", source=source
+        )
+    try:
+        return ScheduleConfig.model_validate(data)
+    except ValidationError as exc:
+        raise _config_error(exc, source) from None
+
+
+def load_schedule(path: str | Path | None = None) -> ScheduleConfig:
+    """Read and validate schedule.yaml (default: ``config_dir()/schedule.yaml``)."""
+    file = Path(path) if path is not None else config_dir() / SCHEDULE_FILE
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("file not found", source=str(file)) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot be read: {exc.strerror}", source=str(file)) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"is not valid YAML{where}: {problem}", source=str(file)) from None
+    return parse_schedule({} if data is None else data, source=str(file))
+
+
+def _config_error(exc: ValidationError, source: str) -> ConfigError:
+    problems = []
+    for error in exc.errors():
+        field = ".".join(str(part) for part in error["loc"]) or None
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] not in ("value_error", "missing") and _is_scalar(error.get("input")):
+            message += f" (got {error['input']!r})"
+        problems.append((field, message))
+    field, message = problems[0]
+    if len(problems) > 1:
+        others = "; ".join(f"{f or '(top level)'}: {m}" for f, m in problems[1:])
+        message += f" (also: {others})"
+    return ConfigError(message, source=source, field=field)
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool | date | time)
