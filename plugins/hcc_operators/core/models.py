@@ -40,6 +40,8 @@ class CompressionType(str, enum.Enum):
         """Read a COMPRESS_FOR / COMPRESSION value as the dictionary reports it."""
         if value is None:
             return cls.NONE
+        if isinstance(value, cls):
+            return value
         text = " ".join(str(value).upper().replace("_", " ").split())
         if text in ("", "DISABLED", "NONE", "NOCOMPRESS"):
             return cls.NONE
@@ -241,8 +243,10 @@ class ActionKind(str, enum.Enum):
 class Action:
     """A physical change to one object, independent of the backend that applies it.
 
-    ``merge_into`` names the partition a MERGE combines ``ref.partition`` with (the result keeps
-    the name ``merge_into``); ``exchange_table`` names the table an EXCHANGE swaps with.
+    ``merge_into`` names the adjacent LOWER partition a MERGE folds ``ref.partition`` into (the
+    result keeps the name ``merge_into``; Oracle lists range partitions in ascending bound order,
+    so the DDL names ``merge_into`` first); ``exchange_table`` names the table an EXCHANGE swaps
+    with.
     """
 
     kind: ActionKind

@@ -38,7 +38,7 @@ SKIP_FOR_NOW_CODES = frozenset(
     }
 )
 
-_CODE = re.compile(r"\b(ORA|DPY)-(\d{5})\b")
+_CODE = re.compile(r"\b(ORA-\d{5}|DPY-\d{4})\b")
 
 
 def normalise(code: str | int | None) -> str | None:
@@ -49,7 +49,7 @@ def normalise(code: str | int | None) -> str | None:
         return f"ORA-{code:05d}"
     match = _CODE.search(code.upper())
     if match:
-        return f"{match.group(1)}-{match.group(2)}"
+        return match.group(1)
     digits = re.fullmatch(r"\s*(?:ORA-?)?(\d{1,5})\s*", code.upper())
     return f"ORA-{int(digits.group(1)):05d}" if digits else None
 

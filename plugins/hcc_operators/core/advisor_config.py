@@ -1,0 +1,219 @@
+"""The compression advisor's settings (include/config/advisor.yaml), validated.
+
+``defaults`` drive the measurement run (what to measure and how); a ``Strategy`` drives the
+recommendation for each measured object (see core/recommendation.py for how the thresholds
+are used). Every problem is reported as a ConfigError naming the file and the setting.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from hcc_operators.core.errors import ConfigError
+from hcc_operators.core.models import ESTIMATED_TYPES, CompressionType
+from hcc_operators.core.paths import config_dir
+
+FILE_NAME = "advisor.yaml"
+#: Oracle's DBMS_COMPRESSION.COMP_RATIO_ALLROWS: estimate on every row instead of a sample.
+ALL_ROWS = -1
+
+
+class AdvisorDefaults(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    strategy: str = "balanced"
+    sample_rows: int = 1_000_000
+    parallel_degree: int = Field(4, ge=1, le=512)
+    min_size_mb: float = Field(64.0, ge=0)
+    chunk_size: int = Field(20, ge=1)
+    observation_days: int = Field(30, ge=1, le=3660)
+    scratch_tablespace: str | None = None
+
+    @field_validator("sample_rows")
+    @classmethod
+    def _sample_rows(cls, value: int) -> int:
+        if value != ALL_ROWS and value < 1:
+            raise ValueError(f"must be a positive row count or {ALL_ROWS} for all rows")
+        return value
+
+    @field_validator("scratch_tablespace")
+    @classmethod
+    def _scratch(cls, value: str | None) -> str | None:
+        # The name is validated and quoted where SQL is built (core.ddl); here only reject
+        # values that are plainly not a name, so the mistake surfaces at load time.
+        if value is not None and not value.strip():
+            raise ValueError("must be a tablespace name or null")
+        return value.strip() if value is not None else None
+
+
+class Strategy(BaseModel):
+    """Thresholds for one way of recommending compression.
+
+    Hotness limits are inclusive: an object whose hotness equals ``max_hotness_hcc`` may still
+    get an HCC level.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    max_hotness_hcc: float = Field(ge=0, le=100)
+    max_hotness_advanced: float = Field(ge=0, le=100)
+    min_ratio_gain: float = Field(ge=0)
+    min_size_mb: float = Field(ge=0)
+    max_level: CompressionType
+    recompress_decay_threshold: float = Field(gt=0, le=1)
+
+    @field_validator("max_level", mode="before")
+    @classmethod
+    def _parse_level(cls, value: Any) -> CompressionType:
+        # CompressionType is a str subclass, and parse() mis-reads a member (str() of a member is
+        # "CompressionType.X"), so members pass through untouched.
+        if isinstance(value, CompressionType):
+            level = value
+        elif isinstance(value, str):
+            level = CompressionType.parse(value)
+        else:
+            raise ValueError(f"{value!r} is not a compression level name")
+        if level not in ESTIMATED_TYPES:
+            raise ValueError(
+                f"{value!r} is not a level the advisor estimates; use one of "
+                + ", ".join(t.value for t in ESTIMATED_TYPES)
+            )
+        return level
+
+    @field_validator("min_ratio_gain", "min_size_mb")
+    @classmethod
+    def _finite(cls, value: float) -> float:
+        if not math.isfinite(value):
+            raise ValueError("must be a finite number")
+        return value
+
+    @model_validator(mode="after")
+    def _limits_ordered(self) -> Strategy:
+        # HCC suits colder data than ADVANCED; a lower ADVANCED limit would let an object be
+        # too hot for ADVANCED yet cold enough for HCC.
+        if self.max_hotness_advanced < self.max_hotness_hcc:
+            raise ValueError(
+                f"max_hotness_advanced ({self.max_hotness_advanced}) must be at least "
+                f"max_hotness_hcc ({self.max_hotness_hcc})"
+            )
+        return self
+
+    @property
+    def min_size_bytes(self) -> int:
+        return int(self.min_size_mb * 1024 * 1024)
+
+
+class AdvisorConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    defaults: AdvisorDefaults = Field(default_factory=AdvisorDefaults)
+    strategies: dict[str, Strategy]
+    _source: str | None = PrivateAttr(default=None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _name_strategies(cls, data: Any) -> Any:
+        # The mapping key is the strategy's name; copy it in so a Strategy carries its name
+        # into recommendations and logs.
+        if isinstance(data, dict) and isinstance(data.get("strategies"), dict):
+            named = {}
+            for key, body in data["strategies"].items():
+                if isinstance(body, dict):
+                    if "name" in body and body["name"] != key:
+                        raise ValueError(
+                            f"strategy {key!r} has name {body['name']!r}; leave name out, "
+                            "the key is the name"
+                        )
+                    body = {**body, "name": key}
+                named[key] = body
+            data = {**data, "strategies": named}
+        return data
+
+    @model_validator(mode="after")
+    def _default_is_known(self) -> AdvisorConfig:
+        if not self.strategies:
+            raise ValueError("strategies: at least one strategy is needed")
+        if self.defaults.strategy not in self.strategies:
+            raise ValueError(
+                f"defaults.strategy {self.defaults.strategy!r} is not defined; "
+                f"known strategies: {', '.join(sorted(self.strategies))}"
+            )
+        return self
+
+    @property
+    def source(self) -> str | None:
+        return self._source
+
+    def strategy(self, name: str | None = None) -> Strategy:
+        """The strategy called ``name``, or the default one when ``name`` is empty."""
+        key = name or self.defaults.strategy
+        try:
+            return self.strategies[key]
+        except KeyError:
+            raise ConfigError(
+                f"unknown strategy {key!r}; known strategies: {', '.join(sorted(self.strategies))}",
+                source=self._source,
+                field="strategy",
+            ) from None
+
+
+def load_advisor_config(path: str | Path | None = None) -> AdvisorConfig:
+    """Read and validate advisor.yaml (default: ``config_dir()/advisor.yaml``)."""
+    file = Path(path) if path is not None else config_dir() / FILE_NAME
+    source = str(file)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("file not found", source=source) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read the file: {exc.strerror or exc}", source=source) from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"not valid YAML{where}: {problem}", source=source) from None
+    if not isinstance(data, dict):
+        raise ConfigError(
+            "expected a mapping with 'defaults' and 'strategies' at the top level",
+            source=source,
+        )
+    return parse_advisor_config(data, source=source)
+
+
+def parse_advisor_config(data: dict, *, source: str | None = None) -> AdvisorConfig:
+    """Validate an already-parsed mapping (a Param override, a test) like the file."""
+    try:
+        config = AdvisorConfig.model_validate(data)
+    except ValidationError as exc:
+        raise _config_error(exc, source) from None
+    config._source = source
+    return config
+
+
+def _config_error(exc: ValidationError, source: str | None) -> ConfigError:
+    problems = []
+    for error in exc.errors():
+        location = ".".join(str(part) for part in error["loc"])
+        message = error["msg"].removeprefix("Value error, ")
+        problems.append((location, message))
+    if len(problems) == 1:
+        location, message = problems[0]
+        return ConfigError(message, source=source, field=location or None)
+    text = "; ".join(f"{loc}: {msg}" if loc else msg for loc, msg in problems)
+    return ConfigError(f"{len(problems)} problems: {text}", source=source)

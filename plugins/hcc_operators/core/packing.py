@@ -1,0 +1,126 @@
+"""Choose which queued actions to start in a maintenance window so none overruns it.
+
+List scheduling on ``slots`` parallel slots (the DDL pool size), in the given priority order:
+each item goes to the slot that becomes free first, starting when that slot is free; it is
+chosen only if its predicted finish is within the budget, ``min(window_left_s, max_batch_s)``.
+Every chosen item is therefore predicted to finish before the window closes: zero overrun.
+The earliest-free slot is the only one worth trying, since no other slot could start it sooner.
+
+When an item does not fit:
+
+- default (``strict_order=False``): it is left for the next window and the later, smaller items
+  are still tried. This trades strict priority for window fill: a lower-priority item may run
+  in this window while a higher-priority giant waits for a longer one. Without it one giant at
+  the head of the queue would leave the window idle.
+- ``strict_order=True``: packing stops there; no item starts ahead of one with a higher
+  priority, at the cost of an emptier window.
+
+The predicted offsets match what an Airflow pool does with the same tasks when their
+priority_weight follows this order: a freed pool slot goes to the highest-priority waiting task.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+DOES_NOT_FIT_WINDOW = "does not fit before the window closes"
+DOES_NOT_FIT_BATCH = "does not fit in the batch's maximum duration"
+HELD_BACK = "held back behind a higher-priority item that does not fit (strict order)"
+
+
+@dataclass(frozen=True)
+class Placement(Generic[T]):
+    item: T
+    slot: int
+    start_s: float  # offset from the batch start
+    finish_s: float
+
+    @property
+    def seconds(self) -> float:
+        return self.finish_s - self.start_s
+
+
+@dataclass(frozen=True)
+class LeftOver(Generic[T]):
+    item: T
+    seconds: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class PackPlan(Generic[T]):
+    chosen: tuple[Placement[T], ...]
+    left_over: tuple[LeftOver[T], ...]
+    budget_s: float
+    slots: int
+
+    @property
+    def makespan_s(self) -> float:
+        return max((p.finish_s for p in self.chosen), default=0.0)
+
+    @property
+    def busy_s(self) -> float:
+        return sum(p.seconds for p in self.chosen)
+
+    @property
+    def fill_ratio(self) -> float:
+        """Share of the slot-seconds in the budget that chosen work is predicted to use."""
+        capacity = self.slots * self.budget_s
+        return self.busy_s / capacity if capacity > 0 else 0.0
+
+    def by_slot(self) -> list[list[Placement[T]]]:
+        lanes: list[list[Placement[T]]] = [[] for _ in range(self.slots)]
+        for placement in self.chosen:
+            lanes[placement.slot].append(placement)
+        return lanes
+
+
+def pack(
+    items: Sequence[T],
+    *,
+    seconds_of: Callable[[T], float],
+    window_left_s: float,
+    slots: int,
+    max_batch_s: float | None = None,
+    strict_order: bool = False,
+) -> PackPlan[T]:
+    """Plan ``items`` (highest priority first) into the window (module doc)."""
+    if slots < 1:
+        raise ValueError(f"slots must be at least 1, got {slots}")
+    if max_batch_s is not None and max_batch_s < 0:
+        raise ValueError(f"max_batch_s must not be negative, got {max_batch_s}")
+    window = max(window_left_s, 0.0)
+    batch_binds = max_batch_s is not None and max_batch_s < window
+    budget = float(max_batch_s) if batch_binds and max_batch_s is not None else window
+    misfit = DOES_NOT_FIT_BATCH if batch_binds else DOES_NOT_FIT_WINDOW
+
+    durations = [float(seconds_of(item)) for item in items]
+    for item, seconds in zip(items, durations, strict=True):
+        if not (math.isfinite(seconds) and seconds >= 0):
+            raise ValueError(
+                f"predicted seconds must be a finite number >= 0, got {seconds} for {item!r}"
+            )
+
+    free_at = [(0.0, slot) for slot in range(slots)]  # (when the slot is free, slot index)
+    chosen: list[Placement[T]] = []
+    left_over: list[LeftOver[T]] = []
+    blocked = False
+    for item, seconds in zip(items, durations, strict=True):
+        if blocked:
+            left_over.append(LeftOver(item, seconds, HELD_BACK))
+            continue
+        start, slot = free_at[0]
+        finish = start + seconds
+        if finish > budget:
+            left_over.append(LeftOver(item, seconds, misfit))
+            blocked = strict_order
+            continue
+        heapq.heapreplace(free_at, (finish, slot))
+        chosen.append(Placement(item, slot, start, finish))
+    return PackPlan(tuple(chosen), tuple(left_over), budget, slots)

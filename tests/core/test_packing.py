@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+import heapq
+import math
+import random
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hcc_operators.core.packing import (
+    DOES_NOT_FIT_BATCH,
+    DOES_NOT_FIT_WINDOW,
+    HELD_BACK,
+    pack,
+)
+
+
+def _pack(seconds, **kwargs):
+    items = list(enumerate(seconds))  # (priority position, seconds)
+    kwargs.setdefault("slots", 2)
+    kwargs.setdefault("window_left_s", 3600)
+    return pack(items, seconds_of=lambda item: item[1], **kwargs)
+
+
+def _fifo_useful_seconds(seconds, *, slots, budget, take=10):
+    """The naive plan: start the first ``take`` items in order; count work done in the window."""
+    free = [0.0] * slots
+    useful, overrun = 0.0, False
+    for s in seconds[:take]:
+        start = heapq.heappop(free)
+        finish = start + s
+        heapq.heappush(free, finish)
+        if finish <= budget:
+            useful += s
+        else:
+            overrun = True
+    return useful, overrun
+
+
+def _check_plan(plan, items):
+    assert {p.item for p in plan.chosen} | {lo.item for lo in plan.left_over} == set(items)
+    assert len(plan.chosen) + len(plan.left_over) == len(items)
+    for placement in plan.chosen:
+        assert placement.finish_s <= plan.budget_s  # zero overrun
+        assert placement.start_s >= 0
+        assert 0 <= placement.slot < plan.slots
+    for lane in plan.by_slot():
+        for before, after in zip(lane, lane[1:], strict=False):
+            assert after.start_s >= before.finish_s  # a slot runs one action at a time
+
+
+def test_all_fit():
+    plan = _pack([100, 200, 300])
+    assert [p.item[0] for p in plan.chosen] == [0, 1, 2]
+    assert plan.left_over == ()
+    assert [(p.slot, p.start_s, p.finish_s) for p in plan.chosen] == [
+        (0, 0, 100),
+        (1, 0, 200),
+        (0, 100, 400),
+    ]
+    assert plan.makespan_s == 400
+    assert plan.busy_s == 600
+    assert plan.fill_ratio == pytest.approx(600 / 7200)
+
+
+def test_a_giant_is_skipped_and_smaller_later_items_still_run():
+    plan = _pack([3000, 5000, 500, 600], slots=1)
+    assert [p.item[0] for p in plan.chosen] == [0, 2]
+    assert [(lo.item[0], lo.reason) for lo in plan.left_over] == [
+        (1, DOES_NOT_FIT_WINDOW),
+        (3, DOES_NOT_FIT_WINDOW),
+    ]
+    assert plan.left_over[0].seconds == 5000
+
+
+def test_strict_order_stops_at_the_first_misfit():
+    plan = _pack([3000, 5000, 500, 600], slots=1, strict_order=True)
+    assert [p.item[0] for p in plan.chosen] == [0]
+    assert [lo.reason for lo in plan.left_over] == [DOES_NOT_FIT_WINDOW, HELD_BACK, HELD_BACK]
+
+
+def test_max_batch_duration_binds_when_shorter_than_the_window():
+    plan = _pack([1000, 1000, 1000], slots=1, window_left_s=3600, max_batch_s=2500)
+    assert plan.budget_s == 2500
+    assert len(plan.chosen) == 2
+    assert plan.left_over[0].reason == DOES_NOT_FIT_BATCH
+    plan = _pack([1000, 3000], slots=1, window_left_s=3600, max_batch_s=7200)
+    assert plan.budget_s == 3600
+    assert plan.left_over[0].reason == DOES_NOT_FIT_WINDOW
+
+
+def test_exact_fit_is_allowed_and_closed_window_takes_nothing():
+    assert len(_pack([1800, 1800], slots=1).chosen) == 2
+    closed = _pack([0, 1], slots=3, window_left_s=-5)
+    assert closed.budget_s == 0
+    assert [p.item[0] for p in closed.chosen] == [0]  # zero-length work still fits
+    assert closed.fill_ratio == 0
+
+
+def test_empty_backlog():
+    plan = _pack([])
+    assert plan.chosen == () and plan.left_over == ()
+    assert plan.makespan_s == 0
+
+
+@pytest.mark.parametrize(
+    ("seconds", "kwargs", "message"),
+    [
+        ([10], {"slots": 0}, "slots must be at least 1"),
+        ([10], {"max_batch_s": -1}, "max_batch_s must not be negative"),
+        ([-1], {}, "finite number >= 0"),
+        ([math.nan], {}, "finite number >= 0"),
+        ([math.inf], {}, "finite number >= 0"),
+    ],
+)
+def test_bad_input(seconds, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        _pack(seconds, **kwargs)
+
+
+def test_fills_the_window_better_than_fifo_10_on_a_long_tail():
+    # Two big items, one that cannot fit, then a tail of small ones: typical after a policy
+    # change that makes a year of old partitions eligible at once.
+    backlog = [3000, 3000, 2800] + [200] * 30
+    budget, slots = 3600, 2
+    plan = _pack(backlog, slots=slots, window_left_s=budget)
+    fifo_useful, fifo_overran = _fifo_useful_seconds(backlog, slots=slots, budget=budget)
+    assert fifo_overran
+    assert plan.fill_ratio == pytest.approx(1.0)
+    assert plan.fill_ratio > fifo_useful / (slots * budget)
+    assert plan.makespan_s <= budget
+
+
+def test_fills_better_than_fifo_10_on_a_random_long_tail():
+    rng = random.Random(2024)
+    backlog = [min(rng.paretovariate(1.1) * 120, 20_000) for _ in range(200)]
+    budget, slots = 4 * 3600, 4
+    plan = _pack(backlog, slots=slots, window_left_s=budget)
+    fifo_useful, _ = _fifo_useful_seconds(backlog, slots=slots, budget=budget)
+    _check_plan(plan, list(enumerate(backlog)))
+    assert plan.fill_ratio > fifo_useful / (slots * budget)
+
+
+durations = st.lists(
+    st.one_of(st.floats(min_value=0, max_value=20_000), st.integers(0, 5000)), max_size=80
+)
+
+
+@given(
+    seconds=durations,
+    slots=st.integers(min_value=1, max_value=8),
+    window=st.floats(min_value=-100, max_value=50_000),
+    batch=st.one_of(st.none(), st.floats(min_value=0, max_value=50_000)),
+    strict=st.booleans(),
+)
+def test_zero_overrun_for_any_input(seconds, slots, window, batch, strict):
+    items = list(enumerate(seconds))
+    plan = pack(
+        items,
+        seconds_of=lambda item: item[1],
+        window_left_s=window,
+        max_batch_s=batch,
+        slots=slots,
+        strict_order=strict,
+    )
+    _check_plan(plan, items)
+    assert plan.budget_s <= max(window, 0)
+    assert plan.fill_ratio <= 1 + 1e-9
+
+
+@given(seconds=durations, slots=st.integers(min_value=1, max_value=8))
+def test_strict_order_starts_nothing_ahead_of_a_higher_priority_item(seconds, slots):
+    plan = _pack(seconds, slots=slots, window_left_s=10_000, strict_order=True)
+    chosen = [p.item[0] for p in plan.chosen]
+    assert chosen == list(range(len(chosen)))  # a prefix of the queue
+    starts = [p.start_s for p in plan.chosen]
+    assert starts == sorted(starts)
+    if plan.left_over:
+        assert plan.left_over[0].reason == DOES_NOT_FIT_WINDOW
+        assert all(lo.reason == HELD_BACK for lo in plan.left_over[1:])
+
+
+@given(seconds=durations, slots=st.integers(min_value=1, max_value=8))
+def test_relaxed_mode_never_fills_less_than_strict(seconds, slots):
+    strict = _pack(seconds, slots=slots, window_left_s=10_000, strict_order=True)
+    relaxed = _pack(seconds, slots=slots, window_left_s=10_000)
+    # Relaxed takes the same prefix, then only adds work in the space left.
+    assert [p for p in relaxed.chosen[: len(strict.chosen)]] == list(strict.chosen)
+    assert relaxed.busy_s >= strict.busy_s

@@ -1,0 +1,674 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import oracledb
+import pytest
+from recording_connection import DriverError, RecordingConnection
+
+from hcc_operators.core import ddl
+from hcc_operators.core.errors import (
+    ConfigError,
+    IdentifierError,
+    ObjectNotFound,
+    PolicyError,
+    Transience,
+    WarehouseError,
+)
+from hcc_operators.core.models import (
+    AccessStats,
+    Action,
+    ActionKind,
+    CompressionType,
+    DmlStats,
+    IndexInfo,
+    ObjectRef,
+    SegmentInfo,
+    TableInfo,
+)
+from hcc_operators.warehouse import sql_files
+from hcc_operators.warehouse.base import Warehouse
+from hcc_operators.warehouse.oracle import OracleWarehouse, oracle_warehouse_from_dsn
+
+CT = CompressionType
+PART = ObjectRef("SALES", "ORDERS", "P_2024_01")
+SUB = ObjectRef("SALES", "ORDERS", "P_2024_01", "P_2024_01_EU")
+HIGH = "TO_DATE(' 2024-02-01 00:00:00', 'SYYYY-MM-DD HH24:MI:SS', 'NLS_CALENDAR=GREGORIAN')"
+
+
+def make(version: str = "19.0.0.0.0", **options) -> tuple[OracleWarehouse, RecordingConnection]:
+    conn = RecordingConnection().on("dictionary/version", [{"version": version}])
+    return OracleWarehouse(connection_factory=lambda: conn, **options), conn
+
+
+def after_version(conn: RecordingConnection) -> list:
+    assert conn.calls[0].sql == sql_files.load("dictionary/version")
+    return conn.calls[1:]
+
+
+def test_it_is_a_warehouse() -> None:
+    warehouse, _ = make()
+    assert isinstance(warehouse, Warehouse)
+    assert warehouse.backend == "oracle"
+
+
+def test_version_is_read_once() -> None:
+    warehouse, conn = make("19.0.0.0.0")
+    assert warehouse.version() == (19, 0, 0, 0, 0)
+    assert warehouse.version() == (19, 0, 0, 0, 0)
+    assert len(conn.calls) == 1
+
+
+def test_constructor_needs_exactly_one_source() -> None:
+    with pytest.raises(ConfigError, match="exactly one of hook or connection_factory"):
+        OracleWarehouse()
+    with pytest.raises(ConfigError, match="exactly one"):
+        OracleWarehouse(hook=object(), connection_factory=lambda: None)
+    with pytest.raises(ConfigError, match="access_window_days 0 must be at least 1"):
+        OracleWarehouse(connection_factory=lambda: None, access_window_days=0)
+
+
+@pytest.mark.parametrize("include", [False, True])
+def test_list_schemas(include: bool) -> None:
+    warehouse, conn = make()
+    conn.on("dictionary/schemas", [{"owner": "HR"}, {"owner": "SALES"}])
+    assert warehouse.list_schemas(include_oracle_maintained=include) == ["HR", "SALES"]
+    (call,) = after_version(conn)
+    assert call.sql == sql_files.load("dictionary/schemas")
+    assert call.binds == {"include_maintained": 1 if include else 0}
+
+
+def test_dictionary_queries_refuse_databases_before_12_2() -> None:
+    warehouse, conn = make("12.1.0.2.0")
+    with pytest.raises(WarehouseError, match=r"Oracle 12\.1\.0\.2\.0 is not supported.*12\.2"):
+        warehouse.list_schemas()
+    assert len(conn.calls) == 1
+
+
+def test_list_tables_one_query_per_distinct_owner() -> None:
+    warehouse, conn = make()
+    conn.on(
+        "dictionary/tables",
+        [
+            {
+                "owner": "SALES",
+                "table_name": "ORDERS",
+                "partitioned": "YES",
+                "partitioning_type": "RANGE",
+                "subpartitioning_type": "NONE",
+                "interval_expr": "NUMTOYMINTERVAL(1,'MONTH')",
+                "temporary": "N",
+                "nested": "NO",
+                "iot_type": None,
+                "tablespace_name": "USERS",
+                "compress_for": None,
+                "compression": "DISABLED",
+                "num_rows": 1000,
+                "last_analyzed": datetime(2024, 3, 1),
+            }
+        ],
+        [],
+    )
+    tables = warehouse.list_tables(["SALES", "HR", "SALES"])
+    calls = after_version(conn)
+    assert [c.binds for c in calls] == [{"owner": "SALES"}, {"owner": "HR"}]
+    assert all(c.sql == sql_files.load("dictionary/tables") for c in calls)
+    assert tables == [
+        TableInfo(
+            owner="SALES",
+            table="ORDERS",
+            partitioned=True,
+            partitioning_type="RANGE",
+            subpartitioning_type=None,
+            interval="NUMTOYMINTERVAL(1,'MONTH')",
+            tablespace="USERS",
+            compression=CT.NONE,
+            num_rows=1000,
+            last_analyzed=datetime(2024, 3, 1),
+        )
+    ]
+
+
+def test_owner_names_are_validated_before_binding() -> None:
+    warehouse, _ = make()
+    with pytest.raises(IdentifierError, match="owner name"):
+        warehouse.list_tables(['BAD"OWNER'])
+    with pytest.raises(ConfigError, match="not the string"):
+        warehouse.list_tables("SALES")
+
+
+PARTITION_ROW = {
+    "table_owner": "SALES",
+    "table_name": "ORDERS",
+    "partition_name": "P_2024_01",
+    "partition_position": 3,
+    "high_value": HIGH,
+    "tablespace_name": "USERS",
+    "compression": "ENABLED",
+    "compress_for": "QUERY HIGH",
+    "num_rows": 500,
+    "last_analyzed": None,
+    "is_interval": "YES",
+    "read_only": "NO",
+    "composite": "YES",
+    "bytes": 8388608,
+    "blocks": 1024,
+}
+SUB_ROW = {
+    "table_owner": "SALES",
+    "table_name": "ORDERS",
+    "partition_name": "P_2024_01",
+    "subpartition_name": "P_2024_01_EU",
+    "subpartition_position": 1,
+    "high_value": "'EU'",
+    "tablespace_name": "USERS",
+    "compression": "ENABLED",
+    "compress_for": "QUERY HIGH",
+    "num_rows": 500,
+    "last_analyzed": None,
+    "is_interval": "NO",
+    "read_only": "YES",
+    "bytes": 8388608,
+    "blocks": 1024,
+}
+TABLE_ROW = {
+    "owner": "SALES",
+    "table_name": "CUSTOMERS",
+    "tablespace_name": "USERS",
+    "compression": "ENABLED",
+    "compress_for": "OLTP",
+    "num_rows": 10,
+    "last_analyzed": None,
+    "read_only": "NO",
+    "bytes": 65536,
+    "blocks": 8,
+}
+
+
+def test_list_segments_for_owners() -> None:
+    warehouse, conn = make()
+    conn.on("dictionary/table_segments", [TABLE_ROW])
+    conn.on("dictionary/partitions", [PARTITION_ROW])
+    conn.on("dictionary/subpartitions", [SUB_ROW])
+    segments = warehouse.list_segments(["SALES"])
+    calls = after_version(conn)
+    assert [c.sql for c in calls] == [
+        sql_files.load("dictionary/table_segments"),
+        sql_files.load("dictionary/partitions"),
+        sql_files.load("dictionary/subpartitions"),
+    ]
+    assert [c.binds for c in calls] == [
+        {"owner": "SALES", "table_name": None},
+        {"owner": "SALES", "table_name": None, "partition_name": None},
+        {
+            "owner": "SALES",
+            "table_name": None,
+            "partition_name": None,
+            "subpartition_name": None,
+        },
+    ]
+    assert segments == [
+        SegmentInfo(
+            ref=ObjectRef("SALES", "CUSTOMERS"),
+            tablespace="USERS",
+            compression=CT.ADVANCED,
+            bytes=65536,
+            blocks=8,
+            num_rows=10,
+        ),
+        SegmentInfo(
+            ref=PART,
+            tablespace="USERS",
+            compression=CT.QUERY_HIGH,
+            bytes=8388608,
+            blocks=1024,
+            num_rows=500,
+            high_value=HIGH,
+            position=3,
+            interval=True,
+            has_subpartitions=True,
+        ),
+        SegmentInfo(
+            ref=SUB,
+            tablespace="USERS",
+            compression=CT.QUERY_HIGH,
+            bytes=8388608,
+            blocks=1024,
+            num_rows=500,
+            read_only=True,
+            high_value="'EU'",
+            position=1,
+        ),
+    ]
+
+
+def test_list_segments_narrowed_to_tables_of_the_owners() -> None:
+    warehouse, conn = make()
+    conn.on("dictionary/table_segments", [])
+    conn.on("dictionary/partitions", [])
+    conn.on("dictionary/subpartitions", [])
+    tables = [ObjectRef("SALES", "ORDERS"), ObjectRef("HR", "EMP"), ObjectRef("SALES", "ORDERS")]
+    assert warehouse.list_segments(["SALES"], tables) == []
+    assert {c.binds["table_name"] for c in after_version(conn)} == {"ORDERS"}
+    assert len(after_version(conn)) == 3
+
+
+def test_segment_reads_only_the_object_asked_for() -> None:
+    warehouse, conn = make()
+    conn.on("dictionary/partitions", [PARTITION_ROW], [])
+    assert warehouse.segment(PART).ref == PART
+    assert warehouse.segment(PART) is None
+    calls = after_version(conn)
+    assert [c.binds for c in calls] == [
+        {"owner": "SALES", "table_name": "ORDERS", "partition_name": "P_2024_01"}
+    ] * 2
+
+    conn.on("dictionary/subpartitions", [SUB_ROW])
+    assert warehouse.segment(SUB).read_only is True
+    assert conn.calls[-1].binds == {
+        "owner": "SALES",
+        "table_name": "ORDERS",
+        "partition_name": "P_2024_01",
+        "subpartition_name": "P_2024_01_EU",
+    }
+
+
+def test_row_count_uses_the_partition_extended_name() -> None:
+    warehouse, conn = make()
+    target = '"SALES"."ORDERS" PARTITION ("P_2024_01")'
+    conn.on("stats/row_count", [{"row_count": 42}], target=target)
+    assert warehouse.row_count(PART) == 42
+    (call,) = after_version(conn)
+    assert call.sql == f"SELECT COUNT(*) AS row_count\nFROM {target}"
+    assert call.binds == {}
+
+
+def test_row_count_of_a_missing_partition_is_object_not_found() -> None:
+    warehouse, conn = make()
+    conn.on(
+        "stats/row_count",
+        DriverError("ORA-02149", "Specified partition does not exist"),
+        target=ddl.segment_target(PART),
+    )
+    with pytest.raises(ObjectNotFound) as info:
+        warehouse.row_count(PART)
+    assert info.value.code == "ORA-02149"
+    assert "running stats/row_count" in str(info.value)
+
+
+MOD_ROW = {
+    "table_owner": "SALES",
+    "table_name": "ORDERS",
+    "partition_name": "P_2024_01",
+    "subpartition_name": None,
+    "inserts": 10,
+    "updates": 2,
+    "deletes": 1,
+    "truncated": "NO",
+    "modified_at": datetime(2024, 5, 1),
+}
+
+
+def test_dml_stats_flushes_then_reads_per_owner() -> None:
+    warehouse, conn = make()
+    conn.on("stats/flush_monitoring")
+    conn.on("stats/modifications", [MOD_ROW])
+    stats = warehouse.dml_stats(["SALES"])
+    calls = after_version(conn)
+    assert [c.sql for c in calls] == [
+        sql_files.load("stats/flush_monitoring"),
+        sql_files.load("stats/modifications"),
+    ]
+    assert calls[1].binds == {"owner": "SALES"}
+    assert stats == {PART: DmlStats(10, 2, 1, False, datetime(2024, 5, 1))}
+
+
+@pytest.mark.parametrize("code", ["ORA-20000", "ORA-01031"])
+def test_dml_stats_without_flush_privilege_still_reads(code: str, caplog) -> None:
+    warehouse, conn = make()
+    conn.on("stats/flush_monitoring", DriverError(code, "insufficient privileges"))
+    conn.on("stats/modifications", [MOD_ROW])
+    assert PART in warehouse.dml_stats(["SALES"])
+    assert "Grant ANALYZE ANY" in caplog.text
+
+
+def test_dml_stats_other_flush_errors_are_raised_with_transience() -> None:
+    warehouse, conn = make()
+    conn.on("stats/flush_monitoring", DriverError("ORA-00054", "resource busy"))
+    with pytest.raises(WarehouseError) as info:
+        warehouse.dml_stats(["SALES"])
+    assert info.value.code == "ORA-00054"
+    assert info.value.transience is Transience.TRANSIENT
+
+
+HEAT_ROW = {
+    "owner": "SALES",
+    "object_name": "ORDERS",
+    "partition_name": "P_2024_01",
+    "subpartition_name": None,
+    "segment_write_time": datetime(2024, 4, 1),
+    "segment_read_time": datetime(2024, 4, 3),
+    "full_scan": datetime(2024, 4, 5),
+    "lookup_scan": None,
+}
+AWR_ROW = {
+    "owner": "SALES",
+    "object_name": "ORDERS",
+    "partition_name": "P_2024_01",
+    "subpartition_name": "P_2024_01_EU",
+    "logical_reads": 900,
+    "physical_reads": 30,
+    "last_read": datetime(2024, 4, 6),
+    "last_change": None,
+}
+
+
+def test_access_stats_prefers_heat_map() -> None:
+    warehouse, conn = make(awr_licensed=True)
+    conn.on("stats/heat_map", [HEAT_ROW])
+    stats = warehouse.access_stats(["SALES"])
+    assert stats == {
+        PART: AccessStats(
+            last_access=datetime(2024, 4, 5),
+            last_modification=datetime(2024, 4, 1),
+            source="HEATMAP",
+        )
+    }
+    assert warehouse.access_source == "HEATMAP"
+    assert [c.binds for c in after_version(conn)] == [{"owner": "SALES"}]
+
+
+def test_access_stats_falls_back_to_awr_only_when_licensed() -> None:
+    warehouse, conn = make(awr_licensed=True, access_window_days=14)
+    conn.on("stats/heat_map", DriverError("ORA-00942", "table or view does not exist"))
+    conn.on("stats/awr_segment_reads", [AWR_ROW])
+    stats = warehouse.access_stats(["SALES"])
+    assert stats == {
+        SUB: AccessStats(900, 30, datetime(2024, 4, 6), None, source="AWR"),
+    }
+    assert after_version(conn)[-1].binds == {"owner": "SALES", "days": 14}
+    assert warehouse.access_source == "AWR"
+
+
+def test_access_stats_without_heat_map_or_awr_licence_is_empty() -> None:
+    warehouse, conn = make()
+    conn.on("stats/heat_map", [])
+    assert warehouse.access_stats(["SALES", "HR"]) == {}
+    assert warehouse.access_source == "NONE"
+    assert {c.sql for c in after_version(conn)} == {sql_files.load("stats/heat_map")}
+
+
+def test_tablespaces() -> None:
+    warehouse, conn = make(hcc_tablespaces=["ARCH"])
+    conn.on(
+        "dictionary/tablespaces",
+        [
+            {"tablespace_name": "ARCH", "status": "ONLINE", "total_bytes": 100, "used_bytes": 40},
+            {"tablespace_name": "OLD", "status": "READ ONLY", "total_bytes": 10, "used_bytes": 10},
+        ],
+    )
+    spaces = warehouse.tablespaces()
+    assert spaces["ARCH"].hcc_supported and spaces["ARCH"].free_bytes == 60
+    assert not spaces["OLD"].hcc_supported and spaces["OLD"].read_only
+    assert conn.calls[0].binds == {}
+
+
+def test_indexes() -> None:
+    warehouse, conn = make()
+    conn.on(
+        "dictionary/indexes",
+        [
+            {
+                "owner": "SALES",
+                "index_name": "ORDERS_IX",
+                "table_owner": "SALES",
+                "table_name": "ORDERS",
+                "locality": "LOCAL",
+                "status": "UNUSABLE",
+                "partition_name": "P_2024_01",
+            }
+        ],
+    )
+    assert warehouse.indexes("SALES", "ORDERS") == [
+        IndexInfo("SALES", "ORDERS_IX", "SALES", "ORDERS", "LOCAL", "UNUSABLE", "P_2024_01")
+    ]
+    assert after_version(conn)[0].binds == {"owner": "SALES", "table_name": "ORDERS"}
+
+
+@pytest.mark.parametrize(
+    ("ctype", "constant"),
+    [
+        (CT.ADVANCED, 2),
+        (CT.QUERY_HIGH, 4),
+        (CT.QUERY_LOW, 8),
+        (CT.ARCHIVE_HIGH, 16),
+        (CT.ARCHIVE_LOW, 32),
+        (CT.BASIC, 4096),
+    ],
+)
+def test_estimate_ratio_binds(ctype: CompressionType, constant: int) -> None:
+    warehouse, conn = make()
+
+    def run(binds):
+        binds["ratio"].setvalue(0, 7.5)
+        binds["comptype_str"].setvalue(0, "Compress Query High")
+
+    conn.on("compression/ratio", run)
+    ratio = warehouse.estimate_ratio(SUB, ctype, sample_rows=1_000_000, scratch_tablespace="SCR")
+    assert ratio == 7.5
+    (call,) = conn.calls
+    assert call.sql == sql_files.load("compression/ratio")
+    scalar = {k: v for k, v in call.binds.items() if k not in ("ratio", "comptype_str")}
+    assert scalar == {
+        "scratch_tablespace": "SCR",
+        "owner": "SALES",
+        "table_name": "ORDERS",
+        "subobject_name": "P_2024_01_EU",
+        "comptype": constant,
+        "sample_rows": 1_000_000,
+    }
+    assert call.binds["ratio"].type is oracledb.DB_TYPE_NUMBER
+
+
+def test_estimate_ratio_of_no_compression_sends_nothing() -> None:
+    warehouse, conn = make()
+    assert warehouse.estimate_ratio(PART, CT.NONE, sample_rows=100) == 1.0
+    assert conn.calls == []
+
+
+def test_estimate_ratio_errors() -> None:
+    warehouse, conn = make()
+    conn.on(
+        "compression/ratio",
+        DriverError("ORA-20000", "Compression Advisor tablespace does not exist"),
+        lambda binds: None,
+    )
+    with pytest.raises(WarehouseError) as info:
+        warehouse.estimate_ratio(PART, CT.QUERY_HIGH, sample_rows=1000)
+    assert info.value.code == "ORA-20000"
+    assert info.value.transience is Transience.PERMANENT
+    assert "estimating QUERY HIGH for SALES.ORDERS:P_2024_01" in str(info.value)
+    with pytest.raises(WarehouseError, match="returned no usable ratio"):
+        warehouse.estimate_ratio(PART, CT.QUERY_HIGH, sample_rows=1000)
+    with pytest.raises(ConfigError, match="sample_rows 0"):
+        warehouse.estimate_ratio(PART, CT.QUERY_HIGH, sample_rows=0)
+    with pytest.raises(IdentifierError, match="tablespace name"):
+        warehouse.estimate_ratio(PART, CT.QUERY_HIGH, sample_rows=10, scratch_tablespace='X"')
+
+
+def test_compression_sample() -> None:
+    warehouse, conn = make()
+    conn.on(
+        "compression/row_types",
+        [
+            {"comp_type": 4, "row_count": 90},
+            {"comp_type": 1, "row_count": 8},
+            {"comp_type": 64, "row_count": 2},
+            {"comp_type": 99999, "row_count": 5},
+        ],
+        target=ddl.segment_target(PART),
+    )
+    sample = warehouse.compression_sample(PART, sample_rows=105)
+    assert sample.rows_by_type == {CT.QUERY_HIGH: 90, CT.NONE: 8, CT.BASIC: 2}
+    assert after_version(conn)[0].binds == {
+        "owner": "SALES",
+        "table_name": "ORDERS",
+        "subobject_name": "P_2024_01",
+        "sample_rows": 105,
+    }
+
+
+SET_MODULE = sql_files.load("session/set_module")
+COMPRESS = Action(ActionKind.COMPRESS, PART, compression=CT.QUERY_HIGH, tablespace="ARCH")
+
+
+def script_apply(conn: RecordingConnection, action: Action, *ddl_outcomes, timeout: int = 30):
+    statements = ddl.render(action)
+    conn.on(ddl.render_ddl_lock_timeout(timeout)).on(SET_MODULE)
+    for statement in statements:
+        conn.on(statement, *ddl_outcomes)
+    return statements
+
+
+def test_apply_sends_lock_timeout_session_tag_then_ddl() -> None:
+    warehouse, conn = make()
+    statements = script_apply(conn, COMPRESS, timeout=120)
+    result = warehouse.apply(COMPRESS, ddl_lock_timeout_s=120)
+    calls = after_version(conn)
+    assert [c.sql for c in calls] == [
+        "ALTER SESSION SET DDL_LOCK_TIMEOUT = 120",
+        SET_MODULE,
+        'ALTER TABLE "SALES"."ORDERS" MOVE PARTITION "P_2024_01" TABLESPACE "ARCH" '
+        "COLUMN STORE COMPRESS FOR QUERY HIGH UPDATE INDEXES ONLINE",
+    ]
+    assert calls[1].binds == {
+        "module_name": "hcc_operators",
+        "action_name": "COMPRESS SALES.ORDERS:P_2024_01",
+    }
+    assert result.statements == tuple(statements)
+    assert result.duration_s >= 0 and result.simulated is False
+
+
+@pytest.mark.parametrize(
+    ("code", "error_type", "transience", "committed"),
+    [
+        ("ORA-00054", WarehouseError, Transience.TRANSIENT, False),
+        ("ORA-01688", WarehouseError, Transience.SKIP_FOR_NOW, False),
+        ("ORA-64307", WarehouseError, Transience.PERMANENT, False),
+        ("ORA-02149", ObjectNotFound, Transience.PERMANENT, False),
+        ("ORA-03113", WarehouseError, Transience.TRANSIENT, True),
+    ],
+)
+def test_apply_maps_ora_codes(code, error_type, transience, committed) -> None:
+    warehouse, conn = make()
+    script_apply(conn, COMPRESS, DriverError(code, "failed"))
+    with pytest.raises(error_type) as info:
+        warehouse.apply(COMPRESS)
+    assert type(info.value) is error_type
+    assert info.value.code == code
+    assert info.value.transience is transience
+    assert info.value.committed is committed
+    assert f"COMPRESS of {PART.label}: {code}: failed" in str(info.value)
+
+
+def test_apply_dead_session_is_transient_and_outcome_unknown() -> None:
+    warehouse, conn = make()
+    script_apply(conn, COMPRESS, DriverError("DPY-4011", "connection closed", session_dead=True))
+    with pytest.raises(WarehouseError) as info:
+        warehouse.apply(COMPRESS)
+    assert info.value.code == "DPY-4011"
+    assert info.value.transient and info.value.committed
+
+
+def test_apply_refuses_unsupported_features_before_sending_ddl() -> None:
+    warehouse, conn = make("12.1.0.2.0")
+    with pytest.raises(PolicyError, match=r"READ ONLY needs Oracle 12\.2.*12\.1\.0\.2\.0"):
+        warehouse.apply(Action(ActionKind.READ_ONLY, PART))
+    with pytest.raises(PolicyError, match="CUSTOM actions"):
+        warehouse.apply(Action(ActionKind.CUSTOM, PART))
+    assert len(conn.calls) == 1  # the version query only
+
+
+def test_apply_refuses_a_bad_lock_timeout_before_sending_anything() -> None:
+    warehouse, conn = make()
+    with pytest.raises(ConfigError, match="DDL lock timeout"):
+        warehouse.apply(COMPRESS, ddl_lock_timeout_s=-5)
+    assert len(conn.calls) == 1
+
+
+def test_set_session_info_cuts_to_oracle_limits() -> None:
+    warehouse, conn = make()
+    conn.on(SET_MODULE)
+    warehouse.set_session_info("m" * 60, "é" * 20)
+    assert conn.calls[0].binds == {"module_name": "m" * 48, "action_name": "é" * 16}
+
+
+def test_connect_errors_are_translated() -> None:
+    def refuse():
+        raise DriverError("DPY-6005", "cannot connect to database")
+
+    warehouse = OracleWarehouse(connection_factory=refuse)
+    with pytest.raises(WarehouseError) as info:
+        warehouse.version()
+    assert info.value.code == "DPY-6005" and info.value.transient
+    assert "connecting to Oracle" in str(info.value)
+
+
+class _Hook:
+    def __init__(self, conn):
+        self.conn = conn
+
+    def get_conn(self):
+        return self.conn
+
+    def get_uri(self):  # the password would end up in a URI: never used
+        raise AssertionError("get_uri must not be called")
+
+
+def test_hook_repository_engine_and_close() -> None:
+    conn = RecordingConnection().on("dictionary/version", [{"version": "23.0.0.0.0"}])
+    warehouse = OracleWarehouse(hook=_Hook(conn))
+    assert warehouse.version() == (23, 0, 0, 0, 0)
+    engine = warehouse.repository_engine()
+    assert engine.url.drivername == "oracle+oracledb"
+    assert engine.url.password is None
+    assert warehouse.repository_engine() is engine
+    warehouse.close()
+    assert conn.closed
+    with OracleWarehouse(hook=_Hook(RecordingConnection())) as unused:
+        assert unused.backend == "oracle"
+
+
+def test_from_dsn_builds_without_connecting() -> None:
+    warehouse = oracle_warehouse_from_dsn(
+        "oracle+oracledb://hcc:secret@db.example:1522/?service_name=FREEPDB1"
+    )
+    assert warehouse.backend == "oracle"
+
+
+@pytest.mark.parametrize(
+    "dsn",
+    [
+        "oracle+oracledb://hcc:secret@db.example:1522/ORCL",
+        "oracle+oracledb://hcc:secret@db.example:1522/",
+        "postgresql://u:p@h/db",
+        "not a url",
+    ],
+)
+def test_from_dsn_refuses_unclear_dsns(dsn: str) -> None:
+    with pytest.raises(ConfigError):
+        oracle_warehouse_from_dsn(dsn)
+
+
+def test_from_conn_id_reads_extras(monkeypatch) -> None:
+    from hcc_operators.warehouse.oracle import oracle_warehouse_from_conn_id
+
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_HCC_TEST_ORACLE",
+        '{"conn_type": "oracle", "host": "db.example", "port": 1521, "login": "hcc", '
+        '"password": "pw", "extra": {"service_name": "FREEPDB1", "hcc_awr_licensed": "true", '
+        '"hcc_tablespaces": ["ARCH"]}}',
+    )
+    warehouse = oracle_warehouse_from_conn_id("hcc_test_oracle")
+    assert warehouse._awr_licensed is True
+    assert warehouse._hcc_tablespaces == frozenset({"ARCH"})
