@@ -9,7 +9,9 @@ from __future__ import annotations
 from hcc_operators.core.models import Action, ActionKind, SegmentInfo
 
 
-def is_applied(action: Action, target: SegmentInfo | None, *, merge_source_exists: bool = True) -> bool:
+def is_applied(
+    action: Action, target: SegmentInfo | None, *, merge_source_exists: bool = True
+) -> bool:
     """True when ``target`` (the live segment of ``action.ref``) already shows the action's result.
 
     For MERGE, ``target`` is the live ``merge_into`` partition and ``merge_source_exists`` says

@@ -51,9 +51,15 @@ def sync_policies(engine: Engine, records: list[PolicyRecord], now: datetime) ->
             version = (last or 0) + 1
             conn.execute(
                 insert(ilm_policies).values(
-                    policy_name=rec.name, version=version, checksum=rec.checksum,
-                    enabled=rec.enabled, priority=rec.priority, action=rec.action,
-                    definition=rec.definition, is_current=True, created_at=now,
+                    policy_name=rec.name,
+                    version=version,
+                    checksum=rec.checksum,
+                    enabled=rec.enabled,
+                    priority=rec.priority,
+                    action=rec.action,
+                    definition=rec.definition,
+                    is_current=True,
+                    created_at=now,
                 )
             )
             versions[rec.name] = version
@@ -77,8 +83,13 @@ def sync_profiles(engine: Engine, profiles: dict[str, tuple[int, int, int]], now
             conn.execute(
                 insert(threshold_profiles),
                 [
-                    {"profile_name": name, "hot_days": h, "warm_days": w, "cold_days": c,
-                     "updated_at": now}
+                    {
+                        "profile_name": name,
+                        "hot_days": h,
+                        "warm_days": w,
+                        "cold_days": c,
+                        "updated_at": now,
+                    }
                     for name, (h, w, c) in profiles.items()
                 ],
             )

@@ -23,7 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from hcc_operators.repository.types import UtcDateTime
+from hcc_operators.repository.column_types import UtcDateTime
 
 metadata = MetaData()
 

@@ -101,7 +101,9 @@ def _run(warehouse, action, outcome, ddl_lock_timeout_s, expected_bytes_after) -
             raise
         # The DDL committed but the reply was lost: believe the dictionary, not the exception.
         after = warehouse.segment(result_ref)
-        if not is_applied(action, after, merge_source_exists=warehouse.segment(action.ref) is not None):
+        if not is_applied(
+            action, after, merge_source_exists=warehouse.segment(action.ref) is not None
+        ):
             raise
         outcome.message = f"connection lost after commit ({err.code}); verified applied"
         outcome.duration_s = round(time.monotonic() - started, 3)
@@ -190,3 +192,12 @@ def _failed(outcome: ActionOutcome, err: WarehouseError) -> ActionOutcome:
     outcome.transience = err.transience.value
     outcome.message = str(err)
     return outcome
+
+
+def raise_for_failure(result: dict) -> None:
+    """Re-raise a FAILED outcome dict as the WarehouseError it came from (for task failure)."""
+    raise WarehouseError(
+        f"{result['label']}: {result['message']}",
+        code=result.get("error_code"),
+        transience=Transience(result["transience"]) if result.get("transience") else None,
+    )

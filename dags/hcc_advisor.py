@@ -1,0 +1,95 @@
+"""HCC Compression Advisor: measure, score and recommend, nightly or on demand."""
+
+from __future__ import annotations
+
+import pendulum
+from airflow.sdk import DAG, Param, TriggerRule
+from airflow.timetables.trigger import CronTriggerTimetable
+
+from hcc_operators.core.advisor_config import load_advisor_config
+from hcc_operators.core.schedule_config import load_schedule
+from hcc_operators.dag_defaults import DEFAULT_ARGS, ESTIMATE_POOL, TAGS
+from hcc_operators.operators.advisor import (
+    HccAdvisorAnalyseOperator,
+    HccAdvisorFinishOperator,
+    HccAdvisorPlanOperator,
+)
+
+schedule = load_schedule()
+advisor = load_advisor_config()
+
+with DAG(
+    dag_id="hcc_advisor",
+    schedule=CronTriggerTimetable(schedule.daily.cron("advisor"), timezone=schedule.timezone),
+    start_date=pendulum.datetime(2026, 1, 1, tz=schedule.timezone),
+    catchup=False,
+    max_active_runs=1,
+    # Params arrive as lists/ints/bools, not their string renderings.
+    render_template_as_native_obj=True,
+    default_args=DEFAULT_ARGS,
+    tags=[*TAGS, "advisor"],
+    params={
+        "schemas": Param(
+            [],
+            type="array",
+            items={"type": "string"},
+            description="Schemas to analyse; empty = all non-Oracle-maintained.",
+        ),
+        "strategy": Param(
+            advisor.defaults.strategy,
+            type="string",
+            enum=sorted(advisor.strategies),
+            description="Named strategy from include/config/advisor.yaml.",
+        ),
+        "sample_rows": Param(
+            None,
+            type=["null", "integer"],
+            minimum=1000,
+            description="Rows sampled per estimate (default: advisor.yaml).",
+        ),
+        "min_size_mb": Param(
+            None, type=["null", "number"], minimum=0, description="Skip objects smaller than this."
+        ),
+        "incremental": Param(
+            False, type="boolean", description="Only objects modified or never analysed since."
+        ),
+        "chunk_size": Param(
+            None,
+            type=["null", "integer"],
+            minimum=1,
+            maximum=10000,
+            description="Objects per mapped task (at most 1024 tasks).",
+        ),
+    },
+    doc_md="""
+### HCC Compression Advisor
+Discovers tables, partitions and subpartitions (temporary, nested and Oracle-maintained objects
+excluded), measures the compression ratio of each level (ADVANCED, QUERY LOW/HIGH, ARCHIVE
+LOW/HIGH; on Oracle through DBMS_COMPRESSION.GET_COMPRESSION_RATIO), DML and access, scores
+hotness and recommends a level per object with its reason. Analysis fans out over
+byte-balanced chunks (`analyse_chunk`, bounded by the `hcc_advisor_estimates` pool). Progress
+and time remaining are visible through the API while it runs; one failing object is recorded
+with its error and never stops the others.
+""",
+) as dag:
+    plan = HccAdvisorPlanOperator(
+        task_id="plan_analysis",
+        schemas="{{ params.schemas }}",
+        strategy="{{ params.strategy }}",
+        sample_rows="{{ params.sample_rows }}",
+        min_size_mb="{{ params.min_size_mb }}",
+        incremental="{{ params.incremental }}",
+        chunk_size="{{ params.chunk_size }}",
+    )
+    analyse = HccAdvisorAnalyseOperator.partial(
+        task_id="analyse_chunk",
+        pool=ESTIMATE_POOL,
+        map_index_template="chunk {{ task.chunk['chunk'] }}: {{ task.chunk['objects'] | length }}"
+        " objects, {{ (task.chunk['bytes'] / 1048576) | round | int }} MB",
+    ).expand(chunk=plan.output)
+    finish = HccAdvisorFinishOperator(
+        task_id="finish_analysis",
+        run_id="{{ ti.xcom_pull(task_ids='plan_analysis', key='advisor_run_id') }}",
+        trigger_rule=TriggerRule.ALL_DONE,
+    )
+    plan >> analyse >> finish

@@ -1,0 +1,92 @@
+"""Batch compression of advisor candidates, and rollback of one execution."""
+
+from __future__ import annotations
+
+import pendulum
+from airflow.sdk import DAG, Param, TriggerRule
+
+from hcc_operators.dag_defaults import DDL_POOL, DEFAULT_ARGS, TAGS
+from hcc_operators.operators.compress import (
+    HccCompressCandidatesOperator,
+    HccCompressObjectOperator,
+    HccCompressSummaryOperator,
+    HccRollbackOperator,
+)
+from hcc_operators.timetables import MaintenanceWindowTimetable
+
+with DAG(
+    dag_id="hcc_compress",
+    schedule=MaintenanceWindowTimetable.from_config(),
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    render_template_as_native_obj=True,
+    default_args=DEFAULT_ARGS,
+    tags=[*TAGS, "advisor"],
+    params={
+        "objects": Param(
+            [],
+            type="array",
+            items={"type": "string"},
+            description="OWNER.TABLE[:PARTITION] to compress; empty = best "
+            "candidates of the latest advisor run.",
+        ),
+        "min_ratio": Param(
+            2.0,
+            type="number",
+            minimum=1.0,
+            description="Only candidates whose expected ratio reaches this.",
+        ),
+        "max_objects": Param(20, type="integer", minimum=1, maximum=1024),
+        "dry_run": Param(
+            False, type="boolean", description="Log the exact DDL and change nothing."
+        ),
+    },
+    doc_md="""
+### Compress advisor candidates
+Takes the latest advisor results above the ratio threshold, coldest first, and compresses one
+object per mapped task (bounded by the `hcc_oracle_ddl` pool). Each object is pre-checked
+(exists, HCC-capable storage, free space for the rewrite), recorded before its DDL runs, and
+completed with sizes before/after, row-count reconciliation, ratio achieved and duration.
+`dry_run=true` logs the exact DDL without executing it. Roll back with **hcc_compress_rollback**.
+""",
+) as dag:
+    candidates = HccCompressCandidatesOperator(
+        task_id="select_candidates",
+        objects="{{ params.objects }}",
+        min_ratio="{{ params.min_ratio }}",
+        max_objects="{{ params.max_objects }}",
+    )
+    compress = HccCompressObjectOperator.partial(
+        task_id="compress_object",
+        pool=DDL_POOL,
+        dry_run="{{ params.dry_run }}",
+        map_index_template="{{ task.item['label'] }} -> {{ task.item['compression'] }}",
+    ).expand(item=candidates.output)
+    summary = HccCompressSummaryOperator(task_id="summarise", trigger_rule=TriggerRule.ALL_DONE)
+    candidates >> compress >> summary
+
+with DAG(
+    dag_id="hcc_compress_rollback",
+    schedule=None,
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    render_template_as_native_obj=True,
+    default_args=DEFAULT_ARGS,
+    tags=[*TAGS, "advisor"],
+    params={
+        "execution_id": Param(
+            type="integer",
+            minimum=1,
+            description="hcc_compression_executions.execution_id to undo.",
+        ),
+    },
+    doc_md="""
+### Roll back one compression execution
+Moves the object back to the compression and tablespace it had before, indexes kept usable,
+and marks the execution ROLLED_BACK. Refused with the reason when the object no longer exists,
+the execution did not succeed, or the object changed since (rolling back would undo later work).
+""",
+) as rollback_dag:
+    HccRollbackOperator(task_id="rollback", execution_id="{{ params.execution_id }}")

@@ -1,0 +1,65 @@
+"""ILM stage 3: one batch per maintenance-window slot, one mapped task per partition."""
+
+from __future__ import annotations
+
+import pendulum
+from airflow.sdk import DAG, Param, TriggerRule
+
+from hcc_operators.dag_defaults import DDL_POOL, DEFAULT_ARGS, TAGS
+from hcc_operators.operators.ilm import (
+    HccIlmActionOperator,
+    HccIlmFinishBatchOperator,
+    HccIlmPlanBatchOperator,
+)
+from hcc_operators.timetables import MaintenanceWindowTimetable
+
+with DAG(
+    dag_id="hcc_ilm_execute",
+    schedule=MaintenanceWindowTimetable.from_config(),
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=[*TAGS, "ilm"],
+    params={
+        "force": Param(
+            False,
+            type="boolean",
+            description="Emergency run: ignore the window (recorded as forced).",
+        ),
+        "max_operations": Param(
+            None,
+            type=["null", "integer"],
+            minimum=1,
+            maximum=1024,
+            description="Cap on actions in this batch (default: config).",
+        ),
+    },
+    doc_md="""
+### ILM stage 3: execute the queue inside the maintenance window
+`plan_batch` takes the lease, picks queue items by policy priority, FIFO and fairness, and keeps
+only those whose predicted duration fits before the window closes. `execute_action` is mapped
+once per partition (label `OWNER.TABLE:PARTITION -> ACTION`) and bounded by the
+`hcc_oracle_ddl` pool; each verifies live state first, so clearing a task never repeats
+finished DDL. `finish_batch` records COMPLETED or INTERRUPTED and releases the lease.
+
+Outside an open window the batch is SKIPPED with a recorded reason (this includes backfill runs
+of past windows started while no window is open); `force=true` runs anyway and is recorded.
+""",
+) as dag:
+    plan = HccIlmPlanBatchOperator(
+        task_id="plan_batch",
+        force="{{ params.force }}",
+        max_operations="{{ params.max_operations }}",
+    )
+    actions = HccIlmActionOperator.partial(
+        task_id="execute_action",
+        pool=DDL_POOL,
+        map_index_template="{{ task.item['label'] }} -> {{ task.item['action'] }}",
+    ).expand(item=plan.output)
+    finish = HccIlmFinishBatchOperator(
+        task_id="finish_batch",
+        batch_id="{{ ti.xcom_pull(task_ids='plan_batch', key='batch_id') }}",
+        trigger_rule=TriggerRule.ALL_DONE,
+    )
+    plan >> actions >> finish

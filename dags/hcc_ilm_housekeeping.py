@@ -1,0 +1,30 @@
+"""Retention, stuck-item recovery, health checks and alerts."""
+
+from __future__ import annotations
+
+import pendulum
+from airflow.sdk import DAG
+from airflow.timetables.trigger import CronTriggerTimetable
+from hcc_operators.operators.housekeeping import HccHousekeepingOperator
+
+from hcc_operators.core.schedule_config import load_schedule
+from hcc_operators.dag_defaults import DEFAULT_ARGS, TAGS
+
+schedule = load_schedule()
+
+with DAG(
+    dag_id="hcc_ilm_housekeeping",
+    schedule=CronTriggerTimetable("15 18 * * *", timezone=schedule.timezone),
+    start_date=pendulum.datetime(2026, 1, 1, tz=schedule.timezone),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=[*TAGS, "ilm"],
+    doc_md="""
+### ILM housekeeping
+Deletes log, detail and queue rows past their retention, marks RUNNING items whose lease
+expired long ago as FAILED with a reason, and runs the health checks (failure rate, backlog,
+days without a successful batch), raising de-duplicated alerts through the notifier.
+""",
+) as dag:
+    HccHousekeepingOperator(task_id="housekeeping")

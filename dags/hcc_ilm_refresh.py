@@ -1,0 +1,34 @@
+"""ILM stage 1: partition access and temperature, daily in the configured timezone."""
+
+from __future__ import annotations
+
+import pendulum
+from airflow.sdk import DAG, Asset
+from airflow.timetables.trigger import CronTriggerTimetable
+
+from hcc_operators.core.schedule_config import load_schedule
+from hcc_operators.dag_defaults import DEFAULT_ARGS, TAGS
+from hcc_operators.operators.ilm import HccIlmRefreshOperator
+
+PARTITION_ACCESS = Asset("hcc://ilm/partition_access")
+schedule = load_schedule()
+
+with DAG(
+    dag_id="hcc_ilm_refresh",
+    schedule=CronTriggerTimetable(schedule.daily.cron("refresh"), timezone=schedule.timezone),
+    start_date=pendulum.datetime(2026, 1, 1, tz=schedule.timezone),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=[*TAGS, "ilm"],
+    doc_md="""
+### ILM stage 1: refresh partition access
+Reads the dictionary once (partitions, sizes, compression, tablespaces, DML, Heat Map/AWR
+access) for the tables that ILM policies target, and rebuilds `hcc_partition_access`:
+age from each partition's HIGH_VALUE (parsed, never executed), temperature from the policy's
+threshold profile (warmed by recent access where Heat Map is available).
+Idempotent: re-running or backfilling rebuilds the same rows from the live dictionary.
+Its outlet asset triggers **hcc_ilm_evaluate**.
+""",
+) as dag:
+    HccIlmRefreshOperator(task_id="refresh_partition_access", outlets=[PARTITION_ACCESS])

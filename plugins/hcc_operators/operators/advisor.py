@@ -1,0 +1,108 @@
+"""Operators of the compression advisor: plan chunks, analyse one chunk, finish the run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hcc_operators import clock
+from hcc_operators.operators.base import HccBaseOperator
+from hcc_operators.services import advisor
+
+
+class HccAdvisorPlanOperator(HccBaseOperator):
+    """Discovers objects, records the run, returns byte-balanced chunks for mapping."""
+
+    template_fields = (
+        "schemas",
+        "strategy",
+        "sample_rows",
+        "min_size_mb",
+        "incremental",
+        "chunk_size",
+    )
+
+    def __init__(
+        self,
+        *,
+        schemas: Any = (),
+        strategy: Any = None,
+        sample_rows: Any = None,
+        min_size_mb: Any = None,
+        incremental: Any = False,
+        chunk_size: Any = None,
+        **kwargs,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.schemas = schemas
+        self.strategy = strategy
+        self.sample_rows = sample_rows
+        self.min_size_mb = min_size_mb
+        self.incremental = incremental
+        self.chunk_size = chunk_size
+
+    def execute(self, context) -> list[dict[str, Any]]:
+        schemas = [self.schemas] if isinstance(self.schemas, str) else list(self.schemas or ())
+        params = advisor.AdvisorParams(
+            schemas=tuple(s for s in schemas if s),
+            strategy=self.strategy or None,
+            sample_rows=_opt_int(self.sample_rows),
+            min_size_mb=_opt_float(self.min_size_mb),
+            incremental=str(self.incremental).lower() in ("true", "1"),
+            chunk_size=_opt_int(self.chunk_size),
+        )
+        with self.warehouse() as wh:
+            run_id, chunks = advisor.plan_analysis(
+                wh, wh.repository_engine(), params, dag_run_id=context["run_id"], now=clock.now()
+            )
+        context["ti"].xcom_push(key="advisor_run_id", value=run_id)
+        self.log.info(
+            "advisor run %s: %s object(s) in %s chunk(s)",
+            run_id,
+            sum(len(c["objects"]) for c in chunks),
+            len(chunks),
+        )
+        return chunks
+
+
+class HccAdvisorAnalyseOperator(HccBaseOperator):
+    """Measures, scores and recommends every object of one chunk."""
+
+    template_fields = ("chunk",)
+
+    def __init__(self, *, chunk: dict[str, Any], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.chunk = chunk
+
+    def execute(self, context) -> dict[str, Any]:
+        with self.warehouse() as wh:
+            return advisor.analyse_chunk(
+                wh,
+                wh.repository_engine(),
+                run_id=self.chunk["run_id"],
+                objects=self.chunk["objects"],
+                now_fn=clock.now,
+            )
+
+
+class HccAdvisorFinishOperator(HccBaseOperator):
+    template_fields = ("run_id",)
+
+    def __init__(self, *, run_id: Any, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.run_id = run_id
+
+    def execute(self, context) -> dict[str, Any]:
+        with self.warehouse() as wh:
+            summary = advisor.finish_analysis(
+                wh.repository_engine(), int(self.run_id), now=clock.now()
+            )
+        self.log.info("advisor run finished: %s", summary)
+        return summary
+
+
+def _opt_int(value: Any) -> int | None:
+    return None if value in (None, "", "None") else int(value)
+
+
+def _opt_float(value: Any) -> float | None:
+    return None if value in (None, "", "None") else float(value)

@@ -1,0 +1,151 @@
+"""Operators of the ILM pipeline: refresh, evaluate, plan batch, execute one item, finish."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from airflow.sdk.exceptions import AirflowSkipException
+
+from hcc_operators import clock
+from hcc_operators.operators.base import HccBaseOperator
+from hcc_operators.services import ilm_evaluate, ilm_execute, ilm_refresh
+from hcc_operators.services.action_runner import raise_for_failure
+from hcc_operators.services.ilm_settings import load_ilm_settings
+
+
+def _run_type(context) -> str:
+    run = context["dag_run"]
+    return str(getattr(run.run_type, "value", run.run_type))
+
+
+class HccIlmRefreshOperator(HccBaseOperator):
+    """Stage 1: partition age, size, storage state and temperature into the repository."""
+
+    def execute(self, context) -> dict[str, Any]:
+        settings = load_ilm_settings()
+        with self.warehouse() as wh:
+            result = ilm_refresh.refresh_partition_access(
+                wh,
+                wh.repository_engine(),
+                is_target=settings.is_target,
+                thresholds_for=settings.thresholds_for,
+                now=clock.now(),
+            )
+        self.log.info(
+            "refreshed %s partitions of %s tables: %s",
+            result.partitions,
+            result.tables,
+            result.by_temperature,
+        )
+        return result.to_dict()
+
+
+class HccIlmEvaluateOperator(HccBaseOperator):
+    """Stage 2: every policy against every partition of its tables, into queue and details."""
+
+    def execute(self, context) -> dict[str, Any]:
+        settings = load_ilm_settings()
+        with self.warehouse() as wh:
+            result = ilm_evaluate.evaluate_policies(
+                wh,
+                wh.repository_engine(),
+                settings.policies,
+                now=clock.now(),
+                evaluation_id=context["run_id"],
+            )
+        self.log.info("evaluation: %s", result)
+        return result
+
+
+class HccIlmPlanBatchOperator(HccBaseOperator):
+    """Stage 3a: pick the queue items that fit this window slot; returns one dict per item."""
+
+    template_fields = ("force", "max_operations")
+
+    def __init__(self, *, force: Any = False, max_operations: Any = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.force = force
+        self.max_operations = max_operations
+
+    def execute(self, context) -> list[dict[str, Any]]:
+        with self.warehouse() as wh:
+            plan = ilm_execute.plan_batch(
+                wh,
+                wh.repository_engine(),
+                dag_run_id=context["run_id"],
+                run_type=_run_type(context),
+                force=_as_bool(self.force),
+                max_operations=_as_int(self.max_operations),
+                now=clock.now(),
+            )
+        context["ti"].xcom_push(key="batch_id", value=plan.batch_id)
+        self.log.info("batch %s: %s item(s); %s", plan.batch_id, len(plan.items), plan.reason)
+        return plan.items
+
+
+class HccIlmActionOperator(HccBaseOperator):
+    """Stage 3b: one partition's action, mapped once per planned queue item."""
+
+    template_fields = ("item",)
+
+    def __init__(self, *, item: dict[str, Any], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.item = item
+
+    def execute(self, context) -> dict[str, Any]:
+        ti = context["ti"]
+        with self.warehouse() as wh:
+            result = ilm_execute.execute_item(
+                wh,
+                wh.repository_engine(),
+                self.item,
+                dag_run_id=context["run_id"],
+                map_index=ti.map_index,
+                attempt=ti.try_number,
+                now_fn=clock.now,
+            )
+            self.log.info(
+                "%s -> %s: %s (%s)",
+                self.item["label"],
+                self.item["action"],
+                result["status"],
+                result.get("message"),
+            )
+            if result["status"] == "FAILED":
+                # Inside the warehouse context so permanent errors fail fast, transient retry.
+                raise_for_failure(result)
+        if result["status"] == "DEFERRED":
+            raise AirflowSkipException(result["message"])
+        return result
+
+
+class HccIlmFinishBatchOperator(HccBaseOperator):
+    """Stage 3c: batch status (COMPLETED / INTERRUPTED / FAILED), counts, release the lease."""
+
+    template_fields = ("batch_id",)
+
+    def __init__(self, *, batch_id: Any, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.batch_id = batch_id
+
+    def execute(self, context) -> dict[str, Any]:
+        if self.batch_id in (None, "", "None"):
+            raise AirflowSkipException("no batch was planned for this run")
+        with self.warehouse() as wh:
+            result = ilm_execute.finish_batch(
+                wh, wh.repository_engine(), int(self.batch_id), now=clock.now()
+            )
+        self.log.info("batch %s finished: %s", self.batch_id, result)
+        return result
+
+
+def _as_bool(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+def _as_int(value: Any) -> int | None:
+    if value in (None, "", "None"):
+        return None
+    return int(value)

@@ -1,0 +1,315 @@
+"""The compression advisor: discover objects, measure them, score, recommend, record.
+
+Planning splits the objects into byte-balanced chunks for dynamic task mapping; each chunk
+records progress after every object, so the API shows percent and time remaining live. An
+object that fails is recorded with its error and never stops the others.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import Engine
+
+from hcc_operators.core.advisor_config import load_advisor_config
+from hcc_operators.core.chunking import chunk_by_size
+from hcc_operators.core.errors import ConfigError, WarehouseError
+from hcc_operators.core.models import (
+    ESTIMATED_TYPES,
+    AccessStats,
+    DmlStats,
+    ObjectRef,
+    SegmentInfo,
+)
+from hcc_operators.core.recommendation import ObjectMeasurement, recommend
+from hcc_operators.core.scoring import hotness
+from hcc_operators.repository.tables import advisor_results, advisor_runs
+from hcc_operators.warehouse.base import Warehouse
+
+RATIO_COLUMNS = {
+    "ADVANCED": "ratio_advanced",
+    "QUERY LOW": "ratio_query_low",
+    "QUERY HIGH": "ratio_query_high",
+    "ARCHIVE LOW": "ratio_archive_low",
+    "ARCHIVE HIGH": "ratio_archive_high",
+}
+
+
+@dataclass(frozen=True)
+class AdvisorParams:
+    schemas: tuple[str, ...] = ()
+    strategy: str | None = None
+    sample_rows: int | None = None
+    min_size_mb: float | None = None
+    incremental: bool = False
+    chunk_size: int | None = None
+    parallel_degree: int | None = None
+
+
+def plan_analysis(
+    warehouse: Warehouse,
+    engine: Engine,
+    params: AdvisorParams,
+    *,
+    dag_run_id: str,
+    now: datetime,
+) -> tuple[int, list[dict]]:
+    config = load_advisor_config()
+    strategy = config.strategy(params.strategy)
+    known = warehouse.list_schemas()
+    owners = [s.upper() for s in params.schemas] or known
+    unknown = sorted(set(owners) - set(known))
+    if unknown:
+        raise ConfigError(
+            f"unknown or Oracle-maintained schema(s) {', '.join(unknown)}; "
+            f"analysable schemas are {', '.join(known)}",
+            field="schemas",
+        )
+    min_mb = (
+        params.min_size_mb if params.min_size_mb is not None else strategy_min_mb(config, strategy)
+    )
+    tables = {(t.owner, t.table) for t in warehouse.list_tables(owners)}
+    objects = [
+        s
+        for s in warehouse.list_segments(owners)
+        if (s.ref.owner, s.ref.table) in tables
+        and not s.has_subpartitions
+        and s.bytes >= min_mb * 1024 * 1024
+    ]
+    if params.incremental:
+        objects = _changed_since_last_analysis(engine, warehouse, owners, objects)
+    objects.sort(key=lambda s: (-s.bytes, s.ref))
+    chunks = chunk_by_size(
+        objects,
+        size_of=lambda s: s.bytes,
+        chunk_size=params.chunk_size or config.defaults.chunk_size,
+    )
+    with engine.begin() as conn:
+        run_id = conn.execute(
+            insert(advisor_runs).values(
+                dag_run_id=dag_run_id,
+                status="RUNNING",
+                strategy=strategy.name,
+                schemas=json.dumps(owners),
+                params=json.dumps(params.__dict__, default=list),
+                objects_total=len(objects),
+                bytes_total=sum(s.bytes for s in objects),
+                objects_analysed=0,
+                objects_succeeded=0,
+                objects_failed=0,
+                bytes_analysed=0,
+                started_at=now,
+                updated_at=now,
+            )
+        ).inserted_primary_key[0]
+    return run_id, [
+        {
+            "run_id": run_id,
+            "chunk": i,
+            "objects": [s.ref.label for s in chunk],
+            "bytes": sum(s.bytes for s in chunk),
+        }
+        for i, chunk in enumerate(chunks)
+    ]
+
+
+def strategy_min_mb(config, strategy) -> float:
+    return max(config.defaults.min_size_mb, strategy.min_size_bytes / 1024 / 1024)
+
+
+def analyse_chunk(
+    warehouse: Warehouse,
+    engine: Engine,
+    *,
+    run_id: int,
+    objects: Sequence[str],
+    now_fn: Callable[[], datetime],
+) -> dict:
+    config = load_advisor_config()
+    with engine.connect() as conn:
+        run = conn.execute(select(advisor_runs).where(advisor_runs.c.run_id == run_id)).one()
+    params = json.loads(run.params or "{}")
+    strategy = config.strategy(run.strategy)
+    sample_rows = params.get("sample_rows") or config.defaults.sample_rows
+    refs = [ObjectRef.parse(label) for label in objects]
+    owners = sorted({r.owner for r in refs})
+    dml = warehouse.dml_stats(owners)
+    access = warehouse.access_stats(owners)
+    counts = {"SUCCESS": 0, "FAILED": 0}
+    warehouse.set_session_info("hcc_advisor", f"run {run_id}")
+    for ref in refs:
+        row = _analyse_one(
+            warehouse,
+            ref,
+            dml,
+            access,
+            strategy,
+            sample_rows,
+            config.defaults.scratch_tablespace,
+            config.defaults.observation_days,
+            now_fn(),
+        )
+        row["run_id"] = run_id
+        counts[row["status"]] += 1
+        with engine.begin() as conn:
+            conn.execute(insert(advisor_results).values(**row))
+            conn.execute(
+                update(advisor_runs)
+                .where(advisor_runs.c.run_id == run_id)
+                .values(
+                    objects_analysed=advisor_runs.c.objects_analysed + 1,
+                    objects_succeeded=advisor_runs.c.objects_succeeded
+                    + (row["status"] == "SUCCESS"),
+                    objects_failed=advisor_runs.c.objects_failed + (row["status"] == "FAILED"),
+                    bytes_analysed=advisor_runs.c.bytes_analysed + (row["size_bytes"] or 0),
+                    updated_at=now_fn(),
+                )
+            )
+    return {
+        "run_id": run_id,
+        "analysed": len(refs),
+        "succeeded": counts["SUCCESS"],
+        "failed": counts["FAILED"],
+    }
+
+
+def _analyse_one(warehouse, ref, dml, access, strategy, sample_rows, scratch, days, now) -> dict:
+    base = {
+        "owner": ref.owner,
+        "table_name": ref.table,
+        "partition_name": ref.partition,
+        "subpartition_name": ref.subpartition,
+        "object_kind": ref.kind.value,
+        "analysed_at": now,
+        "recompression": False,
+        "size_bytes": None,
+    }
+    try:
+        seg: SegmentInfo | None = warehouse.segment(ref)
+        if seg is None:
+            raise WarehouseError(
+                f"{ref.label} no longer exists", code="ORA-02149" if ref.partition else "ORA-00942"
+            )
+        ratios = {
+            ct: warehouse.estimate_ratio(
+                ref, ct, sample_rows=sample_rows, scratch_tablespace=scratch
+            )
+            for ct in ESTIMATED_TYPES
+        }
+        decayed = None
+        if seg.compression.is_hcc:
+            sample = warehouse.compression_sample(ref, sample_rows=min(sample_rows, 10_000))
+            decayed = (
+                round(1.0 - sum(sample.fraction(ct) for ct in sample.rows_by_type if ct.is_hcc), 4)
+                if sample.total
+                else None
+            )
+        obj_dml = dml.get(ref) or DmlStats()
+        obj_access = access.get(ref) or AccessStats()
+        heat = hotness(seg, obj_dml, obj_access, observation_days=days, now=now)
+        rec = recommend(
+            ObjectMeasurement(ref, seg.bytes, seg.num_rows, seg.compression, ratios, heat, decayed),
+            strategy,
+        )
+    except WarehouseError as err:
+        return {**base, "status": "FAILED", "error_code": err.code, "error_message": str(err)}
+    return {
+        **base,
+        "status": "SUCCESS",
+        "size_bytes": seg.bytes,
+        "num_rows": seg.num_rows,
+        "current_compression": seg.compression.value,
+        "tablespace_name": seg.tablespace,
+        **{RATIO_COLUMNS[ct.value]: round(r, 3) for ct, r in ratios.items()},
+        "dml_total": obj_dml.total,
+        "logical_reads": obj_access.logical_reads,
+        "physical_reads": obj_access.physical_reads,
+        "last_access": obj_access.last_access,
+        "hotness": round(heat, 2),
+        "decayed_fraction": decayed,
+        "recommended": rec.recommended.value if rec.recommended else None,
+        "expected_ratio": rec.expected_ratio,
+        "estimated_savings": rec.estimated_savings_bytes,
+        "recompression": rec.is_recompression,
+        "reason": rec.reason,
+    }
+
+
+def finish_analysis(engine: Engine, run_id: int, *, now: datetime) -> dict:
+    with engine.begin() as conn:
+        run = conn.execute(select(advisor_runs).where(advisor_runs.c.run_id == run_id)).one()
+        if run.objects_failed and not run.objects_succeeded:
+            status = "FAILED"
+        elif run.objects_failed or run.objects_analysed < run.objects_total:
+            status = "PARTIAL"
+        else:
+            status = "SUCCESS"
+        conn.execute(
+            update(advisor_runs)
+            .where(advisor_runs.c.run_id == run_id)
+            .values(status=status, finished_at=now, updated_at=now)
+        )
+        by_type = dict(
+            conn.execute(
+                select(advisor_results.c.recommended, func.count())
+                .where(
+                    advisor_results.c.run_id == run_id, advisor_results.c.recommended.is_not(None)
+                )
+                .group_by(advisor_results.c.recommended)
+            ).all()
+        )
+        savings = conn.execute(
+            select(func.coalesce(func.sum(advisor_results.c.estimated_savings), 0)).where(
+                advisor_results.c.run_id == run_id, advisor_results.c.recommended.is_not(None)
+            )
+        ).scalar()
+    return {
+        "run_id": run_id,
+        "status": status,
+        "objects_total": run.objects_total,
+        "analysed": run.objects_analysed,
+        "failed": run.objects_failed,
+        "recommendations_by_type": by_type,
+        "estimated_savings_bytes": int(savings),
+    }
+
+
+def _changed_since_last_analysis(engine, warehouse, owners, objects):
+    """Objects never analysed successfully, or with DML after their last successful analysis."""
+    with engine.connect() as conn:
+        last = {
+            (r.owner, r.table_name, r.partition_name, r.subpartition_name): r.at
+            for r in conn.execute(
+                select(
+                    advisor_results.c.owner,
+                    advisor_results.c.table_name,
+                    advisor_results.c.partition_name,
+                    advisor_results.c.subpartition_name,
+                    func.max(advisor_results.c.analysed_at).label("at"),
+                )
+                .where(advisor_results.c.status == "SUCCESS")
+                .group_by(
+                    advisor_results.c.owner,
+                    advisor_results.c.table_name,
+                    advisor_results.c.partition_name,
+                    advisor_results.c.subpartition_name,
+                )
+            )
+        }
+    dml = warehouse.dml_stats(owners)
+    changed = []
+    for seg in objects:
+        r = seg.ref
+        analysed = last.get((r.owner, r.table, r.partition, r.subpartition))
+        stats = dml.get(r)
+        if analysed is None or (stats and stats.timestamp and _aware(stats.timestamp) > analysed):
+            changed.append(seg)
+    return changed
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,0 +1,437 @@
+"""ILM stage 3: plan a batch for the open window, execute one item, finish the batch.
+
+Safety rules carried out here:
+- no DDL outside an open window unless the run is forced (recorded as such);
+- each item starts only if its predicted duration fits before the window closes, else it
+  stays PENDING for the next window and the batch ends INTERRUPTED;
+- one batch at a time across deployments (a lease in the repository);
+- a RUNNING item whose lease expired (worker killed) is re-verified, never blindly re-run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy.engine import Engine
+
+from hcc_operators.core.errors import Transience
+from hcc_operators.core.models import Action, ActionKind, CompressionType, ObjectRef
+from hcc_operators.core.packing import pack
+from hcc_operators.core.selection import QueueItem, select_batch
+from hcc_operators.core.throughput import ExecutionSample, ThroughputModel
+from hcc_operators.repository import leases
+from hcc_operators.repository.tables import execution_log, ilm_batches, ilm_queue, partition_merges
+from hcc_operators.services.action_runner import ActionOutcome, run_action
+from hcc_operators.services.ilm_settings import IlmSettings, load_ilm_settings
+from hcc_operators.warehouse.base import Warehouse
+
+LEASE = "hcc_ilm_execute"
+DDL_SLOTS = 4  # the hcc_oracle_ddl pool size declared in airflow_settings.yaml / the Makefile
+DEFAULT_MAX_OPERATIONS = 50
+FORCED_BUDGET = timedelta(hours=4)
+HISTORY_ROWS = 500
+
+
+@dataclass
+class BatchPlan:
+    batch_id: int | None
+    items: list[dict] = field(default_factory=list)
+    reason: str = ""
+
+
+def plan_batch(
+    warehouse: Warehouse,
+    engine: Engine,
+    *,
+    dag_run_id: str,
+    run_type: str,
+    force: bool,
+    max_operations: int | None,
+    now: datetime,
+    settings: IlmSettings | None = None,
+) -> BatchPlan:
+    settings = settings or load_ilm_settings()
+    calendar = settings.calendar
+    window = calendar.window_at(now)
+    batch_id = _start_batch(engine, dag_run_id, run_type, force, window, now)
+    if window is None and not force:
+        upcoming = calendar.next_window(now)
+        return _end_plan(
+            engine,
+            batch_id,
+            "SKIPPED",
+            f"no maintenance window is open at {now.isoformat()}; the queue waits "
+            f"for the next window at {upcoming.start.isoformat()} "
+            "(use force=true for an emergency run)",
+        )
+    budget = (
+        FORCED_BUDGET
+        if force
+        else min(calendar.remaining(now), settings.schedule.max_batch_duration)
+    )
+    if not leases.acquire(engine, LEASE, dag_run_id, budget + timedelta(minutes=30), now):
+        holder = leases.holder_of(engine, LEASE, now)
+        return _end_plan(
+            engine,
+            batch_id,
+            "SKIPPED",
+            f"another batch holds the execution lease ({holder}); not overlapping",
+        )
+
+    recovered = _recover_expired(engine, now)
+    with engine.connect() as conn:
+        pending = list(conn.execute(select(ilm_queue).where(ilm_queue.c.status == "PENDING")))
+        model = ThroughputModel(_history(conn))
+    candidates = [
+        QueueItem(
+            r.queue_id,
+            r.policy_name,
+            r.priority,
+            r.enqueued_at,
+            r.size_bytes or 0,
+            ActionKind(r.action),
+            ObjectRef(r.owner, r.table_name, r.partition_name),
+            interrupted=bool(r.carried_over),
+        )
+        for r in pending
+    ]
+    by_id = {r.queue_id: r for r in pending}
+    chosen = select_batch(
+        candidates, now=now, max_operations=max_operations or DEFAULT_MAX_OPERATIONS
+    )
+
+    def seconds(item: QueueItem) -> float:
+        row = by_id[item.queue_id]
+        level = json.loads(row.action_params or "{}").get("level")
+        return model.predict_seconds(item.action, level, item.size_bytes)
+
+    plan = pack(chosen, seconds_of=seconds, window_left_s=budget.total_seconds(), slots=DDL_SLOTS)
+    items = [
+        _item(by_id[p.item.queue_id], batch_id, p.finish_s - p.start_s, force) for p in plan.chosen
+    ]
+    with engine.begin() as conn:
+        for item in items:
+            conn.execute(
+                update(ilm_queue)
+                .where(ilm_queue.c.queue_id == item["queue_id"])
+                .values(batch_id=batch_id, predicted_s=item["predicted_s"], updated_at=now)
+            )
+        conn.execute(
+            update(ilm_batches)
+            .where(ilm_batches.c.batch_id == batch_id)
+            .values(
+                planned=len(items),
+                left_pending=len(plan.left_over),
+                checkpoint=json.dumps({"planned": [i["queue_id"] for i in items], "done": []}),
+                reason=(
+                    f"{len(items)} planned, {len(plan.left_over)} wait for a later window, "
+                    f"{recovered} recovered from expired leases" + ("; forced run" if force else "")
+                ),
+            )
+        )
+    return BatchPlan(batch_id, items, f"{len(items)} planned within {budget}")
+
+
+def execute_item(
+    warehouse: Warehouse,
+    engine: Engine,
+    item: dict,
+    *,
+    dag_run_id: str,
+    map_index: int,
+    attempt: int,
+    now_fn: Callable[[], datetime],
+    settings: IlmSettings | None = None,
+) -> dict:
+    queue_id = item["queue_id"]
+    now = now_fn()
+    with engine.connect() as conn:
+        row = conn.execute(select(ilm_queue).where(ilm_queue.c.queue_id == queue_id)).first()
+    if row is None:
+        return {"status": "SKIPPED", "message": f"queue item {queue_id} no longer exists"}
+    if row.status in ("SUCCESS", "SKIPPED", "CANCELLED"):
+        return {"status": "SKIPPED", "message": f"queue item already {row.status}"}
+
+    if not item.get("forced"):
+        settings = settings or load_ilm_settings()
+        left = settings.calendar.remaining(now)
+        if left.total_seconds() < item["predicted_s"]:
+            _set_status(engine, queue_id, "PENDING", now, carried_over=True)
+            return {
+                "status": "DEFERRED",
+                "message": f"predicted {item['predicted_s']:.0f}s does not fit in the "
+                f"{left.total_seconds():.0f}s left in the window; left PENDING",
+            }
+
+    with engine.begin() as conn:
+        conn.execute(
+            update(ilm_queue)
+            .where(ilm_queue.c.queue_id == queue_id)
+            .values(
+                status="RUNNING",
+                attempts=ilm_queue.c.attempts + 1,
+                updated_at=now,
+                lease_holder=f"{dag_run_id}#{map_index}",
+                lease_expires_at=now + timedelta(seconds=3 * item["predicted_s"] + 600),
+            )
+        )
+        log_id = conn.execute(
+            insert(execution_log).values(
+                queue_id=queue_id,
+                batch_id=item["batch_id"],
+                policy_name=row.policy_name,
+                owner=row.owner,
+                table_name=row.table_name,
+                partition_name=row.partition_name,
+                action=row.action,
+                status="RUNNING",
+                attempt=attempt,
+                dag_run_id=dag_run_id,
+                map_index=map_index,
+                started_at=now,
+            )
+        ).inserted_primary_key[0]
+
+    action = build_action(row)
+    warehouse.set_session_info("hcc_ilm_execute", f"{row.action} {action.ref.label}"[:64])
+    outcome = run_action(warehouse, action)
+    merge = None
+    if row.action == "MOVE" and outcome.status.value == "SUCCESS":
+        merge = _auto_merge(warehouse, engine, action, log_id, now_fn)
+
+    done = now_fn()
+    final = outcome.status.value
+    if final == "FAILED" and outcome.transience == Transience.SKIP_FOR_NOW.value:
+        queue_status = "PENDING"  # space or resource pressure: try again in a later window
+    else:
+        queue_status = final
+    with engine.begin() as conn:
+        conn.execute(
+            update(execution_log)
+            .where(execution_log.c.log_id == log_id)
+            .values(**_log_values(outcome), finished_at=done)
+        )
+        conn.execute(
+            update(ilm_queue)
+            .where(ilm_queue.c.queue_id == queue_id)
+            .values(
+                status=queue_status,
+                updated_at=done,
+                lease_holder=None,
+                lease_expires_at=None,
+                last_error=outcome.message if final == "FAILED" else None,
+                carried_over=queue_status == "PENDING",
+            )
+        )
+    result = outcome.to_dict()
+    result.update(queue_id=queue_id, log_id=log_id, merge=merge)
+    return result
+
+
+def build_action(row) -> Action:
+    params = json.loads(row.action_params or "{}")
+    ref = ObjectRef(row.owner, row.table_name, row.partition_name)
+    kind = ActionKind(row.action)
+    level = params.get("level") or params.get("compression")
+    return Action(
+        kind=kind,
+        ref=ref,
+        compression=CompressionType.parse(level) if level else None,
+        tablespace=params.get("tablespace"),
+        pctfree=params.get("pctfree"),
+        merge_into=params.get("merge_into") if kind is ActionKind.MERGE else None,
+    )
+
+
+def _auto_merge(warehouse, engine, moved: Action, log_id: int, now_fn) -> dict | None:
+    """After a MOVE, fold a monthly partition into its same-year neighbour when it is adjacent
+    and now in the same tablespace. A failed merge is logged and never fails the move."""
+    from hcc_operators.services.merge_targets import merge_target_of
+
+    target = merge_target_of(warehouse, moved.ref)
+    if target is None:
+        return None
+    merge = Action(
+        ActionKind.MERGE,
+        moved.ref,
+        merge_into=target,
+        tablespace=moved.tablespace,
+        compression=moved.compression,
+    )
+    outcome = run_action(warehouse, merge)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(partition_merges).values(
+                log_id=log_id,
+                owner=moved.ref.owner,
+                table_name=moved.ref.table,
+                source_partition=moved.ref.partition,
+                target_partition=target,
+                status=outcome.status.value,
+                bytes_before=outcome.bytes_before,
+                bytes_after=outcome.bytes_after,
+                rows_before=outcome.rows_before,
+                rows_after=outcome.rows_after,
+                duration_s=outcome.duration_s,
+                ddl="\n".join(outcome.statements),
+                error_code=outcome.error_code,
+                error_message=outcome.message if outcome.status.value == "FAILED" else None,
+                merged_at=now_fn(),
+            )
+        )
+    return {"target": target, "status": outcome.status.value, "message": outcome.message}
+
+
+def finish_batch(warehouse: Warehouse, engine: Engine, batch_id: int, *, now: datetime) -> dict:
+    with engine.connect() as conn:
+        batch = conn.execute(select(ilm_batches).where(ilm_batches.c.batch_id == batch_id)).one()
+        counts = dict(
+            conn.execute(
+                select(execution_log.c.status, func.count())
+                .where(execution_log.c.batch_id == batch_id)
+                .where(execution_log.c.log_id.in_(_latest_attempts(batch_id)))
+                .group_by(execution_log.c.status)
+            ).all()
+        )
+        planned_left = conn.execute(
+            select(func.count())
+            .select_from(ilm_queue)
+            .where(and_(ilm_queue.c.batch_id == batch_id, ilm_queue.c.status == "PENDING"))
+        ).scalar()
+    if batch.status != "RUNNING":
+        leases.release(engine, LEASE, batch.dag_run_id)
+        return {"batch_id": batch_id, "status": batch.status, "reason": batch.reason}
+    left = (batch.left_pending or 0) + planned_left
+    status = "INTERRUPTED" if left else "COMPLETED"
+    summary = {
+        "succeeded": counts.get("SUCCESS", 0),
+        "skipped": counts.get("SKIPPED", 0),
+        "failed": counts.get("FAILED", 0),
+        "left_pending": left,
+    }
+    with engine.begin() as conn:
+        conn.execute(
+            update(ilm_batches)
+            .where(ilm_batches.c.batch_id == batch_id)
+            .values(status=status, finished_at=now, **summary)
+        )
+    leases.release(engine, LEASE, batch.dag_run_id)
+    return {"batch_id": batch_id, "status": status, **summary}
+
+
+def _latest_attempts(batch_id: int):
+    return (
+        select(func.max(execution_log.c.log_id))
+        .where(execution_log.c.batch_id == batch_id)
+        .group_by(execution_log.c.queue_id)
+    )
+
+
+def _start_batch(engine, dag_run_id, run_type, force, window, now) -> int:
+    with engine.begin() as conn:
+        return conn.execute(
+            insert(ilm_batches).values(
+                dag_run_id=dag_run_id,
+                run_type="forced" if force else run_type,
+                forced=force,
+                window_start=window.start if window else None,
+                window_end=window.end if window else None,
+                status="RUNNING",
+                started_at=now,
+            )
+        ).inserted_primary_key[0]
+
+
+def _end_plan(engine, batch_id, status, reason) -> BatchPlan:
+    with engine.begin() as conn:
+        conn.execute(
+            update(ilm_batches)
+            .where(ilm_batches.c.batch_id == batch_id)
+            .values(status=status, reason=reason)
+        )
+    return BatchPlan(batch_id, [], reason)
+
+
+def _recover_expired(engine, now) -> int:
+    """Items a killed worker left RUNNING go back to PENDING to be re-verified first."""
+    with engine.begin() as conn:
+        return conn.execute(
+            update(ilm_queue)
+            .where(and_(ilm_queue.c.status == "RUNNING", ilm_queue.c.lease_expires_at < now))
+            .values(
+                status="PENDING",
+                carried_over=True,
+                lease_holder=None,
+                lease_expires_at=None,
+                updated_at=now,
+                last_error="worker lost (lease expired); state re-verified next run",
+            )
+        ).rowcount
+
+
+def _set_status(engine, queue_id, status, now, carried_over=False) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            update(ilm_queue)
+            .where(ilm_queue.c.queue_id == queue_id)
+            .values(status=status, updated_at=now, carried_over=carried_over)
+        )
+
+
+def _history(conn) -> list[ExecutionSample]:
+    rows = conn.execute(
+        select(
+            execution_log.c.action,
+            execution_log.c.compression_after,
+            execution_log.c.bytes_before,
+            execution_log.c.duration_s,
+        )
+        .where(execution_log.c.status == "SUCCESS", execution_log.c.duration_s > 0)
+        .order_by(execution_log.c.log_id.desc())
+        .limit(HISTORY_ROWS)
+    )
+    return [
+        ExecutionSample(
+            ActionKind(r.action),
+            CompressionType.parse(r.compression_after) if r.compression_after else None,
+            r.bytes_before or 0,
+            r.duration_s,
+        )
+        for r in rows
+    ]
+
+
+def _item(row, batch_id, predicted_s, forced) -> dict:
+    return {
+        "queue_id": row.queue_id,
+        "batch_id": batch_id,
+        "policy": row.policy_name,
+        "label": ObjectRef(row.owner, row.table_name, row.partition_name).label,
+        "action": row.action,
+        "predicted_s": round(predicted_s, 1),
+        "forced": forced,
+    }
+
+
+def _log_values(outcome: ActionOutcome) -> dict:
+    return {
+        "status": outcome.status.value,
+        "compression_before": outcome.compression_before,
+        "compression_after": outcome.compression_after,
+        "tablespace_before": outcome.tablespace_before,
+        "tablespace_after": outcome.tablespace_after,
+        "bytes_before": outcome.bytes_before,
+        "bytes_after": outcome.bytes_after,
+        "rows_before": outcome.rows_before,
+        "rows_after": outcome.rows_after,
+        "ratio": outcome.ratio,
+        "duration_s": outcome.duration_s,
+        "simulated": outcome.simulated,
+        "ddl": "\n".join(outcome.statements) or None,
+        "error_code": outcome.error_code,
+        "error_message": outcome.message if outcome.status.value == "FAILED" else None,
+    }
