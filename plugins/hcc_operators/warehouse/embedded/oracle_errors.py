@@ -1,0 +1,179 @@
+"""The Oracle errors the simulation raises, with the codes and wording Oracle uses.
+
+Kept in one place so a message reads the same wherever the situation is detected, and so the
+codes can be checked against ``core.ora_codes`` (which decides retries) at a glance.
+"""
+
+from __future__ import annotations
+
+from hcc_operators.core.errors import ObjectNotFound, WarehouseError
+from hcc_operators.core.models import ObjectRef
+
+
+def table_not_found(owner: str, table: str) -> ObjectNotFound:
+    return ObjectNotFound(f"table or view {owner}.{table} does not exist", code="ORA-00942")
+
+
+def partition_not_found(ref: ObjectRef, partition: str | None = None) -> ObjectNotFound:
+    name = partition or ref.partition
+    return ObjectNotFound(
+        f"specified partition does not exist: {ref.owner}.{ref.table} partition {name}",
+        code="ORA-02149",
+    )
+
+
+def subpartition_not_found(ref: ObjectRef) -> ObjectNotFound:
+    return ObjectNotFound(
+        f"specified subpartition does not exist: {ref.label}", code="ORA-14251"
+    )
+
+
+def tablespace_not_found(name: str) -> ObjectNotFound:
+    return ObjectNotFound(f"tablespace '{name}' does not exist", code="ORA-00959")
+
+
+def user_not_found(owner: str) -> ObjectNotFound:
+    return ObjectNotFound(f"user '{owner}' does not exist", code="ORA-01918")
+
+
+def resource_busy(ref: ObjectRef) -> WarehouseError:
+    return WarehouseError(
+        f"resource busy and acquire with NOWAIT specified or timeout expired ({ref.label})",
+        code="ORA-00054",
+    )
+
+
+def unable_to_extend(ref: ObjectRef, needed_bytes: int, tablespace: str) -> WarehouseError:
+    blocks = max(needed_bytes // 8192, 1)
+    if ref.partition:
+        code, what = "ORA-01688", f"table {ref.owner}.{ref.table} partition {ref.partition}"
+        if ref.subpartition:
+            what = f"table {ref.owner}.{ref.table} subpartition {ref.subpartition}"
+    else:
+        code, what = "ORA-01653", f"table {ref.owner}.{ref.table}"
+    return WarehouseError(
+        f"unable to extend {what} by {blocks} in tablespace {tablespace}", code=code
+    )
+
+
+def unable_to_extend_temp(needed_bytes: int, tablespace: str) -> WarehouseError:
+    return WarehouseError(
+        f"unable to extend temp segment by {max(needed_bytes // 8192, 1)} in tablespace "
+        f"{tablespace}",
+        code="ORA-01652",
+    )
+
+
+def hcc_not_supported(tablespace: str) -> WarehouseError:
+    return WarehouseError(
+        "Hybrid Columnar Compression is not supported for tablespaces on this storage type "
+        f"(tablespace {tablespace})",
+        code="ORA-64307",
+    )
+
+
+def tablespace_read_only(tablespace: str) -> WarehouseError:
+    return WarehouseError(
+        f"tablespace '{tablespace}' is read-only, cannot allocate space in it", code="ORA-01647"
+    )
+
+
+def not_adjacent(ref: ObjectRef, other: str) -> WarehouseError:
+    return WarehouseError(
+        f"partitions being merged are not adjacent: {ref.label} and {other}", code="ORA-14274"
+    )
+
+
+def not_partitioned(owner: str, table: str) -> WarehouseError:
+    return WarehouseError(f"object {owner}.{table} is not partitioned", code="ORA-14501")
+
+
+def partitioned_object(ref: ObjectRef) -> WarehouseError:
+    return WarehouseError(
+        f"cannot perform operation on a partitioned object: {ref.label} (act on its "
+        "partitions)",
+        code="ORA-14511",
+    )
+
+
+def composite_partition_move(ref: ObjectRef) -> WarehouseError:
+    return WarehouseError(
+        f"cannot move partition other than a Range, List, System, or Hash partition: "
+        f"{ref.label} has subpartitions (move them instead)",
+        code="ORA-14257",
+    )
+
+
+def only_partition(ref: ObjectRef) -> WarehouseError:
+    return WarehouseError(
+        f"cannot drop the only partition of a partitioned table: {ref.label}", code="ORA-14083"
+    )
+
+
+def only_subpartition(ref: ObjectRef) -> WarehouseError:
+    return WarehouseError(
+        f"cannot drop the only subpartition of a partition: {ref.label}", code="ORA-14629"
+    )
+
+
+def last_range_partition(ref: ObjectRef) -> WarehouseError:
+    return WarehouseError(
+        f"last partition in the range section cannot be dropped: {ref.label}", code="ORA-14758"
+    )
+
+
+def read_only_partition(ref: ObjectRef) -> WarehouseError:
+    return WarehouseError(
+        f"data in a read-only partition or subpartition cannot be modified: {ref.label}",
+        code="ORA-14466",
+    )
+
+
+def read_only_table(owner: str, table: str) -> WarehouseError:
+    return WarehouseError(
+        f"update operation not allowed on table {owner}.{table} (table is read-only)",
+        code="ORA-12081",
+    )
+
+
+def exchange_needs_plain_table(table: ObjectRef) -> WarehouseError:
+    return WarehouseError(
+        f"ALTER TABLE EXCHANGE requires a non-partitioned, non-clustered table: {table.label}",
+        code="ORA-14095",
+    )
+
+
+def exchange_composite(ref: ObjectRef) -> WarehouseError:
+    return WarehouseError(
+        f"cannot EXCHANGE a composite partition with a non-partitioned table: {ref.label}",
+        code="ORA-14291",
+    )
+
+
+def exchange_mismatch(ref: ObjectRef, table: ObjectRef) -> WarehouseError:
+    return WarehouseError(
+        f"column type or size mismatch in ALTER TABLE EXCHANGE PARTITION: {ref.label} and "
+        f"{table.label} have different columns",
+        code="ORA-14097",
+    )
+
+
+def name_in_use(owner: str, table: str) -> WarehouseError:
+    return WarehouseError(
+        f"name is already used by an existing object: {owner}.{table}", code="ORA-00955"
+    )
+
+
+def connection_lost(ref: ObjectRef, *, committed: bool) -> WarehouseError:
+    if committed:
+        return WarehouseError(
+            f"end-of-file on communication channel after the statement on {ref.label} "
+            "committed; re-read the object before retrying",
+            code="ORA-03113",
+            committed=True,
+        )
+    return WarehouseError(
+        f"the database or network closed the connection before the statement on {ref.label} "
+        "ran; nothing was changed",
+        code="DPY-4011",
+    )
