@@ -58,7 +58,7 @@ def test_sample_file_loads_and_covers_the_demo_cases():
     drop = next(p for p in policy_set.policies if p.kind is ActionKind.DROP)
     assert drop.allow_destructive and isinstance(drop.action, DropAction) and drop.action.archive
     moves = [p.action for p in policy_set.policies if isinstance(p.action, MoveAction)]
-    assert {m.tablespace for m in moves} == {"ARCHIVE_HCC"}
+    assert {m.tablespace for m in moves} == {"SALES_ARCH"}
     assert policy_set.issues() == []
     assert policy_set.source and policy_set.source.endswith("policies.yaml")
 

@@ -2,7 +2,8 @@
 
 Plain frozen dataclasses so they cross the warehouse boundary, XCom (as dicts) and the
 repository without any framework attached. Names follow the Oracle dictionary so a DBA
-recognises them.
+recognises them. Datetimes from a backend may be naive (database time, read as UTC); services
+pass them through core.instants.as_utc before comparing or storing them.
 """
 
 from __future__ import annotations

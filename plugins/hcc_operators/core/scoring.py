@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
+from hcc_operators.core.instants import as_utc
 from hcc_operators.core.models import AccessStats, DmlStats, SegmentInfo
 
 DML_WEIGHT = 0.6
@@ -115,12 +116,7 @@ def _idle_days(access: AccessStats, now: datetime) -> float | None:
     touched = [t for t in (access.last_access, access.last_modification) if t is not None]
     if not touched:
         return None
-    latest = max(_aware(t) for t in touched)
+    latest = max(as_utc(t) for t in touched)
     # A clock skew between the database and the scheduler must not push recency above 1.
-    return max((_aware(now) - latest).total_seconds() / 86400.0, 0.0)
+    return max((as_utc(now) - latest).total_seconds() / 86400.0, 0.0)
 
-
-def _aware(moment: datetime) -> datetime:
-    # Oracle DATE columns are naive; comparing them with an aware Airflow logical date would
-    # raise, so a naive value is read as UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Engine
@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from hcc_operators.core.advisor_config import load_advisor_config
 from hcc_operators.core.chunking import chunk_by_size
 from hcc_operators.core.errors import ConfigError, WarehouseError
+from hcc_operators.core.instants import as_utc
 from hcc_operators.core.models import (
     ESTIMATED_TYPES,
     AccessStats,
@@ -228,7 +229,7 @@ def _analyse_one(warehouse, ref, dml, access, strategy, sample_rows, scratch, da
         "dml_total": obj_dml.total,
         "logical_reads": obj_access.logical_reads,
         "physical_reads": obj_access.physical_reads,
-        "last_access": obj_access.last_access,
+        "last_access": as_utc(obj_access.last_access),
         "hotness": round(heat, 2),
         "decayed_fraction": decayed,
         "recommended": rec.recommended.value if rec.recommended else None,
@@ -306,10 +307,7 @@ def _changed_since_last_analysis(engine, warehouse, owners, objects):
         r = seg.ref
         analysed = last.get((r.owner, r.table, r.partition, r.subpartition))
         stats = dml.get(r)
-        if analysed is None or (stats and stats.timestamp and _aware(stats.timestamp) > analysed):
+        if analysed is None or (stats and stats.timestamp and as_utc(stats.timestamp) > analysed):
             changed.append(seg)
     return changed
 
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -26,7 +26,9 @@ from hcc_operators.core.throughput import ExecutionSample, ThroughputModel
 from hcc_operators.repository import leases
 from hcc_operators.repository.tables import execution_log, ilm_batches, ilm_queue, partition_merges
 from hcc_operators.services.action_runner import ActionOutcome, run_action
+from hcc_operators.services.archive_drop import archive_then_drop
 from hcc_operators.services.ilm_settings import IlmSettings, load_ilm_settings
+from hcc_operators.strategies.ilm import run_custom_item
 from hcc_operators.warehouse.base import Warehouse
 
 LEASE = "hcc_ilm_execute"
@@ -197,8 +199,20 @@ def execute_item(
         ).inserted_primary_key[0]
 
     action = build_action(row)
+    params = json.loads(row.action_params or "{}")
     warehouse.set_session_info("hcc_ilm_execute", f"{row.action} {action.ref.label}"[:64])
-    outcome = run_action(warehouse, action)
+    if action.kind is ActionKind.CUSTOM:
+        outcome = run_custom_item(
+            warehouse,
+            engine,
+            row,
+            now=now,
+            context={"batch_id": item["batch_id"], "dag_run_id": dag_run_id, "log_id": log_id},
+        )
+    elif action.kind is ActionKind.DROP and params.get("archive"):
+        outcome = archive_then_drop(warehouse, action, params.get("archive_table_suffix", "_ARCH"))
+    else:
+        outcome = run_action(warehouse, action)
     merge = None
     if row.action == "MOVE" and outcome.status.value == "SUCCESS":
         merge = _auto_merge(warehouse, engine, action, log_id, now_fn)

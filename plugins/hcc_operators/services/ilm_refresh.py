@@ -16,6 +16,7 @@ from sqlalchemy import delete, insert, tuple_
 from sqlalchemy.engine import Engine
 
 from hcc_operators.core.high_value import upper_bound_date
+from hcc_operators.core.instants import as_utc
 from hcc_operators.core.models import ObjectRef, SegmentInfo
 from hcc_operators.core.partition_layout import PartitionBounds, layout_facts
 from hcc_operators.core.temperature import Thresholds, age_days, age_months, days_since, temperature
@@ -113,7 +114,7 @@ def refresh_partition_access(
 
 
 def _row(seg, bound, facts, thresholds, dml, acc, spaces, now) -> dict:
-    last_access = acc.last_access if acc else None
+    last_access = as_utc(acc.last_access) if acc else None
     if bound is not None:
         days = age_days(bound, now)
         months = age_months(bound, now)

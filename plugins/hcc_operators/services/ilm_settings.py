@@ -17,22 +17,14 @@ class IlmSettings:
     schedule: ScheduleConfig
 
     @cached_property
-    def _targets(self):
-        return [
-            (target.compiled(), self.policies.profile_for(policy, target))
-            for policy in sorted(self.policies.policies, key=lambda p: (p.priority, p.name))
-            for target in policy.tables
-        ]
+    def _patterns(self):
+        return [t.compiled() for p in self.policies.policies for t in p.tables]
 
     def is_target(self, owner: str, table: str) -> bool:
-        return any(pattern.matches(owner, table) for pattern, _ in self._targets)
+        return any(pattern.matches(owner, table) for pattern in self._patterns)
 
     def thresholds_for(self, owner: str, table: str) -> Thresholds:
-        """The profile of the highest-priority policy naming the table, else the default."""
-        for pattern, profile in self._targets:
-            if pattern.matches(owner, table):
-                return self.policies.resolve_profile(profile)[1]
-        return self.policies.resolve_profile(None)[1]
+        return self.policies.table_thresholds(owner, table)
 
     @cached_property
     def calendar(self) -> WindowCalendar:

@@ -90,6 +90,10 @@ class Warehouse(Protocol):
     def apply(self, action: Action, *, ddl_lock_timeout_s: int = 30) -> ApplyResult:
         """Perform a physical action. Raises WarehouseError (with code) on failure."""
 
+    def create_table_for_exchange(self, new: ObjectRef, like: ObjectRef) -> SegmentInfo | None:
+        """Create an empty non-partitioned table shaped for EXCHANGE PARTITION with ``like``
+        (CREATE TABLE ... FOR EXCHANGE WITH TABLE); used to archive a partition before a DROP."""
+
     def set_session_info(self, module: str, action: str) -> None:
         """Tag the session so a DBA sees the work (DBMS_APPLICATION_INFO on Oracle)."""
 

@@ -1,0 +1,239 @@
+"""What the next ILM batch would do, computed the way plan_batch does but without writing.
+
+Same inputs (PENDING queue items, plus RUNNING ones whose lease expired, which plan_batch
+recovers first), same selection (core.selection), same throughput model over the same
+history, same packing into the same budget and DDL slots. Nothing is locked, no batch row is
+written, no queue item is touched.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.engine import Engine
+
+from hcc_operators.core import ddl
+from hcc_operators.core.errors import ConfigError, PolicyError
+from hcc_operators.core.models import ActionKind, CompressionType, ObjectRef
+from hcc_operators.core.packing import pack
+from hcc_operators.core.selection import QueueItem, effective_priority, select_batch
+from hcc_operators.core.throughput import ExecutionSample, ThroughputModel
+from hcc_operators.repository.tables import execution_log, ilm_queue
+from hcc_operators.services.ilm_execute import (
+    DDL_SLOTS,
+    DEFAULT_MAX_OPERATIONS,
+    FORCED_BUDGET,
+    HISTORY_ROWS,
+    build_action,
+)
+from hcc_operators.services.ilm_settings import IlmSettings
+from hcc_operators.warehouse.base import Warehouse
+
+
+@dataclass(frozen=True)
+class PlannedItem:
+    queue_id: int
+    policy: str
+    label: str
+    action: str
+    params: dict[str, Any]
+    size_bytes: int
+    slot: int
+    start_s: float
+    predicted_s: float
+    rate: str
+    why: str
+    ddl: list[str]
+
+
+@dataclass(frozen=True)
+class WaitingItem:
+    queue_id: int
+    label: str
+    action: str
+    predicted_s: float
+    reason: str
+
+
+@dataclass
+class BatchPreview:
+    at: datetime
+    forced: bool
+    window_start: datetime | None
+    window_end: datetime | None
+    budget_s: float
+    pending: int
+    note: str
+    items: list[PlannedItem] = field(default_factory=list)
+    waiting: list[WaitingItem] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "at": self.at.isoformat(),
+            "forced": self.forced,
+            "window_start": self.window_start.isoformat() if self.window_start else None,
+            "window_end": self.window_end.isoformat() if self.window_end else None,
+            "budget_s": self.budget_s,
+            "pending": self.pending,
+            "note": self.note,
+            "items": [vars(i) for i in self.items],
+            "waiting": [vars(w) for w in self.waiting],
+        }
+
+
+def preview_batch(
+    warehouse: Warehouse,
+    engine: Engine,
+    settings: IlmSettings,
+    *,
+    now: datetime,
+    force: bool = False,
+    max_operations: int | None = None,
+) -> BatchPreview:
+    calendar = settings.calendar
+    window = calendar.window_at(now)
+    at = now
+    if force:
+        note = "forced run: no window needed, budget as for an emergency batch"
+        budget = FORCED_BUDGET
+    else:
+        if window is None:
+            window = calendar.next_window(now)
+            at = window.start
+            note = f"no window is open now; planned as of the next window at {at.isoformat()}"
+        else:
+            note = "a window is open now"
+        budget = min(calendar.remaining(at), settings.schedule.max_batch_duration)
+
+    with engine.connect() as conn:
+        rows = list(
+            conn.execute(
+                select(ilm_queue).where(
+                    or_(
+                        ilm_queue.c.status == "PENDING",
+                        and_(ilm_queue.c.status == "RUNNING", ilm_queue.c.lease_expires_at < at),
+                    )
+                )
+            )
+        )
+        model = ThroughputModel(_history(conn))
+    by_id = {r.queue_id: r for r in rows}
+    candidates = [
+        QueueItem(
+            r.queue_id, r.policy_name, r.priority, r.enqueued_at, r.size_bytes or 0,
+            ActionKind(r.action), ObjectRef(r.owner, r.table_name, r.partition_name),
+            interrupted=bool(r.carried_over) or r.status == "RUNNING",
+        )
+        for r in rows
+    ]
+    chosen = select_batch(
+        candidates, now=at, max_operations=max_operations or DEFAULT_MAX_OPERATIONS
+    )
+
+    def level(item: QueueItem) -> str | None:
+        return json.loads(by_id[item.queue_id].action_params or "{}").get("level")
+
+    def seconds(item: QueueItem) -> float:
+        return model.predict_seconds(item.action, level(item), item.size_bytes)
+
+    packed = pack(chosen, seconds_of=seconds, window_left_s=budget.total_seconds(), slots=DDL_SLOTS)
+    version = warehouse.version()
+    preview = BatchPreview(
+        at, force, window.start if window and not force else None,
+        window.end if window and not force else None, budget.total_seconds(), len(rows), note,
+    )
+    for placement in packed.chosen:
+        item = placement.item
+        row = by_id[item.queue_id]
+        preview.items.append(
+            PlannedItem(
+                item.queue_id, item.policy, item.ref.label, item.action.value,
+                json.loads(row.action_params or "{}"), item.size_bytes, placement.slot,
+                round(placement.start_s, 1), round(placement.seconds, 1),
+                model.rate(item.action, level(item)).source,
+                _why(item, at), statements(row, version),
+            )
+        )
+    chosen_ids = {p.item.queue_id for p in packed.chosen}
+    for left in packed.left_over:
+        preview.waiting.append(
+            WaitingItem(left.item.queue_id, left.item.ref.label, left.item.action.value,
+                        round(left.seconds, 1), left.reason)
+        )
+    selected = {i.queue_id for i in chosen}
+    for item in candidates:
+        if item.queue_id not in selected and item.queue_id not in chosen_ids:
+            preview.waiting.append(
+                WaitingItem(item.queue_id, item.ref.label, item.action.value,
+                            round(seconds(item), 1), _not_selected(item, selected, by_id))
+            )
+    return preview
+
+
+def statements(row, version: tuple[int, ...]) -> list[str]:
+    """The exact DDL the item will send, or why there is none to show."""
+    action = build_action(row)
+    if action.kind is ActionKind.CUSTOM:
+        params = json.loads(row.action_params or "{}")
+        return [
+            f"-- strategy {params.get('strategy')} with params "
+            f"{json.dumps(params.get('params') or {}, sort_keys=True)}; its statements are "
+            "decided by the strategy from the live state"
+        ]
+    try:
+        rendered = ddl.render(action, version=version)
+    except (PolicyError, ConfigError) as err:
+        return [f"-- cannot be rendered: {err}"]
+    if action.kind is ActionKind.MOVE:
+        rendered.append("-- then, if adjacent and now in the same tablespace, a MERGE into the "
+                        "yearly partition")
+    return rendered
+
+
+def _why(item: QueueItem, at: datetime) -> str:
+    waited_h = max((at - item.enqueued_at).total_seconds(), 0) / 3600
+    text = f"priority {item.priority}"
+    boosted = effective_priority(item, at)
+    if boosted != item.priority:
+        text += f" (effective {boosted} after {waited_h:.0f}h waiting)"
+    if item.interrupted:
+        text += "; carried over from an interrupted batch"
+    return text
+
+
+def _not_selected(item: QueueItem, selected: set[int], by_id) -> str:
+    for other in selected:
+        row = by_id[other]
+        if ObjectRef(row.owner, row.table_name, row.partition_name) == item.ref:
+            return f"another action on the same partition (queue item {other}) runs first"
+    return "beyond max_operations for one batch"
+
+
+def _history(conn) -> list[ExecutionSample]:
+    rows = conn.execute(
+        select(
+            execution_log.c.action,
+            execution_log.c.compression_after,
+            execution_log.c.bytes_before,
+            execution_log.c.duration_s,
+        )
+        .where(execution_log.c.status == "SUCCESS", execution_log.c.duration_s > 0)
+        .order_by(execution_log.c.log_id.desc())
+        .limit(HISTORY_ROWS)
+    )
+    return [
+        ExecutionSample(
+            ActionKind(r.action),
+            CompressionType.parse(r.compression_after) if r.compression_after else None,
+            r.bytes_before or 0,
+            r.duration_s,
+        )
+        for r in rows
+    ]
+
+
+__all__ = ["BatchPreview", "PlannedItem", "WaitingItem", "preview_batch"]

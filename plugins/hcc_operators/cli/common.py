@@ -1,0 +1,102 @@
+"""Arguments and helpers the subcommands share: connection, config folder, object names."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from hcc_operators import clock
+from hcc_operators.cli.connection import open_warehouse, require_repository
+from hcc_operators.cli.exit_codes import PROBLEM, CliError
+from hcc_operators.core.errors import IdentifierError
+from hcc_operators.core.identifiers import normalise
+from hcc_operators.core.models import ObjectRef
+from hcc_operators.core.paths import config_dir
+from hcc_operators.core.policy_config import POLICIES_FILE, load_policies
+from hcc_operators.core.schedule_config import SCHEDULE_FILE, load_schedule
+from hcc_operators.services.ilm_settings import IlmSettings
+from hcc_operators.warehouse.base import Warehouse
+
+
+def add_connection(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--dsn",
+        help="sqlite:///PATH for the embedded warehouse or oracle+oracledb://...; default: the "
+        "Airflow connection hcc_warehouse, else $HCC_DSN",
+    )
+
+
+def add_config_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config-dir",
+        type=Path,
+        help="folder with policies.yaml, schedule.yaml, ...; default $HCC_CONFIG_DIR or "
+        "include/config",
+    )
+
+
+def add_json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
+
+
+def add_at(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--at",
+        type=_instant,
+        help="pretend it is this instant (ISO-8601 with offset); default now",
+    )
+
+
+def directory(args: argparse.Namespace) -> Path:
+    return args.config_dir or config_dir()
+
+
+def ilm_settings(args: argparse.Namespace) -> IlmSettings:
+    folder = directory(args)
+    return IlmSettings(load_policies(folder / POLICIES_FILE), load_schedule(folder / SCHEDULE_FILE))
+
+
+def now(args: argparse.Namespace) -> datetime:
+    return getattr(args, "at", None) or clock.now()
+
+
+@contextmanager
+def connected(args: argparse.Namespace, *, repository: bool = True) -> Iterator[Warehouse]:
+    warehouse = open_warehouse(args.dsn)
+    try:
+        if repository:
+            require_repository(warehouse.repository_engine())
+        yield warehouse
+    finally:
+        warehouse.close()
+
+
+def parse_object(text: str, *, partition: str = "optional") -> ObjectRef:
+    """OWNER.TABLE[:PARTITION] with every name validated; ``partition`` required/optional."""
+    try:
+        ref = ObjectRef.parse(text)
+        names = [
+            normalise(ref.owner, kind="owner"),
+            normalise(ref.table, kind="table"),
+            normalise(ref.partition, kind="partition") if ref.partition else None,
+            normalise(ref.subpartition, kind="subpartition") if ref.subpartition else None,
+        ]
+    except (ValueError, IdentifierError) as err:
+        raise CliError(str(err), PROBLEM) from None
+    ref = ObjectRef(*names)
+    if partition == "required" and (ref.partition is None or ref.subpartition is not None):
+        raise CliError(f"{text!r}: give one partition as OWNER.TABLE:PARTITION", PROBLEM)
+    return ref
+
+
+def _instant(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO-8601 instant") from None
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r} needs a UTC offset, e.g. +00:00")
+    return value

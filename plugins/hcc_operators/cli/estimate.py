@@ -1,0 +1,84 @@
+"""`hcc estimate OWNER.TABLE[:PARTITION]`: compression ratio per type, from the warehouse.
+
+Oracle: DBMS_COMPRESSION.GET_COMPRESSION_RATIO on a sample (it builds scratch tables, so it
+takes a while on large objects); embedded: a real compression of a sample.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from hcc_operators.cli.common import (
+    add_config_dir,
+    add_connection,
+    add_json,
+    connected,
+    directory,
+    parse_object,
+)
+from hcc_operators.cli.exit_codes import OK, PROBLEM, CliError
+from hcc_operators.cli.output import Output, size
+from hcc_operators.core.advisor_config import FILE_NAME as ADVISOR_FILE
+from hcc_operators.core.advisor_config import load_advisor_config
+from hcc_operators.core.errors import ObjectNotFound
+from hcc_operators.core.models import ESTIMATED_TYPES, CompressionType
+
+
+def add_parser(commands) -> None:
+    parser = commands.add_parser(
+        "estimate", help="estimated compression ratio per type", description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("object", metavar="OWNER.TABLE[:PARTITION]")
+    parser.add_argument(
+        "--sample-rows", type=int, help="rows to sample; default advisor.yaml defaults.sample_rows"
+    )
+    add_connection(parser)
+    add_config_dir(parser)
+    add_json(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, out: Output) -> int:
+    ref = parse_object(args.object)
+    defaults = load_advisor_config(directory(args) / ADVISOR_FILE).defaults
+    sample_rows = args.sample_rows if args.sample_rows is not None else defaults.sample_rows
+    if sample_rows < 1 and sample_rows != -1:
+        raise CliError(f"--sample-rows must be positive (or -1 for all rows), got {sample_rows}",
+                       PROBLEM)
+    with connected(args, repository=False) as wh:
+        try:
+            seg = wh.segment(ref)
+        except ObjectNotFound as err:
+            raise CliError(f"{ref.label}: {err}", PROBLEM) from None
+        if seg is None:
+            raise CliError(f"{ref.label} does not exist in the dictionary", PROBLEM)
+        ratios = {
+            ctype: wh.estimate_ratio(
+                ref, ctype, sample_rows=sample_rows,
+                scratch_tablespace=defaults.scratch_tablespace,
+            )
+            for ctype in ESTIMATED_TYPES
+        }
+    # A compressed segment's size says nothing about its uncompressed size, so sizes after
+    # compression are only predicted from an uncompressed one.
+    plain = seg.compression is CompressionType.NONE
+    rows = [
+        {
+            "compression": ctype.value,
+            "ratio": round(ratio, 2),
+            "estimated_bytes": int(seg.bytes / ratio) if plain and ratio > 0 else None,
+        }
+        for ctype, ratio in ratios.items()
+    ]
+    if args.json:
+        out.json({"object": ref.label, "bytes": seg.bytes, "compression": seg.compression.value,
+                  "sample_rows": sample_rows, "estimates": rows})
+        return OK
+    out.line(f"{ref.label}: {size(seg.bytes)}, now {seg.compression.value}; "
+             f"sample of {sample_rows} rows")
+    out.table(
+        ("compression", "ratio", "estimated size"),
+        [(r["compression"], f"{r['ratio']:.2f}x", size(r["estimated_bytes"])) for r in rows],
+    )
+    return OK

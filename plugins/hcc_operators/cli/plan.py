@@ -1,0 +1,74 @@
+"""`hcc plan`: what the next ILM batch would do, in what order, why, and with which DDL."""
+
+from __future__ import annotations
+
+import argparse
+
+from hcc_operators.cli.batch_preview import preview_batch
+from hcc_operators.cli.common import (
+    add_at,
+    add_config_dir,
+    add_connection,
+    add_json,
+    connected,
+    ilm_settings,
+    now,
+)
+from hcc_operators.cli.exit_codes import OK, PROBLEM, CliError
+from hcc_operators.cli.output import Output, seconds, size
+
+
+def add_parser(commands) -> None:
+    parser = commands.add_parser(
+        "plan", help="preview the next ILM batch (read-only)", description=__doc__
+    )
+    add_connection(parser)
+    add_config_dir(parser)
+    add_at(parser)
+    add_json(parser)
+    parser.add_argument("--force", action="store_true", help="plan as a forced run would")
+    parser.add_argument("--max-operations", type=int, help="cap on items in one batch")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, out: Output) -> int:
+    if args.max_operations is not None and args.max_operations < 1:
+        raise CliError(f"--max-operations must be at least 1, got {args.max_operations}", PROBLEM)
+    settings = ilm_settings(args)
+    with connected(args) as wh:
+        preview = preview_batch(
+            wh, wh.repository_engine(), settings, now=now(args), force=args.force,
+            max_operations=args.max_operations,
+        )
+    if args.json:
+        out.json(preview.to_dict())
+        return OK
+    out.line(f"{preview.note}")
+    out.line(
+        f"budget {seconds(preview.budget_s)}; {preview.pending} queue item(s) waiting; "
+        f"{len(preview.items)} would run, {len(preview.waiting)} would wait"
+    )
+    if preview.items:
+        out.table(
+            ("#", "queue", "slot", "start", "predicted", "policy", "object", "action", "size",
+             "why"),
+            [
+                (n, i.queue_id, i.slot, f"+{seconds(i.start_s)}", f"{seconds(i.predicted_s)} "
+                 f"({i.rate})", i.policy, i.label, i.action, size(i.size_bytes), i.why)
+                for n, i in enumerate(preview.items, start=1)
+            ],
+            title="would run",
+        )
+        out.heading("DDL")
+        for n, item in enumerate(preview.items, start=1):
+            out.line(f"-- {n}. {item.label} ({item.action}, queue item {item.queue_id})")
+            for statement in item.ddl:
+                out.line(statement if statement.startswith("--") else statement + ";")
+    if preview.waiting:
+        out.table(
+            ("queue", "object", "action", "predicted", "waits because"),
+            [(w.queue_id, w.label, w.action, seconds(w.predicted_s), w.reason)
+             for w in preview.waiting],
+            title="would wait",
+        )
+    return OK

@@ -1,0 +1,132 @@
+"""`hcc validate`: every configuration file, as the DAGs will load it.
+
+Errors name the file and the field and make the exit code 1; warnings (a profile that falls
+back to DEFAULT, ...) are printed but do not fail, exactly as evaluation treats them.
+CUSTOM policies are checked against the strategy registry: the strategy must exist and import,
+and the policy's params must pass the strategy's Params model.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from hcc_operators.cli.common import add_config_dir, add_json, directory
+from hcc_operators.cli.exit_codes import OK, PROBLEM
+from hcc_operators.cli.output import Output
+from hcc_operators.core.advisor_config import FILE_NAME as ADVISOR_FILE
+from hcc_operators.core.advisor_config import load_advisor_config
+from hcc_operators.core.errors import ConfigError
+from hcc_operators.core.housekeeping_config import load_housekeeping
+from hcc_operators.core.policy_config import POLICIES_FILE, CustomAction, PolicySet, load_policies
+from hcc_operators.core.schedule_config import SCHEDULE_FILE, load_schedule
+from hcc_operators.strategies.base import params_error
+from hcc_operators.strategies.config import STRATEGIES_FILE
+from hcc_operators.strategies.registry import StrategyRegistry, load_registry
+
+HOUSEKEEPING_FILE = "housekeeping.yaml"
+
+
+@dataclass
+class FileReport:
+    file: str
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return "ERROR" if self.errors else ("WARNING" if self.warnings else "OK")
+
+
+def add_parser(commands) -> None:
+    parser = commands.add_parser(
+        "validate",
+        help="check policies.yaml, schedule.yaml, advisor.yaml, housekeeping.yaml, "
+        "strategies.yaml",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_config_dir(parser)
+    add_json(parser)
+    parser.set_defaults(run=run)
+
+
+def validate_all(folder: Path) -> list[FileReport]:
+    reports = []
+    policies, report = _policies(folder / POLICIES_FILE)
+    reports.append(report)
+    reports.append(_simple(folder / SCHEDULE_FILE, load_schedule))
+    reports.append(_simple(folder / ADVISOR_FILE, load_advisor_config))
+    reports.append(_simple(folder / HOUSEKEEPING_FILE, load_housekeeping))
+    reports.append(_strategies(folder, policies))
+    return reports
+
+
+def run(args: argparse.Namespace, out: Output) -> int:
+    reports = validate_all(directory(args))
+    if args.json:
+        out.json([{"file": r.file, "status": r.status, "errors": r.errors,
+                   "warnings": r.warnings} for r in reports])
+    else:
+        rows = []
+        for report in reports:
+            rows.append((report.status, report.file, ""))
+            rows.extend(("", "", f"error: {e}") for e in report.errors)
+            rows.extend(("", "", f"warning: {w}") for w in report.warnings)
+        out.table(("status", "file", "problem"), rows)
+    return PROBLEM if any(r.errors for r in reports) else OK
+
+
+def _policies(path: Path) -> tuple[PolicySet | None, FileReport]:
+    report = FileReport(str(path))
+    try:
+        policies = load_policies(path)
+    except ConfigError as err:
+        report.errors.append(str(err))
+        return None, report
+    report.warnings.extend(f"{policies.source}: {issue}" for issue in policies.issues())
+    return policies, report
+
+
+def _simple(path: Path, load) -> FileReport:
+    report = FileReport(str(path))
+    try:
+        load(path)
+    except ConfigError as err:
+        report.errors.append(str(err))
+    return report
+
+
+def _strategies(folder: Path, policies: PolicySet | None) -> FileReport:
+    report = FileReport(str(folder / STRATEGIES_FILE))
+    try:
+        registry = load_registry(folder)
+    except ConfigError as err:
+        report.errors.append(str(err))
+        return report
+    report.errors.extend(str(err) for err in registry.check_all())
+    if policies is not None:
+        report.errors.extend(_custom_policy_errors(policies, registry))
+    return report
+
+
+def _custom_policy_errors(policies: PolicySet, registry: StrategyRegistry) -> list[str]:
+    errors = []
+    for policy in policies.policies:
+        action = policy.action
+        if not isinstance(action, CustomAction):
+            continue
+        where = f"{policies.source}: policies[{policy.name}].action"
+        try:
+            strategy = registry.get(action.strategy)
+        except ConfigError as err:
+            errors.append(f"{where}.strategy: {err}")
+            continue
+        try:
+            strategy.Params.model_validate(action.params)
+        except ValidationError as exc:
+            errors.append(f"{where}: {params_error(strategy.name, exc)}")
+    return errors

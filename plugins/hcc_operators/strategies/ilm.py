@@ -1,0 +1,74 @@
+"""CUSTOM queue items of the ILM pipeline, run through the strategy runner.
+
+The queue row carries ``{"strategy": name, "params": {...}}`` in action_params (written by the
+evaluate stage from the policy's CustomAction). The result is returned as the ActionOutcome
+the execute stage already logs for built-in actions, with the storage state read before and
+after so the execution log shows what the strategy changed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from hcc_operators.core.errors import WarehouseError
+from hcc_operators.core.models import ActionKind, ActionStatus, ObjectRef, SegmentInfo
+from hcc_operators.services.action_runner import ActionOutcome
+from hcc_operators.strategies.registry import StrategyRegistry
+from hcc_operators.strategies.runner import run_strategy
+from hcc_operators.warehouse.base import Warehouse
+
+
+def run_custom_item(
+    warehouse: Warehouse,
+    engine: Engine,
+    row: Any,
+    *,
+    now,
+    registry: StrategyRegistry | None = None,
+    context: Mapping[str, Any] | None = None,
+) -> ActionOutcome:
+    """Run the strategy a CUSTOM queue row names; never raises for a strategy's failure."""
+    ref = ObjectRef(row.owner, row.table_name, row.partition_name)
+    params = json.loads(row.action_params or "{}")
+    outcome = ActionOutcome(ActionStatus.RUNNING, ActionKind.CUSTOM.value, ref.label)
+    _record(outcome, _live(warehouse, ref), before=True)
+    run = run_strategy(
+        warehouse,
+        engine,
+        params.get("strategy") or "",
+        ref,
+        params.get("params") or {},
+        now,
+        registry=registry,
+        context={"queue_id": row.queue_id, "policy": row.policy_name, **(context or {})},
+    )
+    result = run.result
+    outcome.status = result.status
+    outcome.message = f"{run.strategy}: {result.message} (operation {run.operation_id})"
+    outcome.statements = list(result.statements)
+    outcome.duration_s = float(result.details.get("simulated_s") or run.duration_s)
+    outcome.simulated = "simulated_s" in result.details
+    outcome.error_code = result.error_code
+    outcome.transience = run.transience
+    _record(outcome, _live(warehouse, ref), before=False)
+    return outcome
+
+
+def _live(warehouse: Warehouse, ref: ObjectRef) -> SegmentInfo | None:
+    try:
+        return warehouse.segment(ref)
+    except WarehouseError:
+        return None  # the log columns stay empty; the strategy's own result says what failed
+
+
+def _record(outcome: ActionOutcome, seg: SegmentInfo | None, *, before: bool) -> None:
+    if seg is None:
+        return
+    side = "before" if before else "after"
+    setattr(outcome, f"compression_{side}", seg.compression.value)
+    setattr(outcome, f"tablespace_{side}", seg.tablespace)
+    setattr(outcome, f"bytes_{side}", seg.bytes)

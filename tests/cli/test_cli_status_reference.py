@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from sqlalchemy import create_engine, insert
+
+from hcc_operators.cli.config_descriptions import DESCRIPTIONS
+from hcc_operators.cli.config_reference import DOC_PATH, documented_fields, generate
+from hcc_operators.core.paths import project_root
+from hcc_operators.repository.tables import execution_log, ilm_queue
+from hcc_operators.services import run_control
+
+T = datetime(2026, 3, 6, 22, 0, tzinfo=UTC)
+
+
+def test_status_shows_backlog_failures_and_runs(hcc, demo_dsn):
+    engine = create_engine(demo_dsn)
+    with engine.begin() as conn:
+        conn.execute(insert(ilm_queue).values(
+            policy_name="p", policy_version=1, priority=1, owner="S", table_name="T",
+            partition_name="P1", action="COMPRESS", size_bytes=2**30, status="PENDING",
+            attempts=0, carried_over=False, enqueued_at=T, updated_at=T,
+        ))
+        conn.execute(insert(execution_log).values(
+            owner="S", table_name="T", partition_name="P0", action="MOVE", status="FAILED",
+            error_code="ORA-01688", error_message="unable to extend", started_at=T,
+        ))
+    run_id = run_control.start_run(engine, "hcc_ilm_execute", "manual__1", "manual", T)
+    run_control.finish_run(engine, run_id, now=T, actions_done=1, errors=1)
+
+    code, out, _ = hcc("status", "--dsn", demo_dsn, "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["backlog"] == [{"policy": "p", "action": "COMPRESS", "items": 1,
+                                "bytes": 2**30, "oldest": data["backlog"][0]["oldest"]}]
+    assert data["failures"][0]["error_code"] == "ORA-01688"
+    assert data["dag_runs"][0]["status"] == "PARTIAL"
+    code, out, _ = hcc("status", "--dsn", demo_dsn)
+    assert "1.0 GiB" in out and "ORA-01688" in out and "PARTIAL" in out
+
+
+def test_committed_reference_is_the_generated_one():
+    committed = (project_root() / DOC_PATH).read_text(encoding="utf-8")
+    assert committed == generate(), "run: hcc config-reference --write"
+
+
+def test_every_field_is_described_and_no_description_is_stale():
+    fields = set(documented_fields())
+    assert fields, "the walk found no fields"
+    assert not (set(DESCRIPTIONS) - fields), "descriptions of fields that no longer exist"
+
+
+def test_config_reference_command_prints_it(hcc):
+    code, out, _ = hcc("config-reference")
+    assert code == 0
+    assert out == generate()
