@@ -162,6 +162,16 @@ def finish_run(
     return get_run(engine, run_log_id)
 
 
+def find_run(engine: Engine, dag_id: str, dag_run_id: str) -> int | None:
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(dag_run_log.c.run_log_id).where(
+                dag_run_log.c.dag_id == dag_id, dag_run_log.c.dag_run_id == dag_run_id
+            )
+        ).first()
+    return row.run_log_id if row else None
+
+
 def get_run(engine: Engine, run_log_id: int) -> DagRunRecord:
     with engine.connect() as conn:
         row = conn.execute(

@@ -1,0 +1,92 @@
+"""Compression executions (and rollbacks) recorded by the hcc_compress DAGs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine, Row
+
+from hcc_operators.api.airflow_client import task_instance_path
+from hcc_operators.api.models import ExecutionDetailOut, ExecutionOut, Page
+from hcc_operators.api.queries.rows import label, paged
+from hcc_operators.repository.tables import compression_executions
+
+# Which DAG and task wrote a row, by operation; the UI link points at that task.
+TASK_OF_OPERATION = {
+    "COMPRESS": ("hcc_compress", "compress_object"),
+    "ROLLBACK": ("hcc_compress_rollback", "rollback"),
+}
+
+_FIELDS = (
+    "execution_id", "dag_run_id", "result_id", "owner", "table_name", "partition_name",
+    "subpartition_name", "operation", "compression_from", "compression_to", "tablespace_from",
+    "tablespace_to", "status", "bytes_before", "bytes_after", "rows_before", "rows_after",
+    "expected_ratio", "achieved_ratio", "space_saved", "duration_s", "error_code",
+    "error_message", "rollback_of", "started_at", "finished_at",
+)
+
+
+def task_link(row: Row, ui_url: Callable[[str], str]) -> tuple[str, str | None]:
+    dag_id, task_id = TASK_OF_OPERATION.get(row.operation, TASK_OF_OPERATION["COMPRESS"])
+    if not row.dag_run_id:
+        return dag_id, None
+    # The execution row does not record its map index, so the link opens the mapped task list.
+    return dag_id, ui_url(task_instance_path(dag_id, row.dag_run_id, task_id))
+
+
+def execution_out(row: Row, ui_url: Callable[[str], str]) -> ExecutionOut:
+    return ExecutionOut(
+        **{k: getattr(row, k) for k in _FIELDS},
+        object=label(row),
+        simulated=bool(row.simulated),
+        ui_url=task_link(row, ui_url)[1],
+    )
+
+
+def list_executions(
+    engine: Engine,
+    *,
+    status: str | None,
+    schema: str | None,
+    operation: str | None,
+    limit: int,
+    offset: int,
+    ui_url: Callable[[str], str],
+) -> Page[ExecutionOut]:
+    c = compression_executions.c
+    stmt = select(compression_executions).order_by(c.execution_id.desc())
+    if status:
+        stmt = stmt.where(c.status == status)
+    if schema:
+        stmt = stmt.where(c.owner == schema.upper())
+    if operation:
+        stmt = stmt.where(c.operation == operation)
+    with engine.connect() as conn:
+        rows, total = paged(conn, stmt, limit, offset)
+    return Page[ExecutionOut](
+        items=[execution_out(r, ui_url) for r in rows], total=total, limit=limit, offset=offset
+    )
+
+
+def get_row(engine: Engine, execution_id: int) -> Row | None:
+    c = compression_executions.c
+    with engine.connect() as conn:
+        return conn.execute(
+            select(compression_executions).where(c.execution_id == execution_id)
+        ).first()
+
+
+def get_execution(
+    engine: Engine, execution_id: int, *, ui_url: Callable[[str], str]
+) -> ExecutionDetailOut | None:
+    row = get_row(engine, execution_id)
+    if row is None:
+        return None
+    c = compression_executions.c
+    with engine.connect() as conn:
+        undone_by = conn.scalars(
+            select(c.execution_id).where(c.rollback_of == execution_id).order_by(c.execution_id)
+        ).all()
+    base = execution_out(row, ui_url).model_dump()
+    return ExecutionDetailOut(**base, ddl=row.ddl, rolled_back_by=list(undone_by))

@@ -1,0 +1,182 @@
+"""ILM state: batches and their actions, the queue, its backlog, and why a partition is queued."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.engine import Engine, Row
+
+from hcc_operators.api.airflow_client import dag_run_path, task_instance_path
+from hcc_operators.api.models import (
+    ActionLogOut,
+    BacklogOut,
+    BatchDetailOut,
+    BatchOut,
+    EvaluationOut,
+    Page,
+    PartitionEvaluationsOut,
+    QueueItemOut,
+)
+from hcc_operators.api.queries.rows import json_or_none, label, paged
+from hcc_operators.core.models import ObjectRef
+from hcc_operators.repository.tables import (
+    evaluation_details,
+    execution_log,
+    ilm_batches,
+    ilm_queue,
+)
+
+EXECUTE_DAG = "hcc_ilm_execute"
+ACTION_TASK = "execute_action"
+
+_BATCH_FIELDS = (
+    "batch_id", "dag_run_id", "run_type", "window_start", "window_end", "status", "planned",
+    "succeeded", "skipped", "failed", "left_pending", "reason", "started_at", "finished_at",
+)
+_LOG_FIELDS = (
+    "log_id", "queue_id", "batch_id", "policy_name", "action", "status", "attempt",
+    "dag_run_id", "map_index", "compression_before", "compression_after", "tablespace_before",
+    "tablespace_after", "bytes_before", "bytes_after", "ratio", "duration_s", "error_code",
+    "error_message", "started_at", "finished_at",
+)
+_QUEUE_FIELDS = (
+    "queue_id", "policy_name", "policy_version", "priority", "action", "size_bytes", "status",
+    "attempts", "batch_id", "predicted_s", "last_error", "enqueued_at", "updated_at",
+)
+
+
+def batch_out(row: Row, ui_url: Callable[[str], str]) -> BatchOut:
+    return BatchOut(
+        **{k: getattr(row, k) for k in _BATCH_FIELDS},
+        forced=bool(row.forced),
+        ui_url=ui_url(dag_run_path(EXECUTE_DAG, row.dag_run_id)) if row.dag_run_id else None,
+    )
+
+
+def action_link(row: Row, ui_url: Callable[[str], str]) -> str | None:
+    if not row.dag_run_id:
+        return None
+    return ui_url(task_instance_path(EXECUTE_DAG, row.dag_run_id, ACTION_TASK, row.map_index))
+
+
+def action_out(row: Row, ui_url: Callable[[str], str]) -> ActionLogOut:
+    return ActionLogOut(
+        **{k: getattr(row, k) for k in _LOG_FIELDS},
+        object=label(row),
+        simulated=bool(row.simulated),
+        ui_url=action_link(row, ui_url),
+    )
+
+
+def list_batches(
+    engine: Engine, *, status: str | None, limit: int, offset: int, ui_url: Callable[[str], str]
+) -> Page[BatchOut]:
+    stmt = select(ilm_batches).order_by(ilm_batches.c.batch_id.desc())
+    if status:
+        stmt = stmt.where(ilm_batches.c.status == status)
+    with engine.connect() as conn:
+        rows, total = paged(conn, stmt, limit, offset)
+    return Page[BatchOut](
+        items=[batch_out(r, ui_url) for r in rows], total=total, limit=limit, offset=offset
+    )
+
+
+def get_batch(
+    engine: Engine, batch_id: int, *, ui_url: Callable[[str], str]
+) -> BatchDetailOut | None:
+    with engine.connect() as conn:
+        row = conn.execute(select(ilm_batches).where(ilm_batches.c.batch_id == batch_id)).first()
+        if row is None:
+            return None
+        actions = conn.execute(
+            select(execution_log)
+            .where(execution_log.c.batch_id == batch_id)
+            .order_by(execution_log.c.log_id)
+        ).all()
+    return BatchDetailOut(
+        **batch_out(row, ui_url).model_dump(), actions=[action_out(a, ui_url) for a in actions]
+    )
+
+
+def queue_out(row: Row) -> QueueItemOut:
+    return QueueItemOut(
+        **{k: getattr(row, k) for k in _QUEUE_FIELDS},
+        object=label(row),
+        action_params=json_or_none(row.action_params),
+        carried_over=bool(row.carried_over),
+    )
+
+
+def list_queue(
+    engine: Engine, *, status: str | None, policy: str | None, limit: int, offset: int
+) -> Page[QueueItemOut]:
+    q = ilm_queue.c
+    stmt = select(ilm_queue).order_by(q.priority, q.enqueued_at, q.queue_id)
+    if status:
+        stmt = stmt.where(q.status == status)
+    if policy:
+        stmt = stmt.where(q.policy_name == policy)
+    with engine.connect() as conn:
+        rows, total = paged(conn, stmt, limit, offset)
+    return Page[QueueItemOut](
+        items=[queue_out(r) for r in rows], total=total, limit=limit, offset=offset
+    )
+
+
+def backlog(engine: Engine, *, now: datetime) -> BacklogOut:
+    q = ilm_queue.c
+    pending = q.status == "PENDING"
+    with engine.connect() as conn:
+        by_status = dict(conn.execute(select(q.status, func.count()).group_by(q.status)).all())
+        by_policy = dict(
+            conn.execute(
+                select(q.policy_name, func.count()).where(pending).group_by(q.policy_name)
+            ).all()
+        )
+        pending_bytes = conn.scalar(select(func.coalesce(func.sum(q.size_bytes), 0)).where(pending))
+        # min() over the column loses the UTC type on SQLite; order by and read the row instead.
+        oldest = conn.scalar(select(q.enqueued_at).where(pending).order_by(q.enqueued_at).limit(1))
+    return BacklogOut(
+        by_status=by_status,
+        pending_by_policy=by_policy,
+        pending_bytes=int(pending_bytes or 0),
+        oldest_pending_enqueued_at=oldest,
+        oldest_pending_age_s=round((now - oldest).total_seconds(), 1) if oldest else None,
+    )
+
+
+def partition_evaluations(engine: Engine, ref: ObjectRef) -> PartitionEvaluationsOut:
+    e = evaluation_details.c
+    of_partition = and_(
+        e.owner == ref.owner, e.table_name == ref.table, e.partition_name == ref.partition
+    )
+    # Details are appended per evaluation run, so the highest id is the newest for a policy.
+    latest = (
+        select(e.policy_name, func.max(e.detail_id).label("detail_id"))
+        .where(of_partition)
+        .group_by(e.policy_name)
+        .subquery()
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(evaluation_details)
+            .join(latest, e.detail_id == latest.c.detail_id)
+            .order_by(e.policy_name)
+        ).all()
+    return PartitionEvaluationsOut(
+        object=ref.label,
+        evaluations=[
+            EvaluationOut(
+                policy_name=r.policy_name,
+                policy_version=r.policy_version,
+                eligible=bool(r.eligible),
+                reason=r.reason,
+                reason_text=r.reason_text,
+                evaluation_id=r.evaluation_id,
+                evaluated_at=r.evaluated_at,
+            )
+            for r in rows
+        ],
+    )

@@ -1,0 +1,37 @@
+"""Helpers every query module shares: object labels, paging, JSON columns."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.engine import Connection, Row
+
+from hcc_operators.core.models import ObjectRef
+
+
+def label(row: Any) -> str:
+    """OWNER.TABLE[:PARTITION[:SUBPARTITION]], the spelling DAG conf and the UI use."""
+    return ObjectRef(
+        row.owner,
+        row.table_name,
+        getattr(row, "partition_name", None),
+        getattr(row, "subpartition_name", None),
+    ).label
+
+
+def paged(conn: Connection, stmt: Select, limit: int, offset: int) -> tuple[list[Row], int]:
+    total = conn.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = conn.execute(stmt.limit(limit).offset(offset)).all()
+    return rows, int(total or 0)
+
+
+def json_or_none(text: str | None) -> Any:
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        # Written by hand or by an older release; show it rather than fail the whole page.
+        return {"raw": text}

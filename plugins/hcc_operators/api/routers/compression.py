@@ -1,0 +1,95 @@
+"""Compression history, one execution, and starting compression or a rollback."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, status
+from starlette.concurrency import run_in_threadpool
+
+from hcc_operators.api.airflow_client import AirflowClientDep
+from hcc_operators.api.auth import CallerDep, require_user
+from hcc_operators.api.dependencies import EngineDep
+from hcc_operators.api.models import (
+    CompressRequest,
+    ExecutionDetailOut,
+    ExecutionOut,
+    Page,
+    TriggeredRunOut,
+)
+from hcc_operators.api.params import Limit, Offset, SchemaName, Status
+from hcc_operators.api.queries import advisor, compression
+
+COMPRESS_DAG = "hcc_compress"
+ROLLBACK_DAG = "hcc_compress_rollback"
+
+router = APIRouter(
+    prefix="/compression", tags=["compression"], dependencies=[Depends(require_user)]
+)
+
+
+@router.get("/executions", response_model=Page[ExecutionOut])
+def list_executions(
+    engine: EngineDep,
+    client: AirflowClientDep,
+    status: Status = None,
+    schema: SchemaName = None,
+    operation: Annotated[Literal["COMPRESS", "ROLLBACK"] | None, Query()] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[ExecutionOut]:
+    return compression.list_executions(
+        engine,
+        status=status,
+        schema=schema,
+        operation=operation,
+        limit=limit,
+        offset=offset,
+        ui_url=client.ui_url,
+    )
+
+
+@router.get("/executions/{execution_id}", response_model=ExecutionDetailOut)
+def get_execution(execution_id: int, engine: EngineDep, client: AirflowClientDep):
+    found = compression.get_execution(engine, execution_id, ui_url=client.ui_url)
+    if found is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"execution {execution_id} not found")
+    return found
+
+
+@router.post("/runs", response_model=TriggeredRunOut, status_code=status.HTTP_202_ACCEPTED)
+async def compress(
+    body: CompressRequest, caller: CallerDep, client: AirflowClientDep, engine: EngineDep
+) -> TriggeredRunOut:
+    """Start hcc_compress for the selected candidates, as the caller."""
+    saving = await run_in_threadpool(advisor.estimated_savings, engine, body.objects)
+    conf = {"objects": body.objects, "dry_run": body.dry_run}
+    run = await client.trigger_dag_run(COMPRESS_DAG, conf, caller.token)
+    return TriggeredRunOut(**asdict(run), conf=conf, estimated_savings_bytes=saving)
+
+
+@router.post(
+    "/executions/{execution_id}/rollback",
+    response_model=TriggeredRunOut,
+    status_code=status.HTTP_202_ACCEPTED,
+)
+async def rollback(
+    execution_id: int, caller: CallerDep, client: AirflowClientDep, engine: EngineDep
+) -> TriggeredRunOut:
+    """Start hcc_compress_rollback for one successful compression, as the caller."""
+    row = await run_in_threadpool(compression.get_row, engine, execution_id)
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"execution {execution_id} not found")
+    # Refuse early what the rollback task would refuse anyway, without starting a DAG run.
+    if row.operation != "COMPRESS" or row.status != "SUCCESS":
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            f"execution {execution_id} is a {row.operation} in status {row.status}; "
+            "only a successful COMPRESS can be rolled back",
+        )
+    conf = {"execution_id": execution_id}
+    run = await client.trigger_dag_run(ROLLBACK_DAG, conf, caller.token)
+    return TriggeredRunOut(
+        **asdict(run), conf=conf, estimated_savings_bytes=-(row.space_saved or 0)
+    )

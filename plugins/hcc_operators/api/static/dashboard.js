@@ -1,0 +1,230 @@
+/* The HCC dashboard: draws the charts from dashboard/data and starts DAG runs through the
+ * console's POST endpoints (which call Airflow's REST API as the logged-in user).
+ * URLs are relative to /hcc/dashboard so the page works wherever Airflow is rooted; the
+ * browser sends the Airflow UI's _token cookie with them. Data is inserted with textContent only. */
+(function () {
+  "use strict";
+  const C = window.HccCharts;
+  const $ = id => document.getElementById(id);
+
+  function bytes(n) {
+    if (n === null || n === undefined) return "–";
+    const sign = n < 0 ? "-" : "";
+    let v = Math.abs(n);
+    for (const u of ["B", "KB", "MB", "GB", "TB"]) {
+      if (v < 1024 || u === "TB") return sign + (u === "B" ? v : v.toFixed(1)) + " " + u;
+      v /= 1024;
+    }
+  }
+  const count = v => String(Math.round(v));
+  const ratio = r => (r === null || r === undefined ? "–" : r.toFixed(2) + "×");
+  const when = iso => (iso ? iso.replace("T", " ").slice(0, 16) : "–");
+
+  async function api(path, init) {
+    const response = await fetch(path, Object.assign({ credentials: "same-origin" }, init));
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const detail = typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail);
+      throw new Error(`${response.status}: ${detail || response.statusText}`);
+    }
+    return body;
+  }
+
+  function notice(text, link, isError) {
+    const box = $("notice");
+    box.replaceChildren(document.createTextNode(text));
+    box.className = isError ? "error" : "";
+    if (link) {
+      const a = document.createElement("a");
+      a.href = link; a.target = "_top"; a.textContent = " Open the DAG run";
+      a.id = "notice-link";
+      box.appendChild(a);
+    }
+    box.hidden = false;
+  }
+
+  function cell(row, content, cls) {
+    const td = row.insertCell();
+    if (content instanceof Node) td.appendChild(content); else td.textContent = content ?? "–";
+    if (cls) td.className = cls;
+    return td;
+  }
+
+  function link(href, text) {
+    if (!href) return text;
+    const a = document.createElement("a");
+    a.href = href; a.target = "_top"; a.textContent = text;
+    return a;
+  }
+
+  function confirmAction(title, body, savings) {
+    $("confirm-title").textContent = title;
+    $("confirm-body").textContent = body;
+    $("confirm-savings").textContent = savings;
+    const dialog = $("confirm");
+    return new Promise(resolve => {
+      dialog.addEventListener("close", () => resolve(dialog.returnValue === "ok"), { once: true });
+      dialog.returnValue = "";
+      dialog.showModal();
+    });
+  }
+
+  async function start(path, payload, what) {
+    try {
+      const run = await api(path, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(payload),
+      });
+      notice(`${what}: started ${run.dag_id} run ${run.dag_run_id}.`, run.ui_url, false);
+    } catch (err) {
+      notice(`${what} failed: ${err.message}`, null, true);
+    }
+  }
+
+  function drawCharts(d) {
+    C.bar($("chart-savings"), d.savings_by_schema, { fmt: bytes, label: "space saved by schema" });
+    C.bar($("chart-recommendations"), d.recommendations_by_type,
+          { fmt: count, integer: true, label: "recommendations by compression type" });
+    C.scatter($("chart-ratio"), d.estimated_vs_achieved);
+    C.stacked($("chart-temperature"),
+              d.partitions_by_temperature.map(t => ({ group: t.temperature, series: t.tablespace,
+                                                      value: t.partitions })),
+              { fmt: count, integer: true, label: "partitions by temperature and tier" });
+    C.line($("chart-saved-time"), d.space_saved_over_time, { fmt: bytes, label: "space saved" });
+    C.line($("chart-backlog"), d.backlog_over_time,
+           { fmt: count, integer: true, label: "backlog", color: "#e8744f" });
+  }
+
+  function drawProgress(run) {
+    if (!run) return;
+    const p = run.progress;
+    $("run-progress").hidden = false;
+    const eta = p.estimated_remaining_s === null ? "" :
+      run.status === "RUNNING" ? `, about ${Math.ceil(p.estimated_remaining_s / 60)} min left` : "";
+    $("run-label").textContent = `Advisor run ${run.run_id} ${run.status}: ` +
+      `${p.objects_done}/${p.objects_total} objects, ${p.percent}%${eta}`;
+    $("run-bar").style.width = `${p.percent}%`;
+  }
+
+  function drawCandidates(items) {
+    const body = $("candidates").tBodies[0];
+    body.replaceChildren();
+    for (const c of items) {
+      const row = body.insertRow();
+      const box = document.createElement("input");
+      box.type = "checkbox"; box.value = c.object; box.dataset.savings = c.estimated_savings || 0;
+      box.addEventListener("change", updateCompressButton);
+      cell(row, box);
+      cell(row, c.object);
+      cell(row, bytes(c.size_bytes), "num");
+      cell(row, c.current_compression);
+      cell(row, c.recommended);
+      cell(row, ratio(c.expected_ratio), "num");
+      cell(row, bytes(c.estimated_savings), "num");
+      cell(row, c.reason);
+    }
+    updateCompressButton();
+  }
+
+  function selectedCandidates() {
+    return [...$("candidates").querySelectorAll("tbody input:checked")];
+  }
+
+  function updateCompressButton() {
+    $("compress-button").disabled = selectedCandidates().length === 0;
+  }
+
+  function drawExecutions(items) {
+    const body = $("executions").tBodies[0];
+    body.replaceChildren();
+    for (const e of items) {
+      const row = body.insertRow();
+      cell(row, link(e.ui_url, String(e.execution_id)));
+      cell(row, e.object);
+      cell(row, e.compression_to);
+      cell(row, bytes(e.space_saved), "num");
+      cell(row, ratio(e.achieved_ratio), "num");
+      cell(row, when(e.finished_at));
+      const undo = document.createElement("button");
+      undo.textContent = "Roll back…";
+      undo.dataset.executionId = e.execution_id;
+      undo.addEventListener("click", async () => {
+        const ok = await confirmAction(
+          `Roll back execution ${e.execution_id}?`,
+          `${e.object} goes back to ${e.compression_from || "its previous compression"}` +
+            (e.tablespace_from ? ` in ${e.tablespace_from}` : "") + ".",
+          `${bytes(-(e.space_saved || 0))} (the space this compression saved is given back)`);
+        if (ok) await start(`compression/executions/${e.execution_id}/rollback`, {}, "Rollback");
+      });
+      cell(row, undo);
+    }
+  }
+
+  function drawFailures(items) {
+    const body = $("failures").tBodies[0];
+    body.replaceChildren();
+    for (const f of items) {
+      const row = body.insertRow();
+      cell(row, when(f.at));
+      cell(row, f.source);
+      cell(row, f.object);
+      cell(row, f.action);
+      cell(row, [f.error_code, f.error_message].filter(Boolean).join(" "));
+      cell(row, link(f.ui_url, "task log"));
+    }
+  }
+
+  async function analyse(event) {
+    event.preventDefault();
+    const schema = $("analyse-schema").value.trim().toUpperCase();
+    let savings = "not analysed yet";
+    try {
+      const page = await api(`advisor/recommendations?schema=${encodeURIComponent(schema)}` +
+                             "&limit=500");
+      const sum = page.items.reduce((a, r) => a + (r.estimated_savings || 0), 0);
+      if (page.total) savings = `${bytes(sum)} over ${page.total} candidates at the last analysis`;
+    } catch (err) { savings = "unknown (" + err.message + ")"; }
+    const ok = await confirmAction(`Analyse schema ${schema}?`,
+      "Starts the hcc_advisor DAG for this schema; it measures every table and partition.",
+      savings);
+    if (ok) await start("advisor/analyses", { schemas: [schema] }, `Analysis of ${schema}`);
+  }
+
+  async function compress() {
+    const chosen = selectedCandidates();
+    const total = chosen.reduce((a, b) => a + Number(b.dataset.savings), 0);
+    const dryRun = $("dry-run").checked;
+    const ok = await confirmAction(
+      `Compress ${chosen.length} object${chosen.length === 1 ? "" : "s"}?`,
+      chosen.map(b => b.value).join(", ") + (dryRun ? " (dry run: DDL logged only)" : ""),
+      bytes(total));
+    if (ok) {
+      await start("compression/runs", { objects: chosen.map(b => b.value), dry_run: dryRun },
+                  "Compression");
+    }
+  }
+
+  async function load() {
+    try {
+      const [data, executions] = await Promise.all([
+        api("dashboard/data"),
+        api("compression/executions?operation=COMPRESS&status=SUCCESS&limit=10"),
+      ]);
+      $("generated").textContent = "as of " + when(data.generated_at) + " UTC";
+      drawCharts(data);
+      drawProgress(data.latest_run);
+      drawCandidates(data.top_candidates);
+      drawExecutions(executions.items);
+      drawFailures(data.recent_failures);
+      document.body.dataset.loaded = "true";
+    } catch (err) {
+      notice("Could not load the dashboard: " + err.message, null, true);
+      document.body.dataset.loaded = "error";
+    }
+  }
+
+  $("analyse-form").addEventListener("submit", analyse);
+  $("compress-button").addEventListener("click", compress);
+  load();
+})();

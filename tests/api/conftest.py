@@ -1,0 +1,242 @@
+"""A seeded SQLite repository, the app wired to it, and Airflow's REST API mocked over HTTP.
+
+Expected values in the tests are worked out by hand from the rows below.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import insert
+
+from hcc_operators.api import auth
+from hcc_operators.api.airflow_client import AirflowClient, get_airflow_client
+from hcc_operators.api.app import create_app
+from hcc_operators.api.dependencies import get_engine, get_now
+from hcc_operators.repository import tables as t
+
+NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+TOKEN = "token-accepted-by-the-test-validator"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+AIRFLOW = "http://airflow.test:8080"
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def put(conn, table, rows: list[dict]) -> None:
+    # One statement per row: the rows leave out different optional columns.
+    for row in rows:
+        conn.execute(insert(table).values(**row))
+
+
+def seed(engine) -> None:
+    result = dict(object_kind="PARTITION", status="SUCCESS", recompression=False,
+                  analysed_at=at("2026-03-09T10:05"))
+    execution = dict(simulated=False, started_at=at("2026-03-08T11:00"))
+    log = dict(policy_name="compress_old", attempt=1, simulated=False, batch_id=1,
+               dag_run_id="scheduled__b1")
+    with engine.begin() as conn:
+        put(conn, t.advisor_runs, [
+            dict(run_id=1, dag_run_id="scheduled__2026-03-09T10:00:00+00:00", status="SUCCESS",
+                 strategy="balanced", schemas=json.dumps(["SALES", "HR"]), objects_total=4,
+                 objects_analysed=4, objects_succeeded=3, objects_failed=1, bytes_total=4000,
+                 bytes_analysed=4000, started_at=at("2026-03-09T10:00"),
+                 finished_at=at("2026-03-09T10:10")),
+            dict(run_id=2, dag_run_id="manual__run2", status="RUNNING", strategy="balanced",
+                 schemas=json.dumps(["SALES"]), objects_total=10, objects_analysed=4,
+                 objects_succeeded=4, objects_failed=0, bytes_total=1000, bytes_analysed=250,
+                 started_at=NOW - timedelta(seconds=100)),
+        ])
+        put(conn, t.advisor_results, [
+            dict(result, result_id=1, run_id=1, owner="SALES", table_name="ORDERS",
+                 partition_name="P1", size_bytes=1000, current_compression="NONE",
+                 recommended="QUERY HIGH", expected_ratio=10.0, estimated_savings=900,
+                 hotness=1.0, reason="cold", tablespace_name="USERS"),
+            dict(result, result_id=2, run_id=1, owner="SALES", table_name="ORDERS",
+                 partition_name="P2", size_bytes=2000, current_compression="NONE",
+                 recommended="ARCHIVE HIGH", expected_ratio=4.0, estimated_savings=1500,
+                 hotness=0.5, reason="frozen"),
+            dict(result, result_id=3, run_id=1, owner="HR", table_name="EMP",
+                 object_kind="TABLE", size_bytes=500, current_compression="NONE",
+                 recommended="QUERY HIGH", expected_ratio=2.5, estimated_savings=300,
+                 hotness=2.0, reason="warm"),
+            dict(result, result_id=4, run_id=1, owner="HR", table_name="BAD",
+                 object_kind="TABLE", status="FAILED", error_code="ORA-00942"),
+            dict(result, result_id=5, run_id=2, owner="SALES", table_name="NEW",
+                 object_kind="TABLE", size_bytes=6000, recommended="ARCHIVE LOW",
+                 expected_ratio=6.0, estimated_savings=5000),
+        ])
+        put(conn, t.compression_executions, [
+            dict(execution, execution_id=1, dag_run_id="manual__c1", owner="SALES",
+                 table_name="ORDERS", partition_name="P1", operation="COMPRESS",
+                 compression_from="NONE", compression_to="QUERY HIGH", status="SUCCESS",
+                 bytes_before=1000, bytes_after=200, expected_ratio=10.0, achieved_ratio=8.0,
+                 space_saved=800, duration_s=10.0, ddl="ALTER TABLE ...",
+                 finished_at=at("2026-03-08T12:00")),
+            dict(execution, execution_id=2, dag_run_id="manual__c1", owner="HR",
+                 table_name="EMP", operation="COMPRESS", compression_to="QUERY HIGH",
+                 status="SUCCESS", expected_ratio=3.0, achieved_ratio=3.5, space_saved=200,
+                 duration_s=20.0, finished_at=at("2026-03-09T12:00")),
+            dict(execution, execution_id=3, dag_run_id="manual__c2", owner="SALES",
+                 table_name="ORDERS", partition_name="P2", operation="COMPRESS",
+                 compression_to="ARCHIVE HIGH", status="FAILED", duration_s=30.0,
+                 error_code="ORA-01652", error_message="unable to extend temp segment",
+                 started_at=at("2026-03-09T13:00")),
+            dict(execution, execution_id=4, dag_run_id="manual__c0", owner="SALES",
+                 table_name="X", operation="COMPRESS", status="ROLLED_BACK",
+                 expected_ratio=2.0, achieved_ratio=2.1, space_saved=999, duration_s=5.0),
+            dict(execution, execution_id=5, dag_run_id="manual__r1", owner="SALES",
+                 table_name="X", operation="ROLLBACK", status="SUCCESS", space_saved=-999,
+                 duration_s=5.0, rollback_of=4),
+        ])
+        put(conn, t.execution_log, [
+            dict(log, log_id=1, queue_id=3, owner="SALES", table_name="SALES_HIST",
+                 partition_name="P2020", action="COMPRESS", status="SUCCESS", map_index=0,
+                 bytes_before=4000, bytes_after=1000, ratio=4.0, duration_s=40.0,
+                 started_at=at("2026-03-09T22:00"), finished_at=at("2026-03-09T23:00")),
+            dict(log, log_id=2, queue_id=4, owner="SALES", table_name="SALES_HIST",
+                 partition_name="P2021", action="MOVE", status="FAILED", map_index=1,
+                 duration_s=2.0, error_code="ORA-00054", error_message="resource busy",
+                 started_at=at("2026-03-09T23:05")),
+        ])
+        put(conn, t.ilm_batches, [
+            dict(batch_id=1, dag_run_id="scheduled__b1", run_type="scheduled", status="COMPLETED",
+                 planned=2, succeeded=1, failed=1, started_at=at("2026-03-09T22:00"),
+                 finished_at=at("2026-03-09T23:30")),
+            dict(batch_id=2, dag_run_id="scheduled__b2", run_type="scheduled",
+                 status="INTERRUPTED", started_at=at("2026-03-10T00:00"),
+                 finished_at=at("2026-03-10T01:00")),
+            dict(batch_id=3, dag_run_id="manual__b3", run_type="forced", forced=True,
+                 status="RUNNING", started_at=at("2026-03-10T11:00")),
+        ])
+        queue = dict(policy_version=1, priority=10, owner="SALES", table_name="SALES_HIST",
+                     action="COMPRESS", attempts=0, carried_over=False)
+        put(conn, t.ilm_queue, [
+            dict(queue, queue_id=1, policy_name="compress_old", partition_name="P2022",
+                 status="PENDING", size_bytes=100, action_params='{"level": "QUERY HIGH"}',
+                 enqueued_at=at("2026-03-08T12:00"), updated_at=at("2026-03-08T12:00")),
+            dict(queue, queue_id=2, policy_name="purge_ancient", partition_name="P2019",
+                 status="PENDING", size_bytes=50, action="PURGE", priority=5,
+                 enqueued_at=at("2026-03-09T12:00"), updated_at=at("2026-03-09T12:00")),
+            dict(queue, queue_id=3, policy_name="compress_old", partition_name="P2020",
+                 status="SUCCESS", batch_id=1, enqueued_at=at("2026-03-08T12:00"),
+                 updated_at=at("2026-03-09T23:00")),
+            dict(queue, queue_id=4, policy_name="compress_old", partition_name="P2021",
+                 status="FAILED", batch_id=1, last_error="ORA-00054",
+                 enqueued_at=at("2026-03-09T00:00"), updated_at=at("2026-03-09T23:05")),
+        ])
+        detail = dict(owner="SALES", table_name="SALES_HIST", partition_name="P2022")
+        put(conn, t.evaluation_details, [
+            dict(detail, detail_id=1, evaluation_id="ev1", policy_name="compress_old",
+                 policy_version=1, eligible=False, reason="TOO_YOUNG",
+                 reason_text="age 20 days < 90", evaluated_at=at("2026-03-08T01:00")),
+            dict(detail, detail_id=2, evaluation_id="ev2", policy_name="compress_old",
+                 policy_version=2, eligible=True, reason="ELIGIBLE",
+                 evaluated_at=at("2026-03-09T01:00")),
+            dict(detail, detail_id=3, evaluation_id="ev2", policy_name="purge_ancient",
+                 policy_version=1, eligible=False, reason="NOT_OLD_ENOUGH",
+                 reason_text="age 21 days < 3650", evaluated_at=at("2026-03-09T01:00")),
+        ])
+        policy = dict(checksum="c", enabled=True, created_at=at("2026-01-01T00:00"))
+        put(conn, t.ilm_policies, [
+            dict(policy, policy_id=1, policy_name="compress_old", version=1, priority=10,
+                 action="COMPRESS", definition='{"age_days": 30}', is_current=False,
+                 superseded_at=at("2026-02-01T00:00")),
+            dict(policy, policy_id=2, policy_name="compress_old", version=2, priority=10,
+                 action="COMPRESS", definition='{"age_days": 90}', is_current=True),
+            dict(policy, policy_id=3, policy_name="purge_ancient", version=1, priority=5,
+                 action="PURGE", definition='{"age_days": 3650}', is_current=True),
+        ])
+        access = dict(owner="SALES", table_name="SALES_HIST", compression="NONE",
+                      read_only=False, is_newest=False, refreshed_at=NOW)
+        put(conn, t.partition_access, [
+            dict(access, partition_name="P2020", size_bytes=1000, temperature="COLD",
+                 tablespace_name="TS_ARCHIVE"),
+            dict(access, partition_name="P2021", size_bytes=3000, temperature="COLD",
+                 tablespace_name="TS_ARCHIVE"),
+            dict(access, partition_name="P2022", size_bytes=500, temperature="HOT",
+                 tablespace_name="USERS", is_newest=True),
+        ])
+        put(conn, t.operation_log, [
+            dict(operation_id=1, strategy="online_move", target="SALES.X", status="SUCCESS",
+                 started_at=at("2026-03-09T01:00"), duration_s=3.0, context='{"degree": 4}'),
+            dict(operation_id=2, strategy="ctas", target="SALES.Y", status="FAILED",
+                 started_at=at("2026-03-09T02:00"), error="ORA-01555"),
+        ])
+
+
+class TestUser:
+    def get_name(self) -> str:
+        return "test-operator"
+
+
+async def accept_only_test_token(token: str) -> TestUser:
+    if token != TOKEN:
+        raise auth.InvalidToken("not the test token")
+    return TestUser()
+
+
+@pytest.fixture
+def repository(sqlite_engine):
+    seed(sqlite_engine)
+    return sqlite_engine
+
+
+@pytest.fixture
+def airflow_requests() -> list[httpx.Request]:
+    """Requests the app sent to Airflow's REST API (mocked at the HTTP layer)."""
+    return []
+
+
+@pytest.fixture
+def airflow_transport(airflow_requests):
+    def handler(request: httpx.Request) -> httpx.Response:
+        airflow_requests.append(request)
+        dag_id = request.url.path.split("/")[4]
+        return httpx.Response(
+            200, json={"dag_id": dag_id, "dag_run_id": "manual__2026-03-10T12:00:00+00:00",
+                       "state": "queued", "logical_date": None},
+        )
+
+    return httpx.MockTransport(handler)
+
+
+@pytest.fixture
+def app(repository, airflow_transport):
+    """The app on the seeded repository. The token validator is replaced by
+    `accept_only_test_token` (no Airflow metadata DB needed); header/cookie handling and the
+    401s stay real, and tests/api/test_auth.py exercises Airflow's own validator."""
+    application = create_app()
+    application.dependency_overrides[get_engine] = lambda: repository
+    application.dependency_overrides[get_now] = lambda: NOW
+    application.dependency_overrides[auth.get_token_validator] = lambda: accept_only_test_token
+    application.dependency_overrides[get_airflow_client] = lambda: AirflowClient(
+        AIRFLOW, transport=airflow_transport
+    )
+    return application
+
+
+def mounted(application) -> FastAPI:
+    """Mounted under /hcc the way Airflow's API server mounts a plugin's fastapi_apps."""
+    airflow_like = FastAPI()
+    airflow_like.mount("/hcc", application)
+    return airflow_like
+
+
+@pytest.fixture
+def client(app):
+    with TestClient(mounted(app)) as c:
+        yield c
+
+
+@pytest.fixture
+def authed(client):
+    client.headers.update(AUTH)
+    return client

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import json
+
+import httpx
+
+
+def test_history_newest_first_with_task_links(authed):
+    page = authed.get("/hcc/compression/executions").json()
+    assert page["total"] == 5
+    assert [e["execution_id"] for e in page["items"]] == [5, 4, 3, 2, 1]
+    rollback = page["items"][0]
+    assert rollback["ui_url"] == "/dags/hcc_compress_rollback/runs/manual__r1/tasks/rollback"
+    assert page["items"][-1]["ui_url"] == (
+        "/dags/hcc_compress/runs/manual__c1/tasks/compress_object"
+    )
+
+
+def test_history_filters(authed):
+    def ids(**params):
+        return [e["execution_id"] for e in
+                authed.get("/hcc/compression/executions", params=params).json()["items"]]
+
+    assert ids(status="FAILED") == [3]
+    assert ids(schema="HR") == [2]
+    assert ids(operation="ROLLBACK") == [5]
+    assert authed.get("/hcc/compression/executions",
+                      params={"operation": "DROP"}).status_code == 422
+
+
+def test_one_execution_with_ddl_and_rollbacks(authed):
+    detail = authed.get("/hcc/compression/executions/4").json()
+    assert detail["status"] == "ROLLED_BACK"
+    assert detail["rolled_back_by"] == [5]
+    first = authed.get("/hcc/compression/executions/1").json()
+    assert (first["ddl"], first["space_saved"], first["achieved_ratio"]) == (
+        "ALTER TABLE ...", 800, 8.0,
+    )
+    assert authed.get("/hcc/compression/executions/77").status_code == 404
+    assert authed.get("/hcc/compression/executions/abc").status_code == 422
+
+
+def test_compress_triggers_hcc_compress_with_objects_and_dry_run(authed, airflow_requests):
+    from ..conftest import AIRFLOW, TOKEN
+
+    objects = ["SALES.ORDERS:P1", "HR.EMP"]
+    response = authed.post("/hcc/compression/runs", json={"objects": objects, "dry_run": True})
+    assert response.status_code == 202
+    (sent,) = airflow_requests
+    assert str(sent.url) == f"{AIRFLOW}/api/v2/dags/hcc_compress/dagRuns"
+    assert sent.headers["authorization"] == f"Bearer {TOKEN}"
+    assert json.loads(sent.content) == {
+        "logical_date": None, "conf": {"objects": objects, "dry_run": True},
+    }
+    # 900 + 300 from the latest finished advisor run.
+    assert response.json()["estimated_savings_bytes"] == 1200
+
+
+def test_compress_validates_object_labels(authed, airflow_requests):
+    for body in ({"objects": []}, {"objects": ["NODOT"]}, {"objects": "SALES.T"}):
+        response = authed.post("/hcc/compression/runs", json=body)
+        assert response.status_code == 422, body
+        assert response.json()["detail"][0]["loc"][:2] == ["body", "objects"]
+    assert airflow_requests == []
+
+
+def test_rollback_triggers_with_execution_id(authed, airflow_requests):
+    response = authed.post("/hcc/compression/executions/1/rollback")
+    assert response.status_code == 202
+    (sent,) = airflow_requests
+    assert sent.url.path == "/api/v2/dags/hcc_compress_rollback/dagRuns"
+    assert json.loads(sent.content) == {"logical_date": None, "conf": {"execution_id": 1}}
+    assert response.json()["estimated_savings_bytes"] == -800
+
+
+def test_rollback_refuses_what_cannot_be_rolled_back(authed, airflow_requests):
+    assert authed.post("/hcc/compression/executions/3/rollback").status_code == 409
+    assert authed.post("/hcc/compression/executions/5/rollback").status_code == 409
+    assert authed.post("/hcc/compression/executions/42/rollback").status_code == 404
+    assert airflow_requests == []
+
+
+def test_airflow_refusal_keeps_its_status_and_reason(app, authed):
+    from hcc_operators.api.airflow_client import AirflowClient, get_airflow_client
+
+    def forbidden(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(403, json={"detail": "Forbidden: cannot trigger hcc_compress"})
+
+    app.dependency_overrides[get_airflow_client] = lambda: AirflowClient(
+        "http://airflow.test", transport=httpx.MockTransport(forbidden)
+    )
+    response = authed.post("/hcc/compression/runs", json={"objects": ["HR.EMP"]})
+    assert response.status_code == 403
+    assert "cannot trigger hcc_compress" in response.json()["detail"]
+
+
+def test_unreachable_airflow_is_502(app, authed):
+    from hcc_operators.api.airflow_client import AirflowClient, get_airflow_client
+
+    def refused(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    app.dependency_overrides[get_airflow_client] = lambda: AirflowClient(
+        "http://airflow.test", transport=httpx.MockTransport(refused)
+    )
+    response = authed.post("/hcc/compression/executions/1/rollback")
+    assert response.status_code == 502
+    assert "airflow.test" in response.json()["detail"]
