@@ -276,3 +276,21 @@ def test_invariants_hold_for_any_input(current, ratios, hot, decay, size, gain, 
     else:
         assert rec.verdict is Verdict.RECOMPRESS and current.is_hcc
         assert rec.recommended is current or rec.recommended.rank <= max_level.rank
+
+
+def test_storage_without_hcc_caps_the_recommendation_at_advanced():
+    from hcc_operators.core.advisor_config import load_advisor_config
+    from hcc_operators.core.models import CompressionType as CT
+    from hcc_operators.core.models import ObjectRef
+    from hcc_operators.core.recommendation import ObjectMeasurement, recommend
+
+    strategy = load_advisor_config().strategy("balanced")
+    ratios = {CT.ADVANCED: 2.0, CT.QUERY_LOW: 3.0, CT.QUERY_HIGH: 5.0, CT.ARCHIVE_LOW: 6.0,
+              CT.ARCHIVE_HIGH: 8.0}
+    base = dict(ref=ObjectRef("S", "T", "P"), size_bytes=10 * 2**30, num_rows=10**7,
+                current=CT.NONE, ratios=ratios, hotness=0.0)
+    on_exadata = recommend(ObjectMeasurement(**base), strategy)
+    on_plain_disk = recommend(ObjectMeasurement(**base, hcc_capable=False), strategy)
+    assert on_exadata.recommended.is_hcc
+    assert on_plain_disk.recommended is CT.ADVANCED
+    assert "storage does not support" in on_plain_disk.reason

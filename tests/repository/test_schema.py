@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlglot
-from sqlalchemy import create_engine, inspect, insert, select
+from sqlalchemy import create_engine, insert, inspect, select
 from sqlglot import exp
 
 from hcc_operators.repository import tables

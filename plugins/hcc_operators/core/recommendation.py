@@ -57,6 +57,9 @@ class ObjectMeasurement:
     ratios: Mapping[CompressionType, float] = field(default_factory=dict)
     hotness: float = 0.0
     decayed_fraction: float | None = None  # None unless the object is HCC and was sampled
+    # False when the segment's tablespace is not on HCC-capable storage (Exadata, ZFS SA,
+    # Pillar): HCC would fail there with ORA-64307, so ADVANCED is the most we recommend.
+    hcc_capable: bool = True
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,9 @@ def recommend(obj: ObjectMeasurement, strategy: Strategy) -> Recommendation:
         )
 
     ceiling = strategy.max_level if decayed else _ceiling(obj.hotness, strategy)
+    if not obj.hcc_capable and ceiling is not None and ceiling.is_hcc:
+        ceiling = CompressionType.ADVANCED
+        missing_note += "; HCC not possible: the tablespace's storage does not support it"
     chosen, chosen_ratio, steps = _walk(obj.current, current_ratio, ratios, ceiling, strategy)
     effective_now = _effective_ratio(current_ratio, decay if obj.current.is_hcc else None)
     savings = _savings(obj.size_bytes, effective_now, chosen_ratio)

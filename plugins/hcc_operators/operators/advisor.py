@@ -51,6 +51,7 @@ class HccAdvisorPlanOperator(HccBaseOperator):
             chunk_size=_opt_int(self.chunk_size),
         )
         with self.warehouse() as wh:
+            self.record_start(context, wh.repository_engine())
             run_id, chunks = advisor.plan_analysis(
                 wh, wh.repository_engine(), params, dag_run_id=context["run_id"], now=clock.now()
             )
@@ -93,8 +94,15 @@ class HccAdvisorFinishOperator(HccBaseOperator):
 
     def execute(self, context) -> dict[str, Any]:
         with self.warehouse() as wh:
-            summary = advisor.finish_analysis(
-                wh.repository_engine(), int(self.run_id), now=clock.now()
+            engine = wh.repository_engine()
+            summary = advisor.finish_analysis(engine, int(self.run_id), now=clock.now())
+            self.record_finish(
+                context,
+                engine,
+                objects_extracted=summary["objects_total"],
+                actions_done=summary["analysed"] - summary["failed"],
+                errors=summary["failed"],
+                summary=summary,
             )
         self.log.info("advisor run finished: %s", summary)
         return summary

@@ -49,16 +49,32 @@ class HccBaseOperator(BaseOperator):
     def record_start(self, context, engine, *, forced: bool = False) -> int:
         """Record this DAG run in hcc_dag_runs (the first task of each DAG calls it)."""
         run_type = run_control.classify_run_type(context["dag_run"].run_type, forced=forced)
-        return run_control.start_run(engine, context["dag"].dag_id, context["run_id"],
-                                     run_type, clock.now())
+        return run_control.start_run(
+            engine, context["dag"].dag_id, context["run_id"], run_type, clock.now()
+        )
 
-    def record_finish(self, context, engine, *, objects_extracted: int = 0,
-                      actions_done: int = 0, errors: int = 0, summary: dict | None = None,
-                      status: str | None = None) -> None:
+    def record_finish(
+        self,
+        context,
+        engine,
+        *,
+        objects_extracted: int = 0,
+        actions_done: int = 0,
+        errors: int = 0,
+        summary: dict | None = None,
+        status: str | None = None,
+    ) -> None:
         """Close the run record with its counts (the last task of each DAG calls it)."""
         run_log_id = run_control.find_run(engine, context["dag"].dag_id, context["run_id"])
         if run_log_id is None:  # the first task never ran (e.g. cleared alone): open it now
             run_log_id = self.record_start(context, engine)
-        run_control.finish_run(engine, run_log_id, now=clock.now(),
-                               objects_extracted=objects_extracted, actions_done=actions_done,
-                               errors=errors, summary=summary, status=status)
+        run_control.finish_run(
+            engine,
+            run_log_id,
+            now=clock.now(),
+            objects_extracted=objects_extracted,
+            actions_done=actions_done,
+            errors=errors,
+            summary=summary,
+            status=status,
+        )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from airflow.sdk.exceptions import AirflowFailException
+
 from hcc_operators import clock
 from hcc_operators.operators.base import HccBaseOperator
 from hcc_operators.services import compress
@@ -23,6 +25,7 @@ class HccCompressCandidatesOperator(HccBaseOperator):
 
     def execute(self, context) -> list[dict[str, Any]]:
         with self.warehouse() as wh:
+            self.record_start(context, wh.repository_engine())
             items = compress.select_candidates(
                 wh.repository_engine(),
                 objects=list(self.objects or ()),
@@ -62,8 +65,25 @@ class HccCompressObjectOperator(HccBaseOperator):
 class HccCompressSummaryOperator(HccBaseOperator):
     def execute(self, context) -> dict[str, Any]:
         with self.warehouse() as wh:
-            summary = compress.summarise(wh.repository_engine(), context["run_id"])
+            engine = wh.repository_engine()
+            summary = compress.summarise(engine, context["run_id"])
+            done = summary["by_status"]
+            self.record_finish(
+                context,
+                engine,
+                objects_extracted=sum(done.values()),
+                actions_done=done.get("SUCCESS", 0) + done.get("DRY_RUN", 0),
+                errors=done.get("FAILED", 0),
+                summary=summary,
+            )
         self.log.info("compression batch: %s", summary)
+        if summary["by_status"].get("FAILED"):
+            # The summary is the DAG's only leaf: without this a run with failed objects would
+            # show green. The mapped task of each failed object holds its error.
+            raise AirflowFailException(
+                f"{summary['by_status']['FAILED']} object(s) failed to compress; see the failed "
+                "compress_object task instances, fix the cause and clear them to retry"
+            )
         return summary
 
 
@@ -76,13 +96,20 @@ class HccRollbackOperator(HccBaseOperator):
 
     def execute(self, context) -> dict[str, Any]:
         with self.warehouse() as wh:
+            engine = wh.repository_engine()
+            self.record_start(context, engine)
             result = compress.rollback_execution(
-                wh,
-                wh.repository_engine(),
-                int(self.execution_id),
-                dag_run_id=context["run_id"],
-                now=clock.now(),
+                wh, engine, int(self.execution_id), dag_run_id=context["run_id"], now=clock.now()
             )
-            if result["status"] == "FAILED":
+            failed = result["status"] == "FAILED"
+            self.record_finish(
+                context,
+                engine,
+                objects_extracted=1,
+                actions_done=int(not failed),
+                errors=int(failed),
+                summary=result,
+            )
+            if failed:
                 raise_for_failure(result)
         return result

@@ -20,8 +20,14 @@ class HccHousekeepingOperator(HccBaseOperator):
             log("HCC ALERT [%s] %s: %s", alert.severity, alert.key, alert.message)
 
         with self.warehouse() as wh:
-            result = run_housekeeping(
-                wh.repository_engine(), config, now=clock.now(), notify=notify
+            engine = wh.repository_engine()
+            self.record_start(context, engine)
+            result = run_housekeeping(engine, config, now=clock.now(), notify=notify)
+            self.record_finish(
+                context,
+                engine,
+                summary=result,
+                actions_done=sum(result["purged"].values()) + result["stuck_marked_failed"],
             )
         self.log.info("housekeeping: %s", result)
         return result

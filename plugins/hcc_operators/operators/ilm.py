@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from airflow.sdk.exceptions import AirflowSkipException
+from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
 from hcc_operators import clock
 from hcc_operators.operators.base import HccBaseOperator
 from hcc_operators.services import ilm_evaluate, ilm_execute, ilm_refresh
 from hcc_operators.services.action_runner import raise_for_failure
 from hcc_operators.services.ilm_settings import load_ilm_settings
+from hcc_operators.services.reconciliation import reconcile_batch
 
 
 def _run_type(context) -> str:
@@ -24,12 +25,17 @@ class HccIlmRefreshOperator(HccBaseOperator):
     def execute(self, context) -> dict[str, Any]:
         settings = load_ilm_settings()
         with self.warehouse() as wh:
+            engine = wh.repository_engine()
+            self.record_start(context, engine)
             result = ilm_refresh.refresh_partition_access(
                 wh,
-                wh.repository_engine(),
+                engine,
                 is_target=settings.is_target,
                 thresholds_for=settings.thresholds_for,
                 now=clock.now(),
+            )
+            self.record_finish(
+                context, engine, objects_extracted=result.partitions, summary=result.to_dict()
             )
         self.log.info(
             "refreshed %s partitions of %s tables: %s",
@@ -46,12 +52,17 @@ class HccIlmEvaluateOperator(HccBaseOperator):
     def execute(self, context) -> dict[str, Any]:
         settings = load_ilm_settings()
         with self.warehouse() as wh:
+            engine = wh.repository_engine()
+            self.record_start(context, engine)
             result = ilm_evaluate.evaluate_policies(
-                wh,
-                wh.repository_engine(),
-                settings.policies,
-                now=clock.now(),
-                evaluation_id=context["run_id"],
+                wh, engine, settings.policies, now=clock.now(), evaluation_id=context["run_id"]
+            )
+            self.record_finish(
+                context,
+                engine,
+                objects_extracted=result["pairs"],
+                actions_done=result["enqueued"],
+                summary=result,
             )
         self.log.info("evaluation: %s", result)
         return result
@@ -68,13 +79,15 @@ class HccIlmPlanBatchOperator(HccBaseOperator):
         self.max_operations = max_operations
 
     def execute(self, context) -> list[dict[str, Any]]:
+        force = _as_bool(self.force)
         with self.warehouse() as wh:
+            self.record_start(context, wh.repository_engine(), forced=force)
             plan = ilm_execute.plan_batch(
                 wh,
                 wh.repository_engine(),
                 dag_run_id=context["run_id"],
                 run_type=_run_type(context),
-                force=_as_bool(self.force),
+                force=force,
                 max_operations=_as_int(self.max_operations),
                 now=clock.now(),
             )
@@ -132,10 +145,31 @@ class HccIlmFinishBatchOperator(HccBaseOperator):
         if self.batch_id in (None, "", "None"):
             raise AirflowSkipException("no batch was planned for this run")
         with self.warehouse() as wh:
-            result = ilm_execute.finish_batch(
-                wh, wh.repository_engine(), int(self.batch_id), now=clock.now()
+            engine = wh.repository_engine()
+            result = ilm_execute.finish_batch(wh, engine, int(self.batch_id), now=clock.now())
+            report = reconcile_batch(wh, engine, int(self.batch_id), now=clock.now())
+            result["reconciliation"] = report.to_dict()
+            self.record_finish(
+                context,
+                engine,
+                objects_extracted=result.get("planned", 0),
+                actions_done=result.get("succeeded", 0),
+                errors=result.get("failed", 0),
+                summary=result,
             )
         self.log.info("batch %s finished: %s", self.batch_id, result)
+        if not report.ok:
+            # The repository and the live dictionary disagree: someone must look before the
+            # next batch builds on a wrong account of what was done.
+            raise AirflowFailException(
+                "reconciliation found inconsistencies: "
+                + "; ".join(f"{f.check} {f.label}: {f.message}" for f in report.findings)
+            )
+        if result.get("failed"):
+            raise AirflowFailException(
+                f"batch {self.batch_id}: {result['failed']} partition action(s) failed; see the "
+                "failed execute_action task instances, fix the cause and clear them to retry"
+            )
         return result
 
 

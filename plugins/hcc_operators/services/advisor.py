@@ -141,6 +141,7 @@ def analyse_chunk(
     dml = warehouse.dml_stats(owners)
     access = warehouse.access_stats(owners)
     counts = {"SUCCESS": 0, "FAILED": 0}
+    hcc_spaces = {name for name, ts in warehouse.tablespaces().items() if ts.hcc_supported}
     warehouse.set_session_info("hcc_advisor", f"run {run_id}")
     for ref in refs:
         row = _analyse_one(
@@ -153,6 +154,7 @@ def analyse_chunk(
             config.defaults.scratch_tablespace,
             config.defaults.observation_days,
             now_fn(),
+            hcc_spaces,
         )
         row["run_id"] = run_id
         counts[row["status"]] += 1
@@ -178,7 +180,9 @@ def analyse_chunk(
     }
 
 
-def _analyse_one(warehouse, ref, dml, access, strategy, sample_rows, scratch, days, now) -> dict:
+def _analyse_one(
+    warehouse, ref, dml, access, strategy, sample_rows, scratch, days, now, hcc_spaces
+) -> dict:
     base = {
         "owner": ref.owner,
         "table_name": ref.table,
@@ -213,7 +217,16 @@ def _analyse_one(warehouse, ref, dml, access, strategy, sample_rows, scratch, da
         obj_access = access.get(ref) or AccessStats()
         heat = hotness(seg, obj_dml, obj_access, observation_days=days, now=now)
         rec = recommend(
-            ObjectMeasurement(ref, seg.bytes, seg.num_rows, seg.compression, ratios, heat, decayed),
+            ObjectMeasurement(
+                ref,
+                seg.bytes,
+                seg.num_rows,
+                seg.compression,
+                ratios,
+                heat,
+                decayed,
+                hcc_capable=(seg.tablespace or "") in hcc_spaces,
+            ),
             strategy,
         )
     except WarehouseError as err:
@@ -310,4 +323,3 @@ def _changed_since_last_analysis(engine, warehouse, owners, objects):
         if analysed is None or (stats and stats.timestamp and as_utc(stats.timestamp) > analysed):
             changed.append(seg)
     return changed
-

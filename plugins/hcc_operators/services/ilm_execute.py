@@ -318,7 +318,8 @@ def finish_batch(warehouse: Warehouse, engine: Engine, batch_id: int, *, now: da
         ).scalar()
     if batch.status != "RUNNING":
         leases.release(engine, LEASE, batch.dag_run_id)
-        return {"batch_id": batch_id, "status": batch.status, "reason": batch.reason}
+        return {"batch_id": batch_id, "status": batch.status, "planned": batch.planned,
+                "reason": batch.reason}
     left = (batch.left_pending or 0) + planned_left
     status = "INTERRUPTED" if left else "COMPLETED"
     summary = {
@@ -334,7 +335,7 @@ def finish_batch(warehouse: Warehouse, engine: Engine, batch_id: int, *, now: da
             .values(status=status, finished_at=now, **summary)
         )
     leases.release(engine, LEASE, batch.dag_run_id)
-    return {"batch_id": batch_id, "status": status, **summary}
+    return {"batch_id": batch_id, "status": status, "planned": batch.planned, **summary}
 
 
 def _latest_attempts(batch_id: int):

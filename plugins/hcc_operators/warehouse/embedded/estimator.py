@@ -78,73 +78,126 @@ def uncompressed_bytes(rows: Sequence[EncodedRow], pctfree: int = DEFAULT_PCTFRE
     return _fill_blocks([row_piece_bytes(r) for r in rows], usable_block_bytes(pctfree)) * BLOCK_SIZE
 
 
-def block_compressed_bytes(rows: Sequence[EncodedRow], pctfree: int) -> float:
-    """Row-major blocks with a per-block symbol table of repeated column values."""
+# One row for the block format: the bytes it costs whatever the block holds (row header,
+# NULLs and one-byte values, which are never worth a symbol), and the values that may become
+# symbols as ((column, value), inline cost).
+_BlockRow = tuple[int, tuple[tuple[tuple[int, bytes], int], ...]]
+
+
+def _block_rows(rows: Sequence[EncodedRow]) -> list[_BlockRow]:
+    out: list[_BlockRow] = []
+    for row in rows:
+        fixed = ROW_HEADER + ROW_DIRECTORY_ENTRY
+        symbols = []
+        for i, value in enumerate(row):
+            if value is None or len(value) <= 1:
+                fixed += 1 + (len(value) if value else 0)
+            else:
+                symbols.append(((i, value), 1 + len(value)))
+        out.append((fixed, tuple(symbols)))
+    return out
+
+
+def _block_bytes(block_rows: Sequence[_BlockRow], pctfree: int) -> float:
     usable = usable_block_bytes(pctfree)
     blocks, used = 0, 0
     seen: dict[tuple[int, bytes], int] = {}
 
-    def cost_of(row: EncodedRow) -> int:
-        cost = ROW_HEADER + ROW_DIRECTORY_ENTRY
-        for i, value in enumerate(row):
-            if value is None or len(value) <= 1:
-                cost += 1 + (len(value) if value else 0)
-                continue
-            times = seen.get((i, value), 0)
+    def cost_of(fixed: int, symbols: tuple[tuple[tuple[int, bytes], int], ...]) -> int:
+        cost = fixed
+        for key, inline in symbols:
+            times = seen.get(key, 0)
             # First occurrence is stored inline; the second turns it into a symbol-table entry
             # (entry overhead + a reference); later ones are a one-byte reference.
-            cost += 1 + len(value) if times == 0 else 3 if times == 1 else 1
+            cost += inline if times == 0 else 3 if times == 1 else 1
         return cost
 
-    def remember(row: EncodedRow) -> None:
-        for i, value in enumerate(row):
-            if value is not None and len(value) > 1:
-                seen[(i, value)] = seen.get((i, value), 0) + 1
-
-    for row in rows:
-        cost = cost_of(row)
+    for fixed, symbols in block_rows:
+        cost = cost_of(fixed, symbols)
         if used and used + cost > usable:
             blocks += 1
             used = 0
             seen.clear()
-            cost = cost_of(row)
-        remember(row)
+            cost = fixed + sum(inline for _, inline in symbols)
+        for key, _ in symbols:
+            seen[key] = seen.get(key, 0) + 1
         used += cost
     return (blocks + used / usable) * BLOCK_SIZE
 
 
+def block_compressed_bytes(rows: Sequence[EncodedRow], pctfree: int) -> float:
+    """Row-major blocks with a per-block symbol table of repeated column values."""
+    return _block_bytes(_block_rows(rows), pctfree)
+
+
+def _stream_piece(value: bytes | None) -> bytes:
+    return NULL_MARKER if value is None else bytes((min(len(value), 254),)) + value
+
+
 def _column_stream(rows: Sequence[EncodedRow], column: int) -> bytes:
-    parts: list[bytes] = []
-    for row in rows:
-        value = row[column]
-        if value is None:
-            parts.append(NULL_MARKER)
-        else:
-            parts.append(bytes((min(len(value), 254),)) + value)
-    return b"".join(parts)
+    return b"".join(_stream_piece(row[column]) for row in rows)
 
 
 def hcc_compressed_bytes(rows: Sequence[EncodedRow], ctype: CompressionType) -> float:
     """Column-major compression units; units span blocks, so block overhead is added."""
-    codec, unit_rows = _HCC_CODECS[ctype]
-    total = 0
-    columns = len(rows[0]) if rows else 0
-    for start in range(0, len(rows), unit_rows):
-        unit = rows[start : start + unit_rows]
-        total += CU_HEADER_BYTES + CU_COLUMN_HEADER_BYTES * columns
-        total += sum(len(codec(_column_stream(unit, c))) for c in range(columns))
-    return total * BLOCK_SIZE / (BLOCK_SIZE - BLOCK_OVERHEAD)
+    return PreparedSample(rows).compressed_bytes(ctype)
+
+
+class PreparedSample:
+    """One sample's rows with what every compression type derives from them, built once.
+
+    The advisor measures five types per segment; the uncompressed size, the block-format view
+    of the rows and the per-column streams of each compression unit are the same for all of
+    them, so they are computed on first use and shared. Only the codec runs per type.
+    """
+
+    def __init__(self, rows: Sequence[EncodedRow]):
+        self.rows = tuple(rows)
+        self.columns = len(self.rows[0]) if self.rows else 0
+        self._plain: float | None = None
+        self._block_rows: list[_BlockRow] | None = None
+        self._pieces: list[list[bytes]] | None = None
+        self._units: dict[int, list[list[bytes]]] = {}
+
+    @property
+    def plain_bytes(self) -> float:
+        if self._plain is None:
+            self._plain = uncompressed_bytes(self.rows)
+        return self._plain
+
+    def _unit_streams(self, unit_rows: int) -> list[list[bytes]]:
+        """Per compression unit, one stream per column."""
+        # Unit sizes at or above the sample size all give one unit: share its streams.
+        unit_rows = min(unit_rows, max(len(self.rows), 1))
+        streams = self._units.get(unit_rows)
+        if streams is None:
+            if self._pieces is None:
+                self._pieces = [[_stream_piece(row[c]) for row in self.rows]
+                                for c in range(self.columns)]
+            streams = [[b"".join(pieces[start : start + unit_rows]) for pieces in self._pieces]
+                       for start in range(0, len(self.rows), unit_rows)]
+            self._units[unit_rows] = streams
+        return streams
+
+    def compressed_bytes(self, ctype: CompressionType) -> float:
+        if not self.rows or ctype is CompressionType.NONE:
+            return self.plain_bytes
+        if ctype in (CompressionType.BASIC, CompressionType.ADVANCED):
+            if self._block_rows is None:
+                self._block_rows = _block_rows(self.rows)
+            pctfree = 0 if ctype is CompressionType.BASIC else DEFAULT_PCTFREE
+            return _block_bytes(self._block_rows, pctfree)
+        codec, unit_rows = _HCC_CODECS[ctype]
+        total = 0
+        for unit in self._unit_streams(unit_rows):
+            total += CU_HEADER_BYTES + CU_COLUMN_HEADER_BYTES * self.columns
+            total += sum(len(codec(stream)) for stream in unit)
+        return total * BLOCK_SIZE / (BLOCK_SIZE - BLOCK_OVERHEAD)
+
+    def measure(self, ctype: CompressionType) -> Measurement:
+        return Measurement(len(self.rows), self.plain_bytes, self.compressed_bytes(ctype))
 
 
 def measure(rows: Sequence[EncodedRow], ctype: CompressionType) -> Measurement:
     """Compress ``rows`` as ``ctype`` and report both sizes."""
-    plain = uncompressed_bytes(rows)
-    if not rows or ctype is CompressionType.NONE:
-        compressed = plain
-    elif ctype is CompressionType.BASIC:
-        compressed = block_compressed_bytes(rows, pctfree=0)
-    elif ctype is CompressionType.ADVANCED:
-        compressed = block_compressed_bytes(rows, pctfree=DEFAULT_PCTFREE)
-    else:
-        compressed = hcc_compressed_bytes(rows, ctype)
-    return Measurement(len(rows), plain, compressed)
+    return PreparedSample(rows).measure(ctype)
