@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 OWNER = "data-platform"
@@ -12,8 +13,9 @@ DEFAULT_ARGS = {
     "owner": OWNER,
     # Only transient warehouse errors reach Airflow's retry logic: operators turn permanent
     # ones into AirflowFailException, which skips the remaining retries.
-    "retries": 2,
-    "retry_delay": timedelta(minutes=2),
+    "retries": int(os.environ.get("HCC_TASK_RETRIES", "2")),
+    # An environment variable, not an Airflow Variable: DAG files must not touch the DB at parse.
+    "retry_delay": timedelta(seconds=float(os.environ.get("HCC_RETRY_DELAY_SECONDS", "120"))),
     "retry_exponential_backoff": True,
 }
 

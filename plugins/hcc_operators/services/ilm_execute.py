@@ -157,6 +157,10 @@ def execute_item(
         return {"status": "SKIPPED", "message": f"queue item {queue_id} no longer exists"}
     if row.status in ("SUCCESS", "SKIPPED", "CANCELLED"):
         return {"status": "SKIPPED", "message": f"queue item already {row.status}"}
+    if row.status == "FAILED":
+        # A cleared task retries the item: it goes back to PENDING (recorded), then runs again,
+        # and verify-before-DDL in run_action keeps a change that did land from repeating.
+        _set_status(engine, queue_id, "PENDING", now)
 
     if not item.get("forced"):
         settings = settings or load_ilm_settings()
@@ -316,7 +320,10 @@ def finish_batch(warehouse: Warehouse, engine: Engine, batch_id: int, *, now: da
             .select_from(ilm_queue)
             .where(and_(ilm_queue.c.batch_id == batch_id, ilm_queue.c.status == "PENDING"))
         ).scalar()
-    if batch.status != "RUNNING":
+    if batch.status in ("SKIPPED", "FAILED"):
+        # The plan itself did not run (outside the window, lease held): nothing to count.
+        # COMPLETED/INTERRUPTED batches are recounted, because clearing a failed task and then
+        # finish_batch re-runs them with the retried item's latest attempt.
         leases.release(engine, LEASE, batch.dag_run_id)
         return {"batch_id": batch_id, "status": batch.status, "planned": batch.planned,
                 "reason": batch.reason}

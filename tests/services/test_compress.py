@@ -1,0 +1,105 @@
+"""Compression execution pre-checks, dry run and rollback refusals on the embedded warehouse."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from hcc_operators.core.errors import ConfigError
+from hcc_operators.core.models import CompressionType
+from hcc_operators.repository.schema import create_all
+from hcc_operators.repository.tables import compression_executions
+from hcc_operators.services import compress
+from hcc_operators.warehouse.embedded import build_warehouse
+
+T0 = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def wh(tmp_path):
+    warehouse = build_warehouse(tmp_path / "wh.db", seed=3, today=T0.date())
+    create_all(warehouse.repository_engine())
+    yield warehouse
+    warehouse.close()
+
+
+def segment_where(wh, owner, *, hcc):
+    spaces = wh.tablespaces()
+    return next(
+        s
+        for s in wh.list_segments([owner])
+        if s.ref.partition
+        and not s.has_subpartitions
+        and not s.read_only
+        and s.compression is CompressionType.NONE
+        and s.num_rows
+        and spaces[s.tablespace].hcc_supported is hcc
+    )
+
+
+def do(wh, seg, level, *, dry_run=False):
+    item = {"label": seg.ref.label, "compression": level, "expected_ratio": 3.0}
+    return compress.compress_object(
+        wh, wh.repository_engine(), item, dry_run=dry_run, dag_run_id="d", now=T0
+    )
+
+
+def test_hcc_on_storage_without_hcc_is_refused_before_any_ddl(wh):
+    seg = segment_where(wh, "FINANCE", hcc=False)
+    result = do(wh, seg, "QUERY HIGH")
+    assert result["status"] == "FAILED" and result["error_code"] == "ORA-64307"
+    assert result["statements"] == [] and wh.segment(seg.ref).compression is CompressionType.NONE
+
+
+def test_not_enough_free_space_for_the_rewrite_is_left_for_later(wh):
+    from hcc_operators.core.models import Action, ActionKind
+    from hcc_operators.services.action_runner import run_action
+
+    seg = segment_where(wh, "SALES", hcc=True)
+    assert wh.tablespaces()["ARCHIVE_FULL"].free_bytes < seg.bytes
+    move = Action(
+        ActionKind.MOVE, seg.ref, tablespace="ARCHIVE_FULL", compression=CompressionType.QUERY_HIGH
+    )
+    result = run_action(wh, move)
+    assert result.status.value == "FAILED" and result.error_code == "ORA-01688"
+    assert result.transience == "SKIP_FOR_NOW" and result.statements == []
+    assert wh.segment(seg.ref).tablespace == seg.tablespace
+
+
+def test_missing_object_fails_with_ora_02149(wh):
+    seg = segment_where(wh, "SALES", hcc=True)
+    item = {"label": f"{seg.ref.owner}.{seg.ref.table}:GONE", "compression": "QUERY HIGH"}
+    result = compress.compress_object(
+        wh, wh.repository_engine(), item, dry_run=False, dag_run_id="d", now=T0
+    )
+    assert result["status"] == "FAILED" and result["error_code"] == "ORA-02149"
+
+
+def test_dry_run_records_the_exact_ddl_and_changes_nothing(wh):
+    seg = segment_where(wh, "SALES", hcc=True)
+    result = do(wh, seg, "ARCHIVE HIGH", dry_run=True)
+    assert result["status"] == "DRY_RUN"
+    assert result["ddl"] == [
+        f'ALTER TABLE "{seg.ref.owner}"."{seg.ref.table}" MOVE PARTITION "{seg.ref.partition}" '
+        "COLUMN STORE COMPRESS FOR ARCHIVE HIGH UPDATE INDEXES ONLINE"
+    ]
+    live = wh.segment(seg.ref)
+    assert live.compression is CompressionType.NONE and live.bytes == seg.bytes
+
+
+def test_rollback_is_refused_with_a_reason_when_it_would_undo_later_work(wh):
+    seg = segment_where(wh, "SALES", hcc=True)
+    done = do(wh, seg, "QUERY LOW")
+    assert done["status"] == "SUCCESS"
+    do(wh, seg, "ARCHIVE HIGH")  # a later change to the same object
+    with pytest.raises(ConfigError, match="changed since"):
+        compress.rollback_execution(
+            wh, wh.repository_engine(), done["execution_id"], dag_run_id="rb", now=T0
+        )
+    with pytest.raises(ConfigError, match="does not exist"):
+        compress.rollback_execution(wh, wh.repository_engine(), 999, dag_run_id="rb", now=T0)
+    with wh.repository_engine().connect() as conn:
+        statuses = [r.status for r in conn.execute(select(compression_executions.c.status))]
+    assert "ROLLED_BACK" not in statuses

@@ -1,0 +1,319 @@
+"""ILM stage 3 on the embedded warehouse: every action type, retries, windows and the lease."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import insert, select, update
+
+from hcc_operators.core.high_value import upper_bound_date
+from hcc_operators.core.models import CompressionType, ObjectRef
+from hcc_operators.core.partition_layout import PartitionBounds, layout_facts
+from hcc_operators.repository.schema import create_all
+from hcc_operators.repository.tables import execution_log, ilm_batches, ilm_queue
+from hcc_operators.services import ilm_execute
+from hcc_operators.services.ilm_settings import load_ilm_settings
+from hcc_operators.warehouse.embedded import build_warehouse
+
+SETTINGS = load_ilm_settings()
+CAL = SETTINGS.calendar
+T0 = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
+IN_WINDOW = CAL.next_window(T0).start + timedelta(minutes=5)
+OUT_OF_WINDOW = CAL.next_window(T0).start - timedelta(hours=3)
+
+
+@pytest.fixture
+def wh(tmp_path):
+    warehouse = build_warehouse(tmp_path / "wh.db", seed=11, today=T0.date())
+    create_all(warehouse.repository_engine())
+    yield warehouse
+    warehouse.close()
+
+
+def partitions(wh, owner, table):
+    segs = [
+        s
+        for s in wh.list_segments([owner], [ObjectRef(owner, table)])
+        if s.ref.partition and not s.ref.subpartition
+    ]
+    return sorted(segs, key=lambda s: s.position)
+
+
+def pick(wh, *, tablespace_hcc=True, compression=CompressionType.NONE, owner="SALES"):
+    spaces = wh.tablespaces()
+    for seg in wh.list_segments([owner]):
+        space = spaces.get(seg.tablespace or "")
+        if (
+            seg.ref.partition
+            and not seg.ref.subpartition
+            and not seg.has_subpartitions
+            and seg.compression is compression
+            and seg.num_rows > 0
+            and not seg.read_only
+            and space
+            and space.hcc_supported == tablespace_hcc
+        ):
+            return seg
+    raise AssertionError("no partition with those properties in the demo warehouse")
+
+
+def enqueue(wh, ref, action, params=None, priority=10, status="PENDING"):
+    with wh.repository_engine().begin() as conn:
+        return conn.execute(
+            insert(ilm_queue).values(
+                policy_name=f"test_{action.lower()}",
+                policy_version=1,
+                priority=priority,
+                owner=ref.owner,
+                table_name=ref.table,
+                partition_name=ref.partition,
+                action=action,
+                action_params=json.dumps(params or {}),
+                size_bytes=wh.segment(ref).bytes,
+                status=status,
+                attempts=0,
+                carried_over=False,
+                enqueued_at=T0,
+                updated_at=T0,
+            )
+        ).inserted_primary_key[0]
+
+
+def plan(wh, *, force=True, now=IN_WINDOW, run="run-1", max_operations=None):
+    return ilm_execute.plan_batch(
+        wh,
+        wh.repository_engine(),
+        dag_run_id=run,
+        run_type="manual",
+        force=force,
+        max_operations=max_operations,
+        now=now,
+        settings=SETTINGS,
+    )
+
+
+def execute(wh, item, *, attempt=1, now=IN_WINDOW, map_index=0):
+    return ilm_execute.execute_item(
+        wh,
+        wh.repository_engine(),
+        item,
+        dag_run_id="run-1",
+        map_index=map_index,
+        attempt=attempt,
+        now_fn=lambda: now,
+        settings=SETTINGS,
+    )
+
+
+def queue_row(wh, queue_id):
+    with wh.repository_engine().connect() as conn:
+        return conn.execute(select(ilm_queue).where(ilm_queue.c.queue_id == queue_id)).one()
+
+
+def log_rows(wh, queue_id):
+    with wh.repository_engine().connect() as conn:
+        return conn.execute(
+            select(execution_log)
+            .where(execution_log.c.queue_id == queue_id)
+            .order_by(execution_log.c.log_id)
+        ).all()
+
+
+def run_one(wh, ref, action, params=None):
+    queue_id = enqueue(wh, ref, action, params)
+    (item,) = [i for i in plan(wh).items if i["queue_id"] == queue_id]
+    return queue_id, execute(wh, item)
+
+
+def test_compress_rewrites_in_place_reconciles_rows_and_logs_the_ddl(wh):
+    seg = pick(wh)
+    queue_id, result = run_one(wh, seg.ref, "COMPRESS", {"level": "QUERY HIGH"})
+    live = wh.segment(seg.ref)
+    assert result["status"] == "SUCCESS"
+    assert live.compression is CompressionType.QUERY_HIGH and live.bytes < seg.bytes
+    assert result["rows_before"] == result["rows_after"] == wh.row_count(seg.ref)
+    (log,) = log_rows(wh, queue_id)
+    assert log.status == "SUCCESS" and "COMPRESS FOR QUERY HIGH" in log.ddl
+    assert log.bytes_before == seg.bytes and log.bytes_after == live.bytes
+    assert queue_row(wh, queue_id).status == "SUCCESS"
+
+
+def test_a_rerun_of_a_done_item_and_a_new_item_for_applied_work_are_skipped(wh):
+    seg = pick(wh)
+    queue_id, _ = run_one(wh, seg.ref, "COMPRESS", {"level": "QUERY HIGH"})
+    again = execute(
+        wh,
+        {
+            "queue_id": queue_id,
+            "batch_id": 1,
+            "predicted_s": 1,
+            "forced": True,
+            "label": seg.ref.label,
+            "action": "COMPRESS",
+        },
+    )
+    assert again["status"] == "SKIPPED"
+    _, fresh = run_one(wh, seg.ref, "COMPRESS", {"level": "QUERY HIGH"})
+    assert fresh["status"] == "SKIPPED" and "already applied" in fresh["message"]
+
+
+def test_move_changes_tablespace_and_accounts_space_on_both(wh):
+    seg = pick(wh)
+    before = wh.tablespaces()
+    _, result = run_one(
+        wh, seg.ref, "MOVE", {"tablespace": "SALES_ARCH", "compression": "ARCHIVE HIGH"}
+    )
+    live = wh.segment(seg.ref)
+    after = wh.tablespaces()
+    assert result["status"] == "SUCCESS"
+    assert live.tablespace == "SALES_ARCH" and live.compression is CompressionType.ARCHIVE_HIGH
+    assert after["SALES_ARCH"].used_bytes - before["SALES_ARCH"].used_bytes == live.bytes
+    assert before[seg.tablespace].used_bytes - after[seg.tablespace].used_bytes == seg.bytes
+
+
+def test_read_only_and_truncate(wh):
+    seg = pick(wh)
+    _, ro = run_one(wh, seg.ref, "READ_ONLY")
+    assert ro["status"] == "SUCCESS" and wh.segment(seg.ref).read_only
+    other = pick(wh, owner="AUDIT", tablespace_hcc=False)
+    _, tr = run_one(wh, other.ref, "TRUNCATE")
+    assert tr["status"] == "SUCCESS" and wh.row_count(other.ref) == 0
+
+
+def _merge_pair(wh):
+    for table in ("RETURNS", "ORDERS_FACT", "PAYMENTS"):
+        segs = partitions(wh, "SALES", table)
+        facts = layout_facts(
+            [
+                PartitionBounds(
+                    s.ref.partition, s.position, upper_bound_date(s.high_value), s.tablespace
+                )
+                for s in segs
+            ]
+        )
+        for seg in segs:
+            target = facts[seg.ref.partition].merge_target
+            if target:
+                return seg, next(s for s in segs if s.ref.partition == target)
+    raise AssertionError("no same-year adjacent pair in the demo warehouse")
+
+
+def test_merge_folds_a_month_into_its_same_year_neighbour(wh):
+    month, year = _merge_pair(wh)
+    rows = wh.row_count(month.ref) + wh.row_count(year.ref)
+    _, result = run_one(wh, month.ref, "MERGE", {"merge_into": year.ref.partition})
+    assert result["status"] == "SUCCESS"
+    assert wh.segment(month.ref) is None
+    merged = wh.segment(year.ref)
+    assert wh.row_count(year.ref) == rows and merged.compression is year.compression
+
+
+def test_merge_of_non_adjacent_partitions_fails_with_ora_14274(wh):
+    segs = partitions(wh, "SALES", "ORDERS_FACT")
+    far, near = segs[-3], segs[1]
+    _, result = run_one(wh, far.ref, "MERGE", {"merge_into": near.ref.partition})
+    assert result["status"] == "FAILED" and result["error_code"] == "ORA-14274"
+    assert wh.segment(far.ref) is not None
+
+
+def test_drop_with_archive_exchanges_rows_out_then_drops(wh):
+    seg = partitions(wh, "AUDIT", "AUD_TRAIL")[0]
+    rows = wh.row_count(seg.ref)
+    _, result = run_one(wh, seg.ref, "DROP", {"archive": True, "archive_table_suffix": "_ARCH"})
+    assert result["status"] == "SUCCESS", result["message"]
+    assert wh.segment(seg.ref) is None
+    archive = ObjectRef("AUDIT", f"AUD_TRAIL_ARCH_{seg.ref.partition}")
+    assert wh.row_count(archive) == rows
+    assert any("EXCHANGE PARTITION" in s for s in result["statements"])
+
+
+def test_one_failure_does_not_stop_the_others_and_a_retry_succeeds(wh):
+    segs = [
+        s
+        for s in wh.list_segments(["SALES"])
+        if s.ref.partition
+        and not s.has_subpartitions
+        and s.compression is CompressionType.NONE
+        and not s.ref.subpartition
+        and wh.tablespaces()[s.tablespace].hcc_supported
+        and s.num_rows
+    ][:3]
+    ids = [enqueue(wh, s.ref, "COMPRESS", {"level": "QUERY LOW"}) for s in segs]
+    wh.inject_fault(segs[1].ref.label, "LOCK_HELD", times=1)
+    batch = plan(wh)
+    results = {i["queue_id"]: execute(wh, i, map_index=n) for n, i in enumerate(batch.items)}
+    assert [results[q]["status"] for q in ids] == ["SUCCESS", "FAILED", "SUCCESS"]
+    assert results[ids[1]]["error_code"] == "ORA-00054"
+    assert results[ids[1]]["transience"] == "TRANSIENT"
+    assert queue_row(wh, ids[1]).status == "FAILED"
+    first = ilm_execute.finish_batch(wh, wh.repository_engine(), batch.batch_id, now=IN_WINDOW)
+    assert first["failed"] == 1
+
+    item = next(i for i in batch.items if i["queue_id"] == ids[1])
+    retried = execute(wh, item, attempt=2, map_index=1)
+    assert retried["status"] == "SUCCESS"
+    assert [r.status for r in log_rows(wh, ids[1])] == ["FAILED", "SUCCESS"]
+    assert [len(log_rows(wh, q)) for q in (ids[0], ids[2])] == [1, 1]
+    again = ilm_execute.finish_batch(wh, wh.repository_engine(), batch.batch_id, now=IN_WINDOW)
+    assert again["status"] == "COMPLETED" and again["failed"] == 0 and again["succeeded"] == 3
+
+
+def test_connection_lost_after_commit_is_verified_not_repeated(wh):
+    seg = pick(wh)
+    wh.inject_fault(seg.ref.label, "CONNECTION_LOST_AFTER_COMMIT", times=1)
+    queue_id, result = run_one(wh, seg.ref, "COMPRESS", {"level": "QUERY HIGH"})
+    assert result["status"] == "SUCCESS" and "verified applied" in result["message"]
+    assert wh.segment(seg.ref).compression is CompressionType.QUERY_HIGH
+    assert len(log_rows(wh, queue_id)) == 1
+
+
+def test_outside_a_window_the_batch_is_skipped_with_its_reason(wh):
+    queue_id = enqueue(wh, pick(wh).ref, "COMPRESS", {"level": "QUERY HIGH"})
+    result = plan(wh, force=False, now=OUT_OF_WINDOW)
+    assert result.items == []
+    with wh.repository_engine().connect() as conn:
+        batch = conn.execute(select(ilm_batches)).one()
+    assert batch.status == "SKIPPED" and "no maintenance window is open" in batch.reason
+    assert queue_row(wh, queue_id).status == "PENDING"
+
+
+def test_an_action_that_does_not_fit_the_window_is_left_pending(wh):
+    queue_id = enqueue(wh, pick(wh).ref, "COMPRESS", {"level": "ARCHIVE HIGH"})
+    (item,) = plan(wh, force=False).items
+    window_end = CAL.window_at(IN_WINDOW).end
+    late = window_end - timedelta(seconds=max(item["predicted_s"] / 2, 1))
+    result = execute(wh, item, now=late)
+    assert result["status"] == "DEFERRED"
+    row = queue_row(wh, queue_id)
+    assert row.status == "PENDING" and row.carried_over
+    assert log_rows(wh, queue_id) == []
+
+
+def test_a_second_batch_waits_for_the_lease(wh):
+    enqueue(wh, pick(wh).ref, "COMPRESS", {"level": "QUERY HIGH"})
+    first = plan(wh, run="run-a")
+    second = plan(wh, run="run-b", now=IN_WINDOW + timedelta(minutes=1))
+    assert first.items and second.items == []
+    assert "another batch holds the execution lease (run-a)" in second.reason
+
+
+def test_an_item_left_running_by_a_killed_worker_is_reverified(wh):
+    seg = pick(wh)
+    queue_id = enqueue(wh, seg.ref, "COMPRESS", {"level": "QUERY HIGH"})
+    with wh.repository_engine().begin() as conn:
+        conn.execute(
+            update(ilm_queue)
+            .where(ilm_queue.c.queue_id == queue_id)
+            .values(
+                status="RUNNING",
+                lease_holder="dead#0",
+                lease_expires_at=IN_WINDOW - timedelta(minutes=1),
+            )
+        )
+    batch = plan(wh)
+    (item,) = batch.items
+    row = queue_row(wh, queue_id)
+    assert row.status == "PENDING" and row.carried_over and "lease expired" in row.last_error
+    assert execute(wh, item)["status"] == "SUCCESS"
