@@ -17,6 +17,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import accumulate
 
 Value = int | float | str | datetime | None
 Row = tuple[Value, ...]
@@ -35,42 +36,76 @@ class Profile:
     make_rows: Callable[[random.Random, int, datetime, datetime], list[Row]]
 
 
+# Generation is column by column (``choices(k=n)`` and list comprehensions rather than a
+# ``choice`` per value): a sample is generated for every segment the advisor estimates, and
+# per-value calls made generation the largest cost of an estimate.
+
+
 def _times(rng: random.Random, n: int, start: datetime, end: datetime) -> list[datetime]:
     span = max((end - start).total_seconds(), 1.0)
-    return sorted(start + timedelta(seconds=int(rng.random() * span)) for _ in range(n))
+    offsets = sorted(int(rng.random() * span) for _ in range(n))
+    return [start + timedelta(seconds=s) for s in offsets]
 
 
-def _skewed(rng: random.Random, population: int) -> int:
+def _days(times: list[datetime]) -> list[datetime]:
+    # Times are sorted, so equal days are adjacent: truncate each distinct day once.
+    out: list[datetime] = []
+    last_date, last_day = None, None
+    for ts in times:
+        if ts.date() != last_date:
+            last_date, last_day = ts.date(), ts.replace(hour=0, minute=0, second=0)
+        out.append(last_day)  # type: ignore[arg-type]
+    return out
+
+
+def _months(times: list[datetime]) -> list[str]:
+    # strftime per row was most of a ledger sample's cost; a sample spans few months.
+    labels: dict[tuple[int, int], str] = {}
+    return [labels.get((ts.year, ts.month)) or labels.setdefault((ts.year, ts.month),
+                                                                 f"{ts:%Y-%m}") for ts in times]
+
+
+def _skewed(rng: random.Random, population: int, n: int) -> list[int]:
     # Pareto-like: a few customers/devices produce most rows, as in real facts.
-    return min(int(rng.paretovariate(1.2)) * 7 % population + 1, population)
+    return [min(int(rng.paretovariate(1.2)) * 7 % population + 1, population) for _ in range(n)]
+
+
+def _ints(rng: random.Random, low: int, high: int, n: int) -> list[int]:
+    """n uniform integers in [low, high]."""
+    return rng.choices(range(low, high + 1), k=n)
+
+
+def _flags(rng: random.Random, probability: float, n: int) -> list[bool]:
+    return [rng.random() < probability for _ in range(n)]
 
 
 _CHANNELS = ("WEB", "STORE", "PHONE", "PARTNER")
 _CURRENCIES = ("EUR", "EUR", "EUR", "USD", "GBP", "CHF")
 _ORDER_STATUS = ("SHIPPED", "SHIPPED", "SHIPPED", "DELIVERED", "RETURNED", "CANCELLED")
+_QUANTITIES = (1, 1, 1, 2, 2, 3, 4, 6, 10)
+_LIST_PRICES = (4.99, 9.99, 14.5, 19.99, 49.0, 99.9, 249.0)
+_DISCOUNTS = (1, 1, 1, 0.9, 0.8)
 
 
 def _sales_rows(rng: random.Random, n: int, start: datetime, end: datetime) -> list[Row]:
-    order_id = rng.randrange(10_000_000, 90_000_000)
-    rows: list[Row] = []
-    for ts in _times(rng, n, start, end):
-        order_id += rng.randint(1, 3)
-        qty = rng.choice((1, 1, 1, 2, 2, 3, 4, 6, 10))
-        price = round(rng.choice((4.99, 9.99, 14.5, 19.99, 49.0, 99.9, 249.0)) * rng.choice(
-            (1, 1, 1, 0.9, 0.8)), 2)
-        rows.append((
-            ts.replace(hour=0, minute=0, second=0),
-            order_id,
-            _skewed(rng, 250_000),
-            rng.randint(1, 5_000),
-            rng.choice(_CHANNELS),
-            rng.choice(_CURRENCIES),
-            qty,
-            price,
-            round(qty * price, 2),
-            rng.choice(_ORDER_STATUS),
-        ))
-    return rows
+    first = rng.randrange(10_000_000, 90_000_000)
+    order_ids = list(accumulate(rng.choices((1, 2, 3), k=n), initial=first))[1:]
+    qty = rng.choices(_QUANTITIES, k=n)
+    price = [round(p * d, 2) for p, d in zip(rng.choices(_LIST_PRICES, k=n),
+                                              rng.choices(_DISCOUNTS, k=n), strict=True)]
+    return list(zip(
+        _days(_times(rng, n, start, end)),
+        order_ids,
+        _skewed(rng, 250_000, n),
+        _ints(rng, 1, 5_000, n),
+        rng.choices(_CHANNELS, k=n),
+        rng.choices(_CURRENCIES, k=n),
+        qty,
+        price,
+        [round(q * p, 2) for q, p in zip(qty, price, strict=True)],
+        rng.choices(_ORDER_STATUS, k=n),
+        strict=True,
+    ))
 
 
 _ACCOUNTS = tuple(f"{a}-{c:03d}" for a in (1000, 1200, 2000, 4000, 4100, 5000, 6000, 7000)
@@ -80,23 +115,23 @@ _JOURNAL_TEXT = ("Monthly accrual", "Invoice posting", "Payment received", "FX r
 
 
 def _ledger_rows(rng: random.Random, n: int, start: datetime, end: datetime) -> list[Row]:
-    journal = rng.randrange(1_000_000, 9_000_000)
-    rows: list[Row] = []
-    for ts in _times(rng, n, start, end):
-        journal += rng.choice((0, 0, 1))
-        amount = round(rng.lognormvariate(6, 1.6), 2)
-        debit = rng.random() < 0.5
-        rows.append((
-            journal,
-            ts.replace(hour=0, minute=0, second=0),
-            rng.choice(_ACCOUNTS),
-            f"CC{rng.randint(100, 140)}",
-            amount if debit else None,
-            None if debit else amount,
-            rng.choice(_CURRENCIES),
-            f"{rng.choice(_JOURNAL_TEXT)} {ts:%Y-%m}",
-        ))
-    return rows
+    first = rng.randrange(1_000_000, 9_000_000)
+    journals = list(accumulate(rng.choices((0, 0, 1), k=n), initial=first))[1:]
+    times = _times(rng, n, start, end)
+    amounts = [round(rng.lognormvariate(6, 1.6), 2) for _ in range(n)]
+    debit = _flags(rng, 0.5, n)
+    return list(zip(
+        journals,
+        _days(times),
+        rng.choices(_ACCOUNTS, k=n),
+        [f"CC{c}" for c in _ints(rng, 100, 140, n)],
+        [a if d else None for a, d in zip(amounts, debit, strict=True)],
+        [None if d else a for a, d in zip(amounts, debit, strict=True)],
+        rng.choices(_CURRENCIES, k=n),
+        [f"{text} {month}" for text, month in zip(rng.choices(_JOURNAL_TEXT, k=n),
+                                                  _months(times), strict=True)],
+        strict=True,
+    ))
 
 
 _HOSTS = tuple(f"app{i:02d}.prod.example.com" for i in range(1, 13))
@@ -107,19 +142,24 @@ _WORDS = ("request", "completed", "timeout", "retry", "user", "session", "cache"
 
 
 def _event_rows(rng: random.Random, n: int, start: datetime, end: datetime) -> list[Row]:
-    rows: list[Row] = []
-    for ts in _times(rng, n, start, end):
-        words = " ".join(rng.choice(_WORDS) for _ in range(rng.randint(3, 9)))
-        message = f"{words} id={rng.getrandbits(40):x} took {rng.randint(1, 5000)}ms"
-        rows.append((
-            ts.replace(microsecond=rng.randrange(0, 1_000_000, 1000)),
-            rng.choice(_HOSTS),
-            rng.choice(_LEVELS),
-            rng.choice(_COMPONENTS),
-            f"{rng.getrandbits(64):016x}",
-            message,
-        ))
-    return rows
+    lengths = _ints(rng, 3, 9, n)
+    words = rng.choices(_WORDS, k=sum(lengths))
+    bounds = list(accumulate(lengths, initial=0))
+    messages = [
+        f"{' '.join(words[bounds[i]:bounds[i + 1]])} id={rng.getrandbits(40):x} took {took}ms"
+        for i, took in enumerate(_ints(rng, 1, 5000, n))
+    ]
+    micros = rng.choices(range(0, 1_000_000, 1000), k=n)
+    return list(zip(
+        [ts.replace(microsecond=m) for ts, m in zip(_times(rng, n, start, end), micros,
+                                                    strict=True)],
+        rng.choices(_HOSTS, k=n),
+        rng.choices(_LEVELS, k=n),
+        rng.choices(_COMPONENTS, k=n),
+        [f"{rng.getrandbits(64):016x}" for _ in range(n)],
+        messages,
+        strict=True,
+    ))
 
 
 _METRICS = (("TEMP", "C", 21.0, 2.5), ("HUMIDITY", "%", 45.0, 8.0), ("PRESSURE", "hPa", 1013.0,
@@ -128,18 +168,17 @@ _METRICS = (("TEMP", "C", 21.0, 2.5), ("HUMIDITY", "%", 45.0, 8.0), ("PRESSURE",
 
 def _sensor_rows(rng: random.Random, n: int, start: datetime, end: datetime) -> list[Row]:
     devices = 200
-    rows: list[Row] = []
-    for ts in _times(rng, n, start, end):
-        metric, unit, mean, spread = rng.choice(_METRICS)
-        rows.append((
-            ts.replace(second=0),
-            rng.randint(1, devices),
-            metric,
-            round(rng.gauss(mean, spread), 3),
-            unit,
-            "G" if rng.random() < 0.98 else rng.choice(("S", "B")),
-        ))
-    return rows
+    metrics = rng.choices(_METRICS, k=n)
+    return list(zip(
+        [ts.replace(second=0) for ts in _times(rng, n, start, end)],
+        _ints(rng, 1, devices, n),
+        [m[0] for m in metrics],
+        [round(rng.gauss(mean, spread), 3) for _, _, mean, spread in metrics],
+        [m[1] for m in metrics],
+        [q if bad else "G" for bad, q in zip(_flags(rng, 0.02, n), rng.choices(("S", "B"), k=n),
+                                             strict=True)],
+        strict=True,
+    ))
 
 
 _DB_USERS = ("APP_USER", "APP_USER", "APP_USER", "ETL_USER", "REPORTING", "DBA_ADMIN")
@@ -148,21 +187,23 @@ _OBJECTS = ("ORDERS_FACT", "CUSTOMERS", "GL_JOURNAL", "SHIPMENTS", "PAYMENTS", N
 
 
 def _audit_rows(rng: random.Random, n: int, start: datetime, end: datetime) -> list[Row]:
-    rows: list[Row] = []
-    for ts in _times(rng, n, start, end):
-        action = rng.choice(_ACTIONS)
-        obj = None if action in ("LOGON", "LOGOFF") else rng.choice(_OBJECTS)
-        rows.append((
-            ts,
-            rng.choice(_DB_USERS),
-            f"svc{rng.randint(1, 8)}",
-            action,
-            obj,
-            0 if rng.random() < 0.97 else rng.choice((1017, 942, 1031)),
-            f"pts/{rng.randint(0, 40)}",
-            f"{action} on {obj}" if obj and rng.random() < 0.3 else None,
-        ))
-    return rows
+    actions = rng.choices(_ACTIONS, k=n)
+    objects = [None if a in ("LOGON", "LOGOFF") else o
+               for a, o in zip(actions, rng.choices(_OBJECTS, k=n), strict=True)]
+    errors = [code if failed else 0 for failed, code in zip(
+        _flags(rng, 0.03, n), rng.choices((1017, 942, 1031), k=n), strict=True)]
+    return list(zip(
+        _times(rng, n, start, end),
+        rng.choices(_DB_USERS, k=n),
+        [f"svc{u}" for u in _ints(rng, 1, 8, n)],
+        actions,
+        objects,
+        errors,
+        [f"pts/{t}" for t in _ints(rng, 0, 40, n)],
+        [f"{a} on {o}" if o and logged else None
+         for a, o, logged in zip(actions, objects, _flags(rng, 0.3, n), strict=True)],
+        strict=True,
+    ))
 
 
 _CITIES = ("Berlin", "Munich", "Hamburg", "Paris", "Lyon", "Madrid", "Milan", "Vienna", "Zurich")
@@ -172,19 +213,19 @@ _LAST = ("Meyer", "Schmidt", "Dubois", "Garcia", "Rossi", "Huber", "Keller", "We
 
 def _customer_rows(rng: random.Random, n: int, start: datetime, end: datetime) -> list[Row]:
     base = rng.randrange(1, 1_000_000)
-    rows: list[Row] = []
-    for i, ts in enumerate(_times(rng, n, start, end)):
-        first, last = rng.choice(_FIRST), rng.choice(_LAST)
-        rows.append((
-            base + i,
-            f"{first} {last}",
-            f"{first.lower()}.{last.lower()}{rng.randint(1, 999)}@example.com",
-            f"{rng.randint(1, 250)} {rng.choice(_LAST)}strasse",
-            rng.choice(_CITIES),
-            rng.choice(("DE", "DE", "FR", "ES", "IT", "AT", "CH")),
-            ts,
-        ))
-    return rows
+    firsts, lasts = rng.choices(_FIRST, k=n), rng.choices(_LAST, k=n)
+    return list(zip(
+        range(base, base + n),
+        [f"{f} {s}" for f, s in zip(firsts, lasts, strict=True)],
+        [f"{f.lower()}.{s.lower()}{i}@example.com"
+         for f, s, i in zip(firsts, lasts, _ints(rng, 1, 999, n), strict=True)],
+        [f"{no} {street}strasse" for no, street in zip(_ints(rng, 1, 250, n),
+                                                      rng.choices(_LAST, k=n), strict=True)],
+        rng.choices(_CITIES, k=n),
+        rng.choices(("DE", "DE", "FR", "ES", "IT", "AT", "CH"), k=n),
+        _times(rng, n, start, end),
+        strict=True,
+    ))
 
 
 def _cols(spec: str) -> tuple[Column, ...]:

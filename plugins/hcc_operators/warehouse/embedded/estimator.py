@@ -28,7 +28,7 @@ from hcc_operators.warehouse.embedded.storage_format import (
     ROW_DIRECTORY_ENTRY,
     ROW_HEADER,
     EncodedRow,
-    row_piece_bytes,
+    row_piece_costs,
     usable_block_bytes,
 )
 
@@ -75,52 +75,72 @@ def _fill_blocks(row_costs: Sequence[int], usable: int) -> float:
 
 
 def uncompressed_bytes(rows: Sequence[EncodedRow], pctfree: int = DEFAULT_PCTFREE) -> float:
-    return _fill_blocks([row_piece_bytes(r) for r in rows], usable_block_bytes(pctfree)) * BLOCK_SIZE
+    return _fill_blocks(row_piece_costs(rows), usable_block_bytes(pctfree)) * BLOCK_SIZE
 
 
-# One row for the block format: the bytes it costs whatever the block holds (row header,
-# NULLs and one-byte values, which are never worth a symbol), and the values that may become
-# symbols as ((column, value), inline cost).
-_BlockRow = tuple[int, tuple[tuple[tuple[int, bytes], int], ...]]
+@dataclass(frozen=True)
+class _BlockRows:
+    """The rows as the block format sees them, for costing any PCTFREE.
+
+    ``fixed[r]``: what row r costs whatever the block holds (row header, NULLs and one-byte
+    values, never worth a symbol). ``symbols[r]``: one id per column, the same id for the same
+    (column, value), -1 where the value can never be a symbol; ``inline[id]`` is what the
+    value costs stored inline. Ints instead of (column, value) keys, built column by column,
+    make the per-block bookkeeping cheap.
+    """
+
+    fixed: list[int]
+    symbols: list[tuple[int, ...]]
+    inline: list[int]
 
 
-def _block_rows(rows: Sequence[EncodedRow]) -> list[_BlockRow]:
-    out: list[_BlockRow] = []
-    for row in rows:
-        fixed = ROW_HEADER + ROW_DIRECTORY_ENTRY
-        symbols = []
-        for i, value in enumerate(row):
+def _block_rows(rows: Sequence[EncodedRow]) -> _BlockRows:
+    inline: list[int] = []
+    fixed_by_column: list[list[int]] = []
+    ids_by_column: list[list[int]] = []
+    for c in range(len(rows[0]) if rows else 0):
+        column = [row[c] for row in rows]
+        local: dict[bytes | None, int] = {}
+        local_ids = [local.setdefault(v, len(local)) for v in column]
+        ids, fixed = [], []
+        for value in local:
             if value is None or len(value) <= 1:
-                fixed += 1 + (len(value) if value else 0)
+                ids.append(-1)
+                fixed.append(1 + (len(value) if value else 0))
             else:
-                symbols.append(((i, value), 1 + len(value)))
-        out.append((fixed, tuple(symbols)))
-    return out
+                ids.append(len(inline))
+                inline.append(1 + len(value))
+                fixed.append(0)
+        ids_by_column.append([ids[k] for k in local_ids])
+        fixed_by_column.append([fixed[k] for k in local_ids])
+    header = ROW_HEADER + ROW_DIRECTORY_ENTRY
+    if not ids_by_column:
+        return _BlockRows([header] * len(rows), [() for _ in rows], inline)
+    fixed_rows = [header + sum(costs) for costs in zip(*fixed_by_column, strict=True)]
+    return _BlockRows(fixed_rows, list(zip(*ids_by_column, strict=True)), inline)
 
 
-def _block_bytes(block_rows: Sequence[_BlockRow], pctfree: int) -> float:
+def _block_bytes(layout: _BlockRows, pctfree: int) -> float:
     usable = usable_block_bytes(pctfree)
+    inline = layout.inline
     blocks, used = 0, 0
-    seen: dict[tuple[int, bytes], int] = {}
-
-    def cost_of(fixed: int, symbols: tuple[tuple[tuple[int, bytes], int], ...]) -> int:
+    seen: dict[int, int] = {}
+    for fixed, symbols in zip(layout.fixed, layout.symbols, strict=True):
         cost = fixed
-        for key, inline in symbols:
-            times = seen.get(key, 0)
+        for symbol in symbols:
+            if symbol < 0:
+                continue
+            times = seen.get(symbol, 0)
             # First occurrence is stored inline; the second turns it into a symbol-table entry
             # (entry overhead + a reference); later ones are a one-byte reference.
-            cost += inline if times == 0 else 3 if times == 1 else 1
-        return cost
-
-    for fixed, symbols in block_rows:
-        cost = cost_of(fixed, symbols)
+            cost += inline[symbol] if times == 0 else 3 if times == 1 else 1
+            seen[symbol] = times + 1
         if used and used + cost > usable:
+            # The row opens a new block, whose symbol table starts with this row alone.
             blocks += 1
             used = 0
-            seen.clear()
-            cost = fixed + sum(inline for _, inline in symbols)
-        for key, _ in symbols:
-            seen[key] = seen.get(key, 0) + 1
+            seen = {symbol: 1 for symbol in symbols if symbol >= 0}
+            cost = fixed + sum(inline[symbol] for symbol in symbols if symbol >= 0)
         used += cost
     return (blocks + used / usable) * BLOCK_SIZE
 
@@ -132,6 +152,12 @@ def block_compressed_bytes(rows: Sequence[EncodedRow], pctfree: int) -> float:
 
 def _stream_piece(value: bytes | None) -> bytes:
     return NULL_MARKER if value is None else bytes((min(len(value), 254),)) + value
+
+
+def _stream_pieces(values: Sequence[bytes | None]) -> list[bytes]:
+    # Columns repeat values, so each distinct value's piece is built once.
+    pieces: dict[bytes | None, bytes] = {}
+    return [pieces.get(v) or pieces.setdefault(v, _stream_piece(v)) for v in values]
 
 
 def _column_stream(rows: Sequence[EncodedRow], column: int) -> bytes:
@@ -155,7 +181,7 @@ class PreparedSample:
         self.rows = tuple(rows)
         self.columns = len(self.rows[0]) if self.rows else 0
         self._plain: float | None = None
-        self._block_rows: list[_BlockRow] | None = None
+        self._block_rows: _BlockRows | None = None
         self._pieces: list[list[bytes]] | None = None
         self._units: dict[int, list[list[bytes]]] = {}
 
@@ -172,7 +198,7 @@ class PreparedSample:
         streams = self._units.get(unit_rows)
         if streams is None:
             if self._pieces is None:
-                self._pieces = [[_stream_piece(row[c]) for row in self.rows]
+                self._pieces = [_stream_pieces([row[c] for row in self.rows])
                                 for c in range(self.columns)]
             streams = [[b"".join(pieces[start : start + unit_rows]) for pieces in self._pieces]
                        for start in range(0, len(self.rows), unit_rows)]

@@ -53,8 +53,10 @@ def _pairs_number(negative: bool, mantissa: int, exponent: int) -> bytes:
     pairs = pairs[:20]
     if not negative:
         return bytes([(192 + exp100) & 0xFF] + [p + 1 for p in pairs])
+    # Negative numbers store the complement of the positive exponent byte (DUMP(-1) is
+    # 62,100,102) and a 102 terminator unless the mantissa is full.
     tail = [102] if len(pairs) < 20 else []
-    return bytes([(62 - exp100) & 0xFF] + [101 - p for p in pairs] + tail)
+    return bytes([(63 - exp100) & 0xFF] + [101 - p for p in pairs] + tail)
 
 
 def _decimal_number(value: int | float | Decimal) -> bytes:
@@ -148,3 +150,24 @@ def row_piece_bytes(row: EncodedRow) -> int:
     for v in row[:stored]:
         body += 1 if v is None else (1 if len(v) < 250 else 3) + len(v)
     return ROW_HEADER + ROW_DIRECTORY_ENTRY + body
+
+
+def _value_bytes(value: bytes | None) -> int:
+    return 1 if value is None else (1 if len(value) < 250 else 3) + len(value)
+
+
+def row_piece_costs(rows: Sequence[EncodedRow]) -> list[int]:
+    """``row_piece_bytes`` of every row, computed column by column (same result, faster)."""
+    header = ROW_HEADER + ROW_DIRECTORY_ENTRY
+    if not rows or not rows[0]:
+        return [header for _ in rows]
+    by_column = []
+    for c in range(len(rows[0])):
+        sizes: dict[bytes | None, int] = {}
+        by_column.append([sizes.get(v) or sizes.setdefault(v, _value_bytes(v))
+                          for v in (row[c] for row in rows)])
+    costs = [header + sum(sizes) for sizes in zip(*by_column, strict=True)]
+    for r, row in enumerate(rows):
+        if row[-1] is None:  # trailing NULLs are not stored
+            costs[r] = row_piece_bytes(row)
+    return costs
