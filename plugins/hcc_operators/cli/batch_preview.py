@@ -18,17 +18,17 @@ from sqlalchemy.engine import Engine
 
 from hcc_operators.core import ddl
 from hcc_operators.core.errors import ConfigError, PolicyError
-from hcc_operators.core.models import ActionKind, CompressionType, ObjectRef
+from hcc_operators.core.models import ActionKind, ObjectRef
 from hcc_operators.core.packing import pack
 from hcc_operators.core.selection import QueueItem, effective_priority, select_batch
-from hcc_operators.core.throughput import ExecutionSample, ThroughputModel
-from hcc_operators.repository.tables import execution_log, ilm_queue
+from hcc_operators.core.throughput import ThroughputModel
+from hcc_operators.repository.tables import ilm_queue
 from hcc_operators.services.ilm_execute import (
     DDL_SLOTS,
     DEFAULT_MAX_OPERATIONS,
     FORCED_BUDGET,
-    HISTORY_ROWS,
     build_action,
+    execution_history,
 )
 from hcc_operators.services.ilm_settings import IlmSettings
 from hcc_operators.warehouse.base import Warehouse
@@ -120,7 +120,7 @@ def preview_batch(
                 )
             )
         )
-        model = ThroughputModel(_history(conn))
+        model = ThroughputModel(execution_history(conn))
     by_id = {r.queue_id: r for r in rows}
     candidates = [
         QueueItem(
@@ -211,29 +211,6 @@ def _not_selected(item: QueueItem, selected: set[int], by_id) -> str:
         if ObjectRef(row.owner, row.table_name, row.partition_name) == item.ref:
             return f"another action on the same partition (queue item {other}) runs first"
     return "beyond max_operations for one batch"
-
-
-def _history(conn) -> list[ExecutionSample]:
-    rows = conn.execute(
-        select(
-            execution_log.c.action,
-            execution_log.c.compression_after,
-            execution_log.c.bytes_before,
-            execution_log.c.duration_s,
-        )
-        .where(execution_log.c.status == "SUCCESS", execution_log.c.duration_s > 0)
-        .order_by(execution_log.c.log_id.desc())
-        .limit(HISTORY_ROWS)
-    )
-    return [
-        ExecutionSample(
-            ActionKind(r.action),
-            CompressionType.parse(r.compression_after) if r.compression_after else None,
-            r.bytes_before or 0,
-            r.duration_s,
-        )
-        for r in rows
-    ]
 
 
 __all__ = ["BatchPreview", "PlannedItem", "WaitingItem", "preview_batch"]

@@ -87,7 +87,7 @@ def plan_batch(
     recovered = _recover_expired(engine, now)
     with engine.connect() as conn:
         pending = list(conn.execute(select(ilm_queue).where(ilm_queue.c.status == "PENDING")))
-        model = ThroughputModel(_history(conn))
+        model = ThroughputModel(execution_history(conn))
     candidates = [
         QueueItem(
             r.queue_id,
@@ -404,7 +404,8 @@ def _set_status(engine, queue_id, status, now, carried_over=False) -> None:
         )
 
 
-def _history(conn) -> list[ExecutionSample]:
+def execution_history(conn) -> list[ExecutionSample]:
+    """Recent successful executions, the input of duration prediction (core.throughput)."""
     rows = conn.execute(
         select(
             execution_log.c.action,
