@@ -20,7 +20,7 @@ PIPELINE = (
     ("hcc_ilm_evaluate", {}),
     # The demo runs whenever you run it, so it forces the batch rather than wait for a window;
     # the batch is recorded as forced.
-    ("hcc_ilm_execute", {"force": True, "max_operations": 40}),
+    ("hcc_ilm_execute", {"force": True, "max_operations": 400}),
     ("hcc_ilm_housekeeping", {}),
 )
 

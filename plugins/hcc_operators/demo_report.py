@@ -96,7 +96,7 @@ def render_report(warehouse: Warehouse, states: dict[str, str]) -> str:
         if log:
             out.append("ILM actions (executed / skipped / failed):")
             for action, status, n, saved in sorted(log):
-                out.append(f"    {action:<10} {status:<8} {n:>4}   space change {_mb(saved)}")
+                out.append(f"    {action:<10} {status:<8} {n:>4}   space saved {_mb(saved)}")
         merges = conn.execute(select(partition_merges.c.status, func.count())
                               .group_by(partition_merges.c.status)).all()
         if merges:

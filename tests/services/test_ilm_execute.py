@@ -317,3 +317,20 @@ def test_an_item_left_running_by_a_killed_worker_is_reverified(wh):
     row = queue_row(wh, queue_id)
     assert row.status == "PENDING" and row.carried_over and "lease expired" in row.last_error
     assert execute(wh, item)["status"] == "SUCCESS"
+
+
+def test_no_space_in_the_target_defers_the_item_instead_of_failing_the_batch(wh):
+    seg = pick(wh)
+    assert wh.tablespaces()["ARCHIVE_FULL"].free_bytes < seg.bytes
+    queue_id = enqueue(wh, seg.ref, "MOVE", {"tablespace": "ARCHIVE_FULL",
+                                            "compression": "QUERY HIGH"})
+    batch = plan(wh)
+    (item,) = batch.items
+    result = execute(wh, item)
+    assert result["status"] == "DEFERRED" and result["error_code"] == "ORA-01688"
+    row = queue_row(wh, queue_id)
+    assert row.status == "PENDING" and row.carried_over and "ORA-01688" in row.last_error
+    (log,) = log_rows(wh, queue_id)
+    assert log.status == "DEFERRED" and log.error_code == "ORA-01688"
+    done = ilm_execute.finish_batch(wh, wh.repository_engine(), batch.batch_id, now=IN_WINDOW)
+    assert done["status"] == "INTERRUPTED" and done["failed"] == 0 and done["left_pending"] == 1

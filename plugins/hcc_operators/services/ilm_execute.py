@@ -223,15 +223,16 @@ def execute_item(
 
     done = now_fn()
     final = outcome.status.value
-    if final == "FAILED" and outcome.transience == Transience.SKIP_FOR_NOW.value:
-        queue_status = "PENDING"  # space or resource pressure: try again in a later window
-    else:
-        queue_status = final
+    deferred = final == "FAILED" and outcome.transience == Transience.SKIP_FOR_NOW.value
+    # Space or resource pressure is not a failure of this item: it waits for a later window.
+    # The log keeps the attempt (DEFERRED, with its ORA code); the queue item stays PENDING.
+    log_status = "DEFERRED" if deferred else final
+    queue_status = "PENDING" if deferred else final
     with engine.begin() as conn:
         conn.execute(
             update(execution_log)
             .where(execution_log.c.log_id == log_id)
-            .values(**_log_values(outcome), finished_at=done)
+            .values({**_log_values(outcome), "status": log_status, "finished_at": done})
         )
         conn.execute(
             update(ilm_queue)
@@ -247,6 +248,8 @@ def execute_item(
         )
     result = outcome.to_dict()
     result.update(queue_id=queue_id, log_id=log_id, merge=merge)
+    if deferred:
+        result["status"] = "DEFERRED"
     return result
 
 
