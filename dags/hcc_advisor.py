@@ -8,7 +8,7 @@ from airflow.timetables.trigger import CronTriggerTimetable
 
 from hcc_operators.core.advisor_config import load_advisor_config
 from hcc_operators.core.schedule_config import load_schedule
-from hcc_operators.dag_defaults import DEFAULT_ARGS, ESTIMATE_POOL, TAGS
+from hcc_operators.dag_defaults import DAG_FAILURE_CALLBACKS, DEFAULT_ARGS, ESTIMATE_POOL, TAGS
 from hcc_operators.operators.advisor import (
     HccAdvisorAnalyseOperator,
     HccAdvisorFinishOperator,
@@ -27,6 +27,7 @@ with DAG(
     # Params arrive as lists/ints/bools, not their string renderings.
     render_template_as_native_obj=True,
     default_args=DEFAULT_ARGS,
+    on_failure_callback=DAG_FAILURE_CALLBACKS,
     tags=[*TAGS, "advisor"],
     params={
         "schemas": Param(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import DAG, Param, TriggerRule
 
-from hcc_operators.dag_defaults import DDL_POOL, DEFAULT_ARGS, TAGS
+from hcc_operators.dag_defaults import DAG_FAILURE_CALLBACKS, DDL_POOL, DEFAULT_ARGS, TAGS
 from hcc_operators.operators.compress import (
     HccCompressCandidatesOperator,
     HccCompressObjectOperator,
@@ -22,6 +22,7 @@ with DAG(
     max_active_runs=1,
     render_template_as_native_obj=True,
     default_args=DEFAULT_ARGS,
+    on_failure_callback=DAG_FAILURE_CALLBACKS,
     tags=[*TAGS, "advisor"],
     params={
         "objects": Param(
@@ -74,13 +75,13 @@ with DAG(
     max_active_runs=1,
     render_template_as_native_obj=True,
     default_args=DEFAULT_ARGS,
+    on_failure_callback=DAG_FAILURE_CALLBACKS,
     tags=[*TAGS, "advisor"],
     params={
-        "execution_id": Param(
-            type="integer",
-            minimum=1,
-            description="hcc_compression_executions.execution_id to undo.",
-        ),
+        # null default: failure callbacks build a context without the run's conf, and a
+        # required Param with no default would make them raise; the operator refuses None.
+        "execution_id": Param(None, type=["null", "integer"], minimum=1,
+                              description="hcc_compression_executions.execution_id to undo."),
     },
     doc_md="""
 ### Roll back one compression execution

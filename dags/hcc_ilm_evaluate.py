@@ -5,7 +5,7 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import DAG, Asset
 
-from hcc_operators.dag_defaults import DEFAULT_ARGS, TAGS
+from hcc_operators.dag_defaults import DAG_FAILURE_CALLBACKS, DEFAULT_ARGS, TAGS
 from hcc_operators.operators.ilm import HccIlmEvaluateOperator
 
 with DAG(
@@ -16,6 +16,7 @@ with DAG(
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,
+    on_failure_callback=DAG_FAILURE_CALLBACKS,
     tags=[*TAGS, "ilm"],
     doc_md="""
 ### ILM stage 2: evaluate policies

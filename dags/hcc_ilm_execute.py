@@ -5,7 +5,7 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import DAG, Param, TriggerRule
 
-from hcc_operators.dag_defaults import DDL_POOL, DEFAULT_ARGS, TAGS
+from hcc_operators.dag_defaults import DAG_FAILURE_CALLBACKS, DDL_POOL, DEFAULT_ARGS, TAGS
 from hcc_operators.operators.ilm import (
     HccIlmActionOperator,
     HccIlmFinishBatchOperator,
@@ -20,6 +20,7 @@ with DAG(
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,
+    on_failure_callback=DAG_FAILURE_CALLBACKS,
     tags=[*TAGS, "ilm"],
     params={
         "force": Param(

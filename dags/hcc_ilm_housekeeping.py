@@ -5,10 +5,10 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import DAG
 from airflow.timetables.trigger import CronTriggerTimetable
-from hcc_operators.operators.housekeeping import HccHousekeepingOperator
 
 from hcc_operators.core.schedule_config import load_schedule
-from hcc_operators.dag_defaults import DEFAULT_ARGS, TAGS
+from hcc_operators.dag_defaults import DAG_FAILURE_CALLBACKS, DEFAULT_ARGS, TAGS
+from hcc_operators.operators.housekeeping import HccHousekeepingOperator
 
 schedule = load_schedule()
 
@@ -19,6 +19,7 @@ with DAG(
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,
+    on_failure_callback=DAG_FAILURE_CALLBACKS,
     tags=[*TAGS, "ilm"],
     doc_md="""
 ### ILM housekeeping

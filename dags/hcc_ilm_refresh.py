@@ -7,7 +7,7 @@ from airflow.sdk import DAG, Asset
 from airflow.timetables.trigger import CronTriggerTimetable
 
 from hcc_operators.core.schedule_config import load_schedule
-from hcc_operators.dag_defaults import DEFAULT_ARGS, TAGS
+from hcc_operators.dag_defaults import DAG_FAILURE_CALLBACKS, DEFAULT_ARGS, TAGS
 from hcc_operators.operators.ilm import HccIlmRefreshOperator
 
 PARTITION_ACCESS = Asset("hcc://ilm/partition_access")
@@ -20,6 +20,7 @@ with DAG(
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,
+    on_failure_callback=DAG_FAILURE_CALLBACKS,
     tags=[*TAGS, "ilm"],
     doc_md="""
 ### ILM stage 1: refresh partition access

@@ -19,4 +19,15 @@ DEFAULT_ARGS = {
     "retry_exponential_backoff": True,
 }
 
+
+def failure_callbacks() -> list:
+    """on_failure_callback for tasks and DAGs: log, record in hcc_alerts, optional webhook."""
+    from hcc_operators.operators.notifier import HccFailureNotifier
+
+    return [HccFailureNotifier()]
+
+
+DEFAULT_ARGS["on_failure_callback"] = failure_callbacks()
+DAG_FAILURE_CALLBACKS = failure_callbacks()
+
 TAGS = ["hcc", "oracle"]

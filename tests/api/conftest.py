@@ -240,3 +240,47 @@ def client(app):
 def authed(client):
     client.headers.update(AUTH)
     return client
+
+
+@pytest.fixture(scope="session")
+def demo_repository(tmp_path_factory):
+    """The embedded demo warehouse (seed 42) with its repository filled by the real services:
+    advisor, compression, ILM refresh, evaluate and one forced batch (tests/api/demo_data.py).
+    Built once per session; the advisor's measurements take most of its ~20-30 s."""
+    from .demo_data import build_demo_repository
+
+    demo = build_demo_repository(tmp_path_factory.mktemp("demo"))
+    yield demo
+    demo.close()
+
+
+def demo_run_id(demo) -> str:
+    """The run id the mocked Airflow gives a run triggered on the demo (dated like the demo)."""
+    return f"manual__{demo.now.isoformat()}"
+
+
+@pytest.fixture
+def demo_airflow_transport(airflow_requests, demo_repository):
+    """As `airflow_transport`, answering with a run id dated like the demo."""
+    def handler(request: httpx.Request) -> httpx.Response:
+        airflow_requests.append(request)
+        dag_id = request.url.path.split("/")[4]
+        return httpx.Response(
+            200, json={"dag_id": dag_id, "dag_run_id": demo_run_id(demo_repository),
+                       "state": "queued", "logical_date": None},
+        )
+
+    return httpx.MockTransport(handler)
+
+
+@pytest.fixture
+def demo_app(demo_repository, demo_airflow_transport):
+    """The app as in `app`, on the demo repository, looked at two hours after its ILM batch."""
+    application = create_app()
+    application.dependency_overrides[get_engine] = lambda: demo_repository.engine
+    application.dependency_overrides[get_now] = lambda: demo_repository.now
+    application.dependency_overrides[auth.get_token_validator] = lambda: accept_only_test_token
+    application.dependency_overrides[get_airflow_client] = lambda: AirflowClient(
+        AIRFLOW, transport=demo_airflow_transport
+    )
+    return application

@@ -1,8 +1,15 @@
-"""The dashboard in headless Chromium: charts drawn from data, an action through its dialog.
+"""The dashboard in headless Chromium on the embedded demo: charts drawn from the repository the
+real services filled, an action through its dialog, a screenshot.
+
+The repository comes from `demo_repository` (tests/api/demo_data.py: the demo warehouse, seed 42,
+through advisor, compression, ILM refresh, evaluate and one forced batch), built once per
+session. Every expected value below is read from that repository with plain SQL, not from the
+API's own queries.
 
 Drives /usr/bin/chromium over the DevTools protocol (websockets is already installed with
 uvicorn), so no browser download and no Playwright are needed. Airflow's REST API is mocked at
-the HTTP layer and the token validator is the test one from conftest.
+the HTTP layer and the token validator is the test one from conftest. The screenshot is saved
+to tests/output/dashboard.png (docs/dashboard.png, shown in the README, is a copy of one).
 """
 
 from __future__ import annotations
@@ -15,16 +22,26 @@ import socket
 import subprocess
 import threading
 import time
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import pytest
 import uvicorn
+from sqlalchemy import func, select
 
-from .conftest import TOKEN, mounted
+from hcc_operators.core.models import ObjectRef
+from hcc_operators.repository import tables as t
+
+from .conftest import TOKEN, demo_run_id, mounted
 
 CHROMIUM = Path("/usr/bin/chromium")
 OUTPUT = Path(__file__).resolve().parents[1] / "output" / "dashboard.png"
+#: Wide enough for three chart cards a row, so the six charts take two rows.
+WINDOW = (1440, 1000)
 
 pytestmark = [
     pytest.mark.browser,
@@ -40,9 +57,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def server(app):
+def server(demo_app):
     port = _free_port()
-    config = uvicorn.Config(mounted(app), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(mounted(demo_app), host="127.0.0.1", port=port, log_level="warning")
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -98,7 +115,7 @@ def browser(tmp_path):
         [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          f"--user-data-dir={profile}", "--remote-debugging-port=0",
-         "--window-size=1400,1000", "about:blank"],
+         f"--window-size={WINDOW[0]},{WINDOW[1]}", "about:blank"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
@@ -122,49 +139,153 @@ def browser(tmp_path):
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def points(cdp, chart: str) -> int:
-    return cdp.js(f"document.querySelectorAll('#{chart} svg [data-point]').length")
+def drawn(cdp, chart: str) -> dict[str, str]:
+    """{data-point: data-value} of every datum the chart drew, in drawing order."""
+    return dict(cdp.js(
+        f"[...document.querySelectorAll('#{chart} svg [data-point]')]"
+        ".map(e => [e.getAttribute('data-point'), e.getAttribute('data-value')])"
+    ))
 
 
-def test_dashboard_draws_charts_and_starts_a_compression(server, browser, airflow_requests):
+def human_bytes(n: int) -> str:
+    """dashboard.js bytes(): binary units, one decimal, toFixed's half-up rounding."""
+    value = Decimal(abs(n))
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if value < 1024 or unit == "TB":
+            shown = value if unit == "B" else value.quantize(Decimal("0.1"), ROUND_HALF_UP)
+            return f"{'-' if n < 0 else ''}{shown} {unit}"
+        value /= 1024
+
+
+def in_repository(engine, now: datetime) -> dict:
+    """What each chart and table should show, read from the repository with plain SQL."""
+    r, runs = t.advisor_results.c, t.advisor_runs.c
+    c, x = t.compression_executions.c, t.execution_log.c
+    q, p = t.ilm_queue.c, t.partition_access.c
+    with engine.connect() as conn:
+        run_id = conn.scalar(
+            select(func.max(runs.run_id)).where(runs.status.in_(("SUCCESS", "PARTIAL")))
+        )
+        recommended = (r.run_id == run_id) & (r.status == "SUCCESS") & r.recommended.is_not(None)
+        by_type = conn.execute(
+            select(r.recommended, func.count()).where(recommended).group_by(r.recommended)
+        ).all()
+        top = conn.execute(
+            select(t.advisor_results).where(recommended)
+            .order_by(r.estimated_savings.desc(), r.result_id)
+        ).first()
+        candidates = conn.scalar(select(func.count()).where(recommended))
+        # Space saved: successful COMPRESS executions, and successful ILM actions net of growth.
+        events = conn.execute(
+            select(c.owner, c.space_saved, func.coalesce(c.finished_at, c.started_at)).where(
+                (c.operation == "COMPRESS") & (c.status == "SUCCESS") & c.space_saved.is_not(None)
+            )
+        ).all() + conn.execute(
+            select(x.owner, x.bytes_before - x.bytes_after,
+                   func.coalesce(x.finished_at, x.started_at)).where(
+                (x.status == "SUCCESS") & x.bytes_before.is_not(None) & x.bytes_after.is_not(None)
+            )
+        ).all()
+        ratios = conn.scalar(select(func.count()).where(
+            (c.operation == "COMPRESS") & c.status.in_(("SUCCESS", "ROLLED_BACK"))
+            & c.expected_ratio.is_not(None) & c.achieved_ratio.is_not(None)
+        ))
+        tiers = conn.execute(
+            select(p.temperature, func.coalesce(p.tablespace_name, "?"), func.count())
+            .group_by(p.temperature, p.tablespace_name)
+        ).all()
+        first_enqueued = conn.scalar(select(func.min(q.enqueued_at)))
+        pending = conn.scalar(select(func.count()).where(q.status == "PENDING"))
+        failed_ilm = conn.execute(
+            select(x.error_code, x.map_index).where(x.status == "FAILED")
+        ).all()
+        failed_compressions = conn.scalar(select(func.count()).where(c.status == "FAILED"))
+    savings: dict[str, int] = defaultdict(int)
+    for owner, saved, _ in events:
+        savings[owner] += saved
+    today = now.astimezone(UTC).date()
+    first_day = max(first_enqueued.date(), today - timedelta(days=29))
+    return {
+        "run_id": run_id,
+        "by_type": {kind: str(n) for kind, n in by_type},
+        "top": top,
+        "candidates": min(candidates, 10),
+        "savings": {owner: str(saved) for owner, saved in savings.items()},
+        "saving_days": {at.date().isoformat() for _, _, at in events},
+        "ratios": min(ratios, 50),
+        "tiers": {f"{temperature}/{ts}": str(n) for temperature, ts, n in tiers},
+        "backlog_days": [(first_day + timedelta(days=i)).isoformat()
+                         for i in range((today - first_day).days + 1)],
+        "pending": str(pending),
+        "failed_ilm": failed_ilm,
+        "failures": min(len(failed_ilm) + failed_compressions, 10),
+    }
+
+
+def test_dashboard_draws_the_demo_and_starts_a_compression(server, browser, airflow_requests,
+                                                           demo_repository):
+    want = in_repository(demo_repository.engine, demo_repository.now)
     browser("Network.enable")
     browser("Network.setCookie", name="_token", value=TOKEN, url=server)
     browser("Page.enable")
     browser("Page.navigate", url=f"{server}/hcc/dashboard")
     assert browser.wait_for("document.body && document.body.dataset.loaded") == "true"
+    assert browser.js("document.querySelectorAll('.chart-box text.empty').length") == 0
 
-    # Each chart drew one element per datum of the seeded repository.
-    assert points(browser, "chart-savings") == 2
-    assert points(browser, "chart-recommendations") == 2
-    assert points(browser, "chart-ratio") == 3
-    assert points(browser, "chart-temperature") == 2
-    assert points(browser, "chart-saved-time") == 2
-    assert points(browser, "chart-backlog") == 3
-    assert browser.js(
-        "document.querySelector('#chart-savings [data-point=SALES]').getAttribute('data-value')"
-    ) == "3800"
-    assert browser.js("document.querySelectorAll('#candidates tbody tr').length") == 3
-    assert "execute_action?map_index=1" in browser.js(
+    # A bar per compression type the latest advisor run recommends, as high as its count.
+    assert len(want["by_type"]) >= 2
+    assert drawn(browser, "chart-recommendations") == want["by_type"]
+    # A bar per schema that saved space (compression or ILM), with the bytes it saved.
+    assert {"SALES", "AUDIT"} <= set(want["savings"])
+    assert drawn(browser, "chart-savings") == want["savings"]
+    # A dot per finished compression: estimated against achieved ratio.
+    assert len(drawn(browser, "chart-ratio")) == want["ratios"] >= 6
+    # Partitions per temperature and tablespace, as the ILM refresh recorded them.
+    assert drawn(browser, "chart-temperature") == want["tiers"]
+    # Cumulative savings: a dot per day that saved space (compressions, then the ILM batch).
+    assert set(drawn(browser, "chart-saved-time")) == want["saving_days"]
+    assert len(want["saving_days"]) >= 2
+    # Backlog: a dot per day since the first item was queued, ending with what is pending.
+    backlog = drawn(browser, "chart-backlog")
+    assert list(backlog) == want["backlog_days"]
+    assert backlog[want["backlog_days"][-1]] == want["pending"]
+
+    assert browser.js("document.getElementById('run-label').textContent").startswith(
+        f"Advisor run {want['run_id']} SUCCESS"
+    )
+    assert browser.js("document.querySelectorAll('#candidates tbody tr').length") == \
+        want["candidates"]
+    assert browser.js("document.querySelectorAll('#failures tbody tr').length") == \
+        want["failures"]
+    (locked,) = want["failed_ilm"]  # the partition demo_data locked during the ILM batch
+    assert locked.error_code == "ORA-00054"
+    assert f"execute_action?map_index={locked.map_index}" in browser.js(
         "document.querySelector('#failures tbody a').getAttribute('href')"
     )
 
-    browser.js("document.querySelector('#candidates tbody input[value=\"SALES.ORDERS:P1\"]')"
-               ".click()")
+    # Compress the candidate with the largest estimated savings, through the dialog.
+    top = want["top"]
+    label = ObjectRef(top.owner, top.table_name, top.partition_name, top.subpartition_name).label
+    first = "document.querySelector('#candidates tbody input')"
+    assert browser.js(f"{first}.value") == label
+    browser.js(f"{first}.click()")
     browser.js("document.getElementById('compress-button').click()")
     assert browser.wait_for("document.getElementById('confirm').open")
-    assert browser.js("document.getElementById('confirm-savings').textContent") == "900 B"
+    assert browser.js("document.getElementById('confirm-savings').textContent") == \
+        human_bytes(top.estimated_savings)
     assert airflow_requests == []  # nothing starts before confirmation
     browser.js("document.getElementById('confirm-ok').click()")
     href = browser.wait_for(
         "document.getElementById('notice-link') && "
         "document.getElementById('notice-link').getAttribute('href')"
     )
-    assert href == "/dags/hcc_compress/runs/manual__2026-03-10T12%3A00%3A00%2B00%3A00"
+    assert href == f"/dags/hcc_compress/runs/{quote(demo_run_id(demo_repository), safe='')}"
     (sent,) = airflow_requests
     assert sent.url.path == "/api/v2/dags/hcc_compress/dagRuns"
     assert sent.headers["authorization"] == f"Bearer {TOKEN}"
-    assert json.loads(sent.content)["conf"] == {"objects": ["SALES.ORDERS:P1"], "dry_run": False}
+    assert json.loads(sent.content)["conf"] == {"objects": [label], "dry_run": False}
 
+    # The whole page, the started run's notice on top.
     metrics = browser("Page.getLayoutMetrics")["cssContentSize"]
     shot = browser("Page.captureScreenshot", format="png", captureBeyondViewport=True,
                    clip={"x": 0, "y": 0, "width": metrics["width"],

@@ -103,6 +103,9 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("Health", "failure_rate_pct"): "Alert when this share of recent executions failed.",
     ("Health", "failure_window_hours"): "Window of the failure rate.",
     ("Health", "backlog_max"): "Alert when more items than this are PENDING.",
+    ("Health", "backlog_growth_per_day"): (
+        "Alert when the queue grows by more than this many items a day net of executions."
+    ),
     ("Health", "no_success_hours"): "Alert when nothing succeeded for this long.",
     ("Health", "ratio_shortfall_pct"): "Alert when the achieved ratio falls this far short.",
     ("Health", "large_success_gb"): "Executions at least this large count for the ratio check.",

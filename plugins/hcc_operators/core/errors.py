@@ -35,7 +35,7 @@ class WindowError(HccError):
     """Work was asked for outside a maintenance window, or a window definition is unusable."""
 
 
-class Transience(str, enum.Enum):
+class Transience(enum.StrEnum):
     """How a warehouse error should be treated by retries.
 
     TRANSIENT: retry the same action (lock held, connection lost).

@@ -19,6 +19,8 @@ class HealthFigures:
     first_batch: datetime | None  # no "no success" alert before the system ever ran
     shortfalls: list[tuple[str, float, float]]  # (object, expected ratio, achieved ratio)
     large_successes: list[tuple[str, int]]  # (object, bytes saved)
+    enqueued_last_day: int = 0  # queue growth ...
+    executed_last_day: int = 0  # ... against the rate the batches work it off
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,17 @@ def check(figures: HealthFigures, limits: Health, now: datetime) -> list[Alert]:
                 "backlog",
                 "WARNING",
                 f"{figures.backlog} queue items are PENDING (threshold {limits.backlog_max})",
+            )
+        )
+    growth = figures.enqueued_last_day - figures.executed_last_day
+    if figures.backlog and growth > limits.backlog_growth_per_day:
+        alerts.append(
+            Alert(
+                "backlog_growth",
+                "WARNING",
+                f"the queue grew by {figures.enqueued_last_day} items in 24 h while "
+                f"{figures.executed_last_day} were executed: the windows do not keep up "
+                f"(threshold {limits.backlog_growth_per_day} net items a day)",
             )
         )
     stale_after = timedelta(hours=limits.no_success_hours)

@@ -26,6 +26,7 @@ class Health(_Model):
     failure_rate_pct: float = Field(20, gt=0, le=100)
     failure_window_hours: float = Field(4, gt=0)
     backlog_max: int = Field(1000, ge=0)
+    backlog_growth_per_day: int = Field(200, ge=0)
     no_success_hours: float = Field(24, gt=0)
     ratio_shortfall_pct: float = Field(25, gt=0, lt=100)
     large_success_gb: float = Field(10, gt=0)

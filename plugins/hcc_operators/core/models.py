@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 
-class CompressionType(str, enum.Enum):
+class CompressionType(enum.StrEnum):
     """Table compression, ordered from none to the densest HCC level.
 
     The value is the spelling Oracle uses in ALL_TAB_PARTITIONS.COMPRESS_FOR, so it round-trips
@@ -78,7 +78,7 @@ ESTIMATED_TYPES = (
 )
 
 
-class ObjectKind(str, enum.Enum):
+class ObjectKind(enum.StrEnum):
     TABLE = "TABLE"
     PARTITION = "TABLE PARTITION"
     SUBPARTITION = "TABLE SUBPARTITION"
@@ -220,7 +220,7 @@ class IndexInfo:
     partition: str | None = None  # the index partition, for a local index
 
 
-class ActionKind(str, enum.Enum):
+class ActionKind(enum.StrEnum):
     COMPRESS = "COMPRESS"
     MOVE = "MOVE"
     READ_ONLY = "READ_ONLY"
@@ -275,7 +275,7 @@ class ApplyResult:
     simulated: bool = False
 
 
-class ActionStatus(str, enum.Enum):
+class ActionStatus(enum.StrEnum):
     PENDING = "PENDING"
     RUNNING = "RUNNING"
     SUCCESS = "SUCCESS"

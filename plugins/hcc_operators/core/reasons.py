@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 
 
-class Reason(str, enum.Enum):
+class Reason(enum.StrEnum):
     ELIGIBLE = "ELIGIBLE"
     POLICY_DISABLED = "POLICY_DISABLED"
     TOO_YOUNG = "TOO_YOUNG"

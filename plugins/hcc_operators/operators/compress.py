@@ -95,6 +95,11 @@ class HccRollbackOperator(HccBaseOperator):
         self.execution_id = execution_id
 
     def execute(self, context) -> dict[str, Any]:
+        if self.execution_id in (None, "", "None"):
+            raise AirflowFailException(
+                "execution_id is required: trigger hcc_compress_rollback with the "
+                "hcc_compression_executions.execution_id to undo"
+            )
         with self.warehouse() as wh:
             engine = wh.repository_engine()
             self.record_start(context, engine)

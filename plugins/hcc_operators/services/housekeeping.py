@@ -109,6 +109,15 @@ def health_figures(engine: Engine, config: HousekeepingConfig, now: datetime) ->
                 compression_executions.c.finished_at >= day,
             )
         ).all()
+        enqueued = conn.execute(
+            select(func.count()).select_from(ilm_queue).where(ilm_queue.c.enqueued_at >= day)
+        ).scalar()
+        executed = conn.execute(
+            select(func.count()).select_from(execution_log).where(
+                execution_log.c.started_at >= day,
+                execution_log.c.status.in_(("SUCCESS", "SKIPPED")),
+            )
+        ).scalar()
     shortfalls = [
         (_label(e), e.expected_ratio, e.achieved_ratio)
         for e in executions
@@ -123,6 +132,8 @@ def health_figures(engine: Engine, config: HousekeepingConfig, now: datetime) ->
         _utc(first),
         shortfalls,
         large,
+        enqueued,
+        executed,
     )
 
 
