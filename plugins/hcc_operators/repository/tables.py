@@ -120,7 +120,7 @@ compression_executions = Table(
     Column("bytes_after", BigInteger),
     Column("rows_before", BigInteger),
     Column("rows_after", BigInteger),
-    Column("expected_ratio", Float),
+    Column("expected_ratio", Float),  # before/after of this rewrite, like achieved_ratio
     Column("achieved_ratio", Float),
     Column("space_saved", BigInteger),
     Column("duration_s", Float),

@@ -61,6 +61,7 @@ def select_candidates(
                     "result_id": r.result_id,
                     "label": ref.label,
                     "compression": r.recommended,
+                    "current_compression": r.current_compression,
                     "expected_ratio": r.expected_ratio,
                     "hotness": r.hotness,
                     "estimated_savings": r.estimated_savings,
@@ -98,9 +99,29 @@ def compress_object(
         "compression_from": live.compression.value if live else None,
         "compression_to": target.value,
         "tablespace_from": live.tablespace if live else None,
-        "expected_ratio": item.get("expected_ratio"),
+        "expected_ratio": _expected_rewrite_ratio(live, item),
         "started_at": now,
     }
+    stale = _stale_reason(live, target, item.get("current_compression"))
+    if stale:
+        with engine.begin() as conn:
+            execution_id = conn.execute(
+                insert(compression_executions).values(
+                    **base,
+                    status="SKIPPED",
+                    error_message=stale,
+                    finished_at=now,
+                    bytes_before=live.bytes,
+                    bytes_after=live.bytes,
+                )
+            ).inserted_primary_key[0]
+        return {
+            "execution_id": execution_id,
+            "label": ref.label,
+            "status": "SKIPPED",
+            "message": stale,
+            "statements": [],
+        }
     if dry_run:
         statements = ddl.render(action, version=warehouse.version())
         with engine.begin() as conn:
@@ -127,6 +148,42 @@ def compress_object(
     outcome = run_action(warehouse, action)
     _complete(engine, execution_id, outcome, live.bytes if live else None)
     return {"execution_id": execution_id, **outcome.to_dict()}
+
+
+def _expected_rewrite_ratio(live, item: dict) -> float | None:
+    """The before/after ratio this rewrite should achieve, comparable with achieved_ratio.
+
+    The advisor's ratio is against uncompressed data; for an object that is already compressed
+    the rewrite can only shrink it by size / (size - estimated savings).
+    """
+    ratio = item.get("expected_ratio")
+    savings = item.get("estimated_savings")
+    if live is None or live.compression is CompressionType.NONE or not savings:
+        return ratio
+    if 0 < savings < live.bytes:
+        return round(live.bytes / (live.bytes - savings), 4)
+    return ratio
+
+
+def _stale_reason(live, target: CompressionType, measured_as: str | None) -> str | None:
+    """Why the recommendation no longer applies to the live object, or None.
+
+    Advisor results age: ILM or a DBA may have rewritten the object since it was measured, and
+    applying the old advice would then lower its compression and grow the segment.
+    """
+    if live is None:
+        return None  # run_action reports the missing object with its ORA code
+    if measured_as is not None and live.compression.value != measured_as:
+        return (
+            f"the object is now {live.compression.value}, not {measured_as} as the advisor "
+            "measured it; re-run the advisor before compressing it"
+        )
+    if live.compression.rank >= target.rank and live.compression != target:
+        return (
+            f"the object is already {live.compression.value}, at or above "
+            f"{target.value}; compression never goes to a lower level"
+        )
+    return None
 
 
 def rollback_execution(

@@ -104,3 +104,19 @@ def test_analyse_rejects_bad_schema_names_before_calling_airflow(authed, airflow
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "schemas"]
     assert airflow_requests == []
+
+
+def test_a_recommendation_is_dropped_once_its_object_was_rewritten_after_analysis(
+    authed, repository
+):
+    from sqlalchemy import insert
+    from tests.api.conftest import at
+
+    from hcc_operators.repository.tables import execution_log
+
+    with repository.begin() as conn:
+        conn.execute(insert(execution_log).values(
+            owner="SALES", table_name="ORDERS", partition_name="P2", action="MOVE",
+            status="SUCCESS", attempt=1, simulated=True, started_at=at("2026-03-09T23:00")))
+    page = authed.get("/hcc/advisor/recommendations").json()
+    assert [r["object"] for r in page["items"]] == ["SALES.ORDERS:P1", "HR.EMP"]

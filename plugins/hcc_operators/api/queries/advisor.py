@@ -5,14 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.engine import Engine, Row
 
 from hcc_operators.api.airflow_client import dag_run_path
 from hcc_operators.api.models import AdvisorRunOut, Page, ProgressOut, RecommendationOut
 from hcc_operators.api.queries.rows import json_or_none, label, paged
 from hcc_operators.core.progress import progress
-from hcc_operators.repository.tables import advisor_results, advisor_runs
+from hcc_operators.repository.tables import (
+    advisor_results,
+    advisor_runs,
+    compression_executions,
+    execution_log,
+)
 
 ADVISOR_DAG = "hcc_advisor"
 FINISHED = ("SUCCESS", "PARTIAL")
@@ -43,9 +48,20 @@ def run_out(row: Row, now: datetime, ui_url: Callable[[str], str]) -> AdvisorRun
 
 
 _RUN_FIELDS = (
-    "run_id", "dag_run_id", "status", "strategy", "objects_total", "objects_analysed",
-    "objects_succeeded", "objects_failed", "bytes_total", "bytes_analysed", "started_at",
-    "updated_at", "finished_at", "error",
+    "run_id",
+    "dag_run_id",
+    "status",
+    "strategy",
+    "objects_total",
+    "objects_analysed",
+    "objects_succeeded",
+    "objects_failed",
+    "bytes_total",
+    "bytes_analysed",
+    "started_at",
+    "updated_at",
+    "finished_at",
+    "error",
 )
 
 
@@ -99,9 +115,22 @@ def recommendation_out(row: Row) -> RecommendationOut:
 
 
 _RECOMMENDATION_FIELDS = (
-    "result_id", "run_id", "owner", "table_name", "partition_name", "subpartition_name",
-    "object_kind", "tablespace_name", "size_bytes", "current_compression", "recommended",
-    "expected_ratio", "estimated_savings", "hotness", "reason", "analysed_at",
+    "result_id",
+    "run_id",
+    "owner",
+    "table_name",
+    "partition_name",
+    "subpartition_name",
+    "object_kind",
+    "tablespace_name",
+    "size_bytes",
+    "current_compression",
+    "recommended",
+    "expected_ratio",
+    "estimated_savings",
+    "hotness",
+    "reason",
+    "analysed_at",
 )
 
 
@@ -121,7 +150,11 @@ def recommendations(
         return Page[RecommendationOut](items=[], total=0, limit=limit, offset=offset)
     r = advisor_results.c
     stmt = select(advisor_results).where(
-        r.run_id == run_id, r.status == "SUCCESS", r.recommended.is_not(None)
+        r.run_id == run_id,
+        r.status == "SUCCESS",
+        r.recommended.is_not(None),
+        ~_rewritten_since_analysis(compression_executions.c),
+        ~_rewritten_since_analysis(execution_log.c),
     )
     if schema:
         stmt = stmt.where(r.owner == schema.upper())
@@ -134,6 +167,18 @@ def recommendations(
         rows, total = paged(conn, stmt, limit, offset)
     return Page[RecommendationOut](
         items=[recommendation_out(x) for x in rows], total=total, limit=limit, offset=offset
+    )
+
+
+def _rewritten_since_analysis(k):
+    """A successful change to the object after it was measured makes its advice stale."""
+    r = advisor_results.c
+    return exists().where(
+        k.owner == r.owner,
+        k.table_name == r.table_name,
+        k.partition_name.is_not_distinct_from(r.partition_name),
+        k.status == "SUCCESS",
+        k.started_at > r.analysed_at,
     )
 
 

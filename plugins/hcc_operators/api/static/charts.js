@@ -36,9 +36,17 @@
     return 10 * p;
   }
 
-  /* Counts get four whole-number steps, so tick labels never repeat after rounding. */
-  function scaleMax(v, integer) {
-    return integer ? Math.max(4, Math.ceil(v / 4) * 4) : niceMax(v);
+  /* Four steps a chart. Counts: a round whole-number step (1, 2, 5, 10, 20, 25, 50, ...), so
+   * labels never repeat after rounding and read 0, 200, 400... Bytes: a round number of
+   * KB/MB/GB/TB a step, so labels read 0 B, 100.0 GB, 200.0 GB... Otherwise a round maximum. */
+  function scaleMax(v, o) {
+    if (o.integer) return 4 * niceMax(Math.ceil(Math.max(v, 1) / 4));
+    if (o.bytes) {
+      let unit = 1;
+      while (v / 4 / unit >= 1024 && unit < Math.pow(1024, 4)) unit *= 1024;
+      return 4 * niceMax(v / 4 / unit) * unit;
+    }
+    return niceMax(v);
   }
 
   function yAxis(svg, max, fmt) {
@@ -61,15 +69,19 @@
     const o = Object.assign({ fmt: String, label: "bar chart", integer: false }, opts);
     if (!data.length) return empty(container, o.label);
     const svg = svgIn(container, o.label);
-    const max = scaleMax(Math.max(...data.map(d => d.value)), o.integer);
+    const max = scaleMax(Math.max(...data.map(d => d.value)), o);
     yAxis(svg, max, o.fmt);
     const w = (W - M.left - M.right) / data.length, h = H - M.top - M.bottom;
     data.forEach((d, i) => {
-      const bh = Math.max((h * Math.max(d.value, 0)) / max, 0);
+      // A positive value stays visible (2 px) next to one a hundred times larger; its value is
+      // written above the bar.
+      const bh = d.value > 0 ? Math.max((h * d.value) / max, 2) : 0;
       const x = M.left + i * w + w * 0.15;
       tip(el("rect", { x, y: M.top + h - bh, width: w * 0.7, height: bh,
                        fill: PALETTE[i % PALETTE.length], "data-point": d.label,
                        "data-value": d.value }, svg), `${d.label}: ${o.fmt(d.value)}`);
+      el("text", { x: x + w * 0.35, y: M.top + h - bh - 4, "text-anchor": "middle",
+                   class: "value" }, svg).textContent = o.fmt(d.value);
       xLabel(svg, x + w * 0.35, d.label);
     });
     return svg;
@@ -81,7 +93,7 @@
                               integer: false }, opts);
     if (!data.length) return empty(container, o.label);
     const svg = svgIn(container, o.label);
-    const max = scaleMax(Math.max(...data.map(d => d.value)), o.integer);
+    const max = scaleMax(Math.max(...data.map(d => d.value)), o);
     yAxis(svg, max, o.fmt);
     const w = W - M.left - M.right, h = H - M.top - M.bottom;
     const step = data.length > 1 ? w / (data.length - 1) : 0;
@@ -107,8 +119,9 @@
     const max = niceMax(Math.max(...data.flatMap(d => [d.estimated, d.achieved])));
     const w = W - M.left - M.right, h = H - M.top - M.bottom;
     const fmt = v => v.toFixed(1) + "×";
-    yAxis(svg, max, fmt);
-    for (let i = 0; i <= 4; i++) xLabel(svg, M.left + (w * i) / 4, fmt((max * i) / 4));
+    const tick = v => Number(v.toFixed(2)) + "×";  // 1.25×, not 1.3×
+    yAxis(svg, max, tick);
+    for (let i = 0; i <= 4; i++) xLabel(svg, M.left + (w * i) / 4, tick((max * i) / 4));
     el("line", { x1: M.left, y1: M.top + h, x2: M.left + w, y2: M.top, class: "diagonal" }, svg);
     el("text", { x: M.left + w / 2, y: H - 6, "text-anchor": "middle", class: "axis" }, svg)
       .textContent = "estimated ratio → (up = achieved ratio)";
@@ -131,9 +144,9 @@
     const groups = [...new Set(rows.map(r => r.group))];
     const series = [...new Set(rows.map(r => r.series))].sort();
     const totals = groups.map(g => rows.filter(r => r.group === g).reduce((a, r) => a + r.value, 0));
-    const max = scaleMax(Math.max(...totals), o.integer);
+    const max = scaleMax(Math.max(...totals), o);
     yAxis(svg, max, o.fmt);
-    const w = (W - M.left - M.right - 90) / groups.length, h = H - M.top - M.bottom;
+    const w = (W - M.left - M.right - 104) / groups.length, h = H - M.top - M.bottom;
     groups.forEach((g, i) => {
       let y = M.top + h;
       const x = M.left + i * w + w * 0.15;
@@ -149,10 +162,10 @@
       xLabel(svg, x + w * 0.35, g);
     });
     series.forEach((s, si) => {
-      const y = M.top + 4 + si * 16, x = W - M.right - 84;
+      const y = M.top + 4 + si * 16, x = W - M.right - 98;
       el("rect", { x, y, width: 10, height: 10, fill: PALETTE[si % PALETTE.length] }, svg);
-      el("text", { x: x + 14, y: y + 9, class: "tick" }, svg).textContent =
-        s.length > 11 ? s.slice(0, 10) + "…" : s;
+      tip(el("text", { x: x + 14, y: y + 9, class: "tick" }, svg), s).textContent =
+        s.length > 15 ? s.slice(0, 14) + "…" : s;
     });
     return svg;
   }

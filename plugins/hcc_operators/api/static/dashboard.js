@@ -83,7 +83,8 @@
   }
 
   function drawCharts(d) {
-    C.bar($("chart-savings"), d.savings_by_schema, { fmt: bytes, label: "space saved by schema" });
+    C.bar($("chart-savings"), d.savings_by_schema,
+          { fmt: bytes, bytes: true, label: "space saved by schema" });
     C.bar($("chart-recommendations"), d.recommendations_by_type,
           { fmt: count, integer: true, label: "recommendations by compression type" });
     C.scatter($("chart-ratio"), d.estimated_vs_achieved);
@@ -91,7 +92,8 @@
               d.partitions_by_temperature.map(t => ({ group: t.temperature, series: t.tablespace,
                                                       value: t.partitions })),
               { fmt: count, integer: true, label: "partitions by temperature and tier" });
-    C.line($("chart-saved-time"), d.space_saved_over_time, { fmt: bytes, label: "space saved" });
+    C.line($("chart-saved-time"), d.space_saved_over_time,
+           { fmt: bytes, bytes: true, label: "space saved" });
     C.line($("chart-backlog"), d.backlog_over_time,
            { fmt: count, integer: true, label: "backlog", color: "#e8744f" });
   }
@@ -122,7 +124,7 @@
       cell(row, c.recommended);
       cell(row, ratio(c.expected_ratio), "num");
       cell(row, bytes(c.estimated_savings), "num");
-      cell(row, c.reason);
+      cell(row, c.reason, "reason").title = c.reason || "";
     }
     updateCompressButton();
   }
@@ -170,7 +172,10 @@
       cell(row, f.source);
       cell(row, f.object);
       cell(row, f.action);
-      cell(row, [f.error_code, f.error_message].filter(Boolean).join(" "));
+      // Oracle messages usually start with their code: show it once.
+      const message = f.error_message || "";
+      cell(row, f.error_code && !message.startsWith(f.error_code)
+        ? [f.error_code, message].filter(Boolean).join(" ") : message || "–");
       cell(row, link(f.ui_url, "task log"));
     }
   }
