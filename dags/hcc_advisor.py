@@ -54,6 +54,14 @@ with DAG(
         "incremental": Param(
             False, type="boolean", description="Only objects modified or never analysed since."
         ),
+        "parallel_degree": Param(
+            None,
+            type=["null", "integer"],
+            minimum=1,
+            maximum=1024,
+            description="Analyse in this many parallel mapped tasks (overrides chunk_size); "
+            "the hcc_advisor_estimates pool still bounds how many run at once.",
+        ),
         "chunk_size": Param(
             None,
             type=["null", "integer"],
@@ -81,6 +89,7 @@ with its error and never stops the others.
         min_size_mb="{{ params.min_size_mb }}",
         incremental="{{ params.incremental }}",
         chunk_size="{{ params.chunk_size }}",
+        parallel_degree="{{ params.parallel_degree }}",
     )
     analyse = HccAdvisorAnalyseOperator.partial(
         task_id="analyse_chunk",

@@ -129,3 +129,9 @@ def test_recommendations_never_go_below_the_current_level(wh):
     for r in rows:
         assert CT.parse(r.recommended).rank >= CT.parse(r.current_compression).rank
         assert r.reason and r.expected_ratio > 1.0
+
+
+def test_parallel_degree_sets_the_number_of_mapped_tasks(wh):
+    run_id, chunks = run(wh, advisor.AdvisorParams(schemas=("FINANCE",), parallel_degree=3))
+    assert len(chunks) == 3
+    assert sum(len(c["objects"]) for c in chunks) == run_row(wh, run_id).objects_total

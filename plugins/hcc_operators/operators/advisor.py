@@ -19,6 +19,7 @@ class HccAdvisorPlanOperator(HccBaseOperator):
         "min_size_mb",
         "incremental",
         "chunk_size",
+        "parallel_degree",
     )
 
     def __init__(
@@ -30,6 +31,7 @@ class HccAdvisorPlanOperator(HccBaseOperator):
         min_size_mb: Any = None,
         incremental: Any = False,
         chunk_size: Any = None,
+        parallel_degree: Any = None,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
@@ -39,6 +41,7 @@ class HccAdvisorPlanOperator(HccBaseOperator):
         self.min_size_mb = min_size_mb
         self.incremental = incremental
         self.chunk_size = chunk_size
+        self.parallel_degree = parallel_degree
 
     def execute(self, context) -> list[dict[str, Any]]:
         schemas = [self.schemas] if isinstance(self.schemas, str) else list(self.schemas or ())
@@ -49,6 +52,7 @@ class HccAdvisorPlanOperator(HccBaseOperator):
             min_size_mb=_opt_float(self.min_size_mb),
             incremental=str(self.incremental).lower() in ("true", "1"),
             chunk_size=_opt_int(self.chunk_size),
+            parallel_degree=_opt_int(self.parallel_degree),
         )
         with self.warehouse() as wh:
             self.record_start(context, wh.repository_engine())

@@ -84,11 +84,11 @@ def plan_analysis(
     if params.incremental:
         objects = _changed_since_last_analysis(engine, warehouse, owners, objects)
     objects.sort(key=lambda s: (-s.bytes, s.ref))
-    chunks = chunk_by_size(
-        objects,
-        size_of=lambda s: s.bytes,
-        chunk_size=params.chunk_size or config.defaults.chunk_size,
-    )
+    chunk_size = params.chunk_size or config.defaults.chunk_size
+    if params.parallel_degree:
+        # A degree asks for that many parallel analysis tasks: size the chunks to match.
+        chunk_size = max(1, -(-len(objects) // params.parallel_degree))
+    chunks = chunk_by_size(objects, size_of=lambda s: s.bytes, chunk_size=chunk_size)
     with engine.begin() as conn:
         run_id = conn.execute(
             insert(advisor_runs).values(
