@@ -334,3 +334,44 @@ def test_no_space_in_the_target_defers_the_item_instead_of_failing_the_batch(wh)
     assert log.status == "DEFERRED" and log.error_code == "ORA-01688"
     done = ilm_execute.finish_batch(wh, wh.repository_engine(), batch.batch_id, now=IN_WINDOW)
     assert done["status"] == "INTERRUPTED" and done["failed"] == 0 and done["left_pending"] == 1
+
+
+def test_a_retried_failure_that_no_longer_fits_the_window_counts_as_waiting(wh):
+    seg = pick(wh)
+    queue_id = enqueue(wh, seg.ref, "COMPRESS", {"level": "ARCHIVE HIGH"})
+    wh.inject_fault(seg.ref.label, "LOCK_HELD", times=1)
+    batch = plan(wh, force=False)
+    (item,) = batch.items
+    assert execute(wh, item)["status"] == "FAILED"
+    late = CAL.window_at(IN_WINDOW).end - timedelta(seconds=max(item["predicted_s"] / 2, 1))
+    assert execute(wh, item, attempt=2, now=late)["status"] == "DEFERRED"
+    assert [r.status for r in log_rows(wh, queue_id)] == ["FAILED", "DEFERRED"]
+    done = ilm_execute.finish_batch(wh, wh.repository_engine(), batch.batch_id, now=late)
+    assert done["failed"] == 0 and done["status"] == "INTERRUPTED"
+
+
+def test_an_item_claimed_by_another_run_is_not_run_twice(wh):
+    seg = pick(wh)
+    queue_id = enqueue(wh, seg.ref, "COMPRESS", {"level": "QUERY HIGH"})
+    (item,) = plan(wh).items
+    with wh.repository_engine().begin() as conn:
+        conn.execute(update(ilm_queue).where(ilm_queue.c.queue_id == queue_id)
+                     .values(status="RUNNING", lease_holder="other#0",
+                             lease_expires_at=IN_WINDOW + timedelta(hours=1)))
+    result = execute(wh, item)
+    assert result["status"] == "SKIPPED" and "another run" in result["message"]
+    assert log_rows(wh, queue_id) == []
+
+
+def test_a_retry_of_the_same_task_after_its_worker_died_reverifies(wh):
+    seg = pick(wh)
+    queue_id = enqueue(wh, seg.ref, "COMPRESS", {"level": "QUERY HIGH"})
+    (item,) = plan(wh).items
+    wh.inject_fault(seg.ref.label, "CONNECTION_LOST_AFTER_COMMIT", times=1)
+    with wh.repository_engine().begin() as conn:  # the dead attempt left its own lease behind
+        conn.execute(update(ilm_queue).where(ilm_queue.c.queue_id == queue_id)
+                     .values(status="RUNNING", lease_holder="run-1#0",
+                             lease_expires_at=IN_WINDOW + timedelta(hours=1)))
+    result = execute(wh, item, attempt=2)
+    assert result["status"] == "SUCCESS"
+    assert queue_row(wh, queue_id).status == "SUCCESS"

@@ -67,3 +67,10 @@ def test_bad_input_is_a_config_error(sqlite_engine):
         run_control.finish_run(sqlite_engine, run_id, now=T0, errors=-1)
     with pytest.raises(ConfigError, match="no DAG run record 999"):
         run_control.finish_run(sqlite_engine, 999, now=T0)
+
+
+def test_runs_started_by_another_dag_or_an_asset_are_classified():
+    from hcc_operators.services.run_control import classify_run_type
+
+    assert classify_run_type("operator_triggered") == "manual"
+    assert classify_run_type("asset_materialization") == "scheduled"

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 
 from hcc_operators.core.errors import Transience
@@ -166,17 +166,35 @@ def execute_item(
         settings = settings or load_ilm_settings()
         left = settings.calendar.remaining(now)
         if left.total_seconds() < item["predicted_s"]:
+            message = (
+                f"predicted {item['predicted_s']:.0f}s does not fit in the "
+                f"{left.total_seconds():.0f}s left in the window; left PENDING"
+            )
             _set_status(engine, queue_id, "PENDING", now, carried_over=True)
-            return {
-                "status": "DEFERRED",
-                "message": f"predicted {item['predicted_s']:.0f}s does not fit in the "
-                f"{left.total_seconds():.0f}s left in the window; left PENDING",
-            }
+            if row.status == "FAILED":
+                # The failed attempt stays in the log; this row supersedes it as the item's
+                # latest attempt, so finish_batch counts the item as waiting, not failed.
+                _log_deferral(engine, row, item, message, dag_run_id, map_index, attempt, now)
+            return {"status": "DEFERRED", "message": message}
 
     with engine.begin() as conn:
-        conn.execute(
+        claimed = conn.execute(
             update(ilm_queue)
-            .where(ilm_queue.c.queue_id == queue_id)
+            .where(
+                ilm_queue.c.queue_id == queue_id,
+                or_(
+                    ilm_queue.c.status == "PENDING",
+                    # a retry of this very task after its worker died, or an expired lease:
+                    # take it back and let run_action re-verify the live state
+                    and_(
+                        ilm_queue.c.status == "RUNNING",
+                        or_(
+                            ilm_queue.c.lease_holder == f"{dag_run_id}#{map_index}",
+                            ilm_queue.c.lease_expires_at < now,
+                        ),
+                    ),
+                ),
+            )
             .values(
                 status="RUNNING",
                 attempts=ilm_queue.c.attempts + 1,
@@ -184,7 +202,10 @@ def execute_item(
                 lease_holder=f"{dag_run_id}#{map_index}",
                 lease_expires_at=now + timedelta(seconds=3 * item["predicted_s"] + 600),
             )
-        )
+        ).rowcount
+        if not claimed:
+            # Another run took the item between our read and this claim; it will finish it.
+            return {"status": "SKIPPED", "message": "queue item taken by another run"}
         log_id = conn.execute(
             insert(execution_log).values(
                 queue_id=queue_id,
@@ -328,8 +349,12 @@ def finish_batch(warehouse: Warehouse, engine: Engine, batch_id: int, *, now: da
         # COMPLETED/INTERRUPTED batches are recounted, because clearing a failed task and then
         # finish_batch re-runs them with the retried item's latest attempt.
         leases.release(engine, LEASE, batch.dag_run_id)
-        return {"batch_id": batch_id, "status": batch.status, "planned": batch.planned,
-                "reason": batch.reason}
+        return {
+            "batch_id": batch_id,
+            "status": batch.status,
+            "planned": batch.planned,
+            "reason": batch.reason,
+        }
     left = (batch.left_pending or 0) + planned_left
     status = "INTERRUPTED" if left else "COMPLETED"
     summary = {
@@ -396,6 +421,28 @@ def _recover_expired(engine, now) -> int:
                 last_error="worker lost (lease expired); state re-verified next run",
             )
         ).rowcount
+
+
+def _log_deferral(engine, row, item, message, dag_run_id, map_index, attempt, now) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            insert(execution_log).values(
+                queue_id=row.queue_id,
+                batch_id=item["batch_id"],
+                policy_name=row.policy_name,
+                owner=row.owner,
+                table_name=row.table_name,
+                partition_name=row.partition_name,
+                action=row.action,
+                status="DEFERRED",
+                attempt=attempt,
+                dag_run_id=dag_run_id,
+                map_index=map_index,
+                error_message=message,
+                started_at=now,
+                finished_at=now,
+            )
+        )
 
 
 def _set_status(engine, queue_id, status, now, carried_over=False) -> None:

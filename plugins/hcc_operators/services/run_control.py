@@ -27,6 +27,9 @@ _AIRFLOW_RUN_TYPES = {
     "backfill_job": "backfill",
     "asset_triggered": "scheduled",
     "dataset_triggered": "scheduled",
+    "asset_materialization": "scheduled",
+    # Started by TriggerDagRunOperator in another DAG: a deliberate request, not the schedule.
+    "operator_triggered": "manual",
 }
 STATUSES = ("RUNNING", "SUCCESS", "PARTIAL", "FAILED")
 
