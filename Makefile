@@ -17,6 +17,8 @@ export AIRFLOW_CONN_HCC_WAREHOUSE := sqlite:///$(HCC_WAREHOUSE_PATH)
 export HCC_PROJECT_ROOT := $(CURDIR)
 export PYTHONPATH := $(CURDIR)/plugins
 export NO_PROXY := *
+# `airflow standalone` starts its components by running `airflow` from PATH.
+export PATH := $(BIN):$(PATH)
 
 AIRFLOW_READY := $(AIRFLOW_HOME)/.ready
 
@@ -55,7 +57,7 @@ airflow: $(AIRFLOW_READY)
 	AIRFLOW__API__HOST=127.0.0.1 AIRFLOW__API__PORT=8080 $(BIN)/airflow standalone
 
 bench: $(AIRFLOW_READY)
-	$(BIN)/python -m bench.run_all
+	$(BIN)/python -m bench.run_all $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check plugins dags tests bench
