@@ -5,6 +5,7 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import DAG, Param, TriggerRule
 
+from hcc_operators.core.schedule_config import load_schedule, weekends_only
 from hcc_operators.dag_defaults import DAG_FAILURE_CALLBACKS, DDL_POOL, DEFAULT_ARGS, TAGS
 from hcc_operators.operators.compress import (
     HccCompressCandidatesOperator,
@@ -16,7 +17,8 @@ from hcc_operators.timetables import MaintenanceWindowTimetable
 
 with DAG(
     dag_id="hcc_compress",
-    schedule=MaintenanceWindowTimetable.from_config(),
+    # Compression rewrites whole segments: by default only in the long weekend windows.
+    schedule=MaintenanceWindowTimetable(weekends_only(load_schedule())),
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
@@ -80,8 +82,12 @@ with DAG(
     params={
         # null default: failure callbacks build a context without the run's conf, and a
         # required Param with no default would make them raise; the operator refuses None.
-        "execution_id": Param(None, type=["null", "integer"], minimum=1,
-                              description="hcc_compression_executions.execution_id to undo."),
+        "execution_id": Param(
+            None,
+            type=["null", "integer"],
+            minimum=1,
+            description="hcc_compression_executions.execution_id to undo.",
+        ),
     },
     doc_md="""
 ### Roll back one compression execution

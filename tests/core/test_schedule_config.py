@@ -64,7 +64,7 @@ def test_round_trip_through_a_json_dict():
         source="test",
     )
     data = config.to_dict()
-    assert data["weekday"] == {"open": "21:15", "close": "05:45", "every": "1h30m"}
+    assert data["weekday"] == {"open": "21:15", "close": "05:45", "every": "1h30m", "enabled": True}
     assert data["holidays"]["country"] == "DE" and data["holidays"]["subdivision"] == "BY"
     assert parse_schedule(data, source="again") == config
     assert config.holidays.by_date == {date(2026, 12, 24): Treatment.IGNORE}
@@ -84,47 +84,101 @@ def test_durations(text, duration):
     [
         ("timezone: Europe/Berln\n", "timezone", "did you mean Europe/Berlin"),
         ("weekday: {open: '22:00', close: '06:00', every: 2h}\n", "timezone", "Field required"),
-        ("timezone: UTC\nweekday: {open: 22:00, close: '06:00', every: 2h}\n", "weekday.open",
-         "quote it: '22:00'"),
-        ("timezone: UTC\nweekday: {open: '25:00', close: '06:00', every: 2h}\n", "weekday.open",
-         "HH:MM"),
-        ("timezone: UTC\nweekday: {open: '22:00', close: '22:00', every: 2h}\n", "weekday.close",
-         "equals open"),
-        ("timezone: UTC\nweekday: {open: '22:00', close: '06:00', every: 2 hours}\n",
-         "weekday.every", "not a duration"),
-        ("timezone: UTC\nweekday: {open: '22:00', close: '06:00', every: 0h}\n",
-         "weekday.every", "longer than zero"),
-        ("timezone: UTC\nweekday: {open: '22:00', close: '06:00', evry: 2h}\n", "weekday.every",
-         "Field required"),
-        ("timezone: UTC\nweekend: {open: '05:00', close: '09:00', every: 2h}\n", "weekend",
-         "would overlap"),
-        ("timezone: UTC\nweekend: {open: '20:00', close: '23:00', every: 2h}\n"
-         "weekday: {open: '22:00', close: '21:00', every: 2h}\n", "weekend", "would overlap"),
-        ("timezone: UTC\nweekend: {days: [sat, sat], open: '20:00', close: '08:00', every: 4h}\n",
-         "weekend.days", "twice"),
-        ("timezone: UTC\nweekend: {days: [caturday], open: '20:00', close: '08:00', every: 4h}\n",
-         "weekend.days.0", "caturday"),
+        (
+            "timezone: UTC\nweekday: {open: 22:00, close: '06:00', every: 2h}\n",
+            "weekday.open",
+            "quote it: '22:00'",
+        ),
+        (
+            "timezone: UTC\nweekday: {open: '25:00', close: '06:00', every: 2h}\n",
+            "weekday.open",
+            "HH:MM",
+        ),
+        (
+            "timezone: UTC\nweekday: {open: '22:00', close: '22:00', every: 2h}\n",
+            "weekday.close",
+            "equals open",
+        ),
+        (
+            "timezone: UTC\nweekday: {open: '22:00', close: '06:00', every: 2 hours}\n",
+            "weekday.every",
+            "not a duration",
+        ),
+        (
+            "timezone: UTC\nweekday: {open: '22:00', close: '06:00', every: 0h}\n",
+            "weekday.every",
+            "longer than zero",
+        ),
+        (
+            "timezone: UTC\nweekday: {open: '22:00', close: '06:00', evry: 2h}\n",
+            "weekday.every",
+            "Field required",
+        ),
+        (
+            "timezone: UTC\nweekend: {open: '05:00', close: '09:00', every: 2h}\n",
+            "weekend",
+            "would overlap",
+        ),
+        (
+            "timezone: UTC\nweekend: {open: '20:00', close: '23:00', every: 2h}\n"
+            "weekday: {open: '22:00', close: '21:00', every: 2h}\n",
+            "weekend",
+            "would overlap",
+        ),
+        (
+            "timezone: UTC\nweekend: {days: [sat, sat], open: '20:00', close: '08:00', every: 4h}\n",
+            "weekend.days",
+            "twice",
+        ),
+        (
+            "timezone: UTC\nweekend: {days: [caturday], open: '20:00', close: '08:00', every: 4h}\n",
+            "weekend.days.0",
+            "caturday",
+        ),
         ("timezone: UTC\nholidays: {country: XX}\n", "holidays.country", "not a country code"),
-        ("timezone: UTC\nholidays: {country: DE, subdivision: ZZ}\n", "holidays.subdivision",
-         "BY"),
-        ("timezone: UTC\nholidays: {subdivision: BY}\n", "holidays.subdivision",
-         "needs a country"),
-        ("timezone: UTC\nholidays: {country: DE, language: xx_XX}\n", "holidays.language",
-         "available: "),
-        ("timezone: UTC\nholidays: {country: DE, treatment: closed}\n", "holidays.treatment",
-         "'closed'"),
-        ("timezone: UTC\nholidays: {country: DE, by_name: {Xmas Day: weekend}}\n",
-         "holidays.by_name", "'Xmas Day'"),
-        ("timezone: UTC\nholidays: {country: DE, language: de, by_name: {Christmas Day: weekend}}"
-         "\n", "holidays.by_name", "'Christmas Day'"),
-        ("timezone: UTC\nholidays: {country: DE, by_date: {2026-07-01: weekend}}\n",
-         "holidays.by_date", "extra_dates"),
-        ("timezone: UTC\nholidays: {extra_dates: {2026-07-01: ' '}}\n", "holidays.extra_dates",
-         "needs a name"),
-        ("timezone: UTC\nmax_batch_duration: 13h\n", "max_batch_duration",
-         "longest maintenance window (12h)"),
-        ("timezone: UTC\ndaily: {advisor: '19:00', housekeeping: '03:00'}\n",
-         "daily.housekeeping", "Extra inputs"),
+        ("timezone: UTC\nholidays: {country: DE, subdivision: ZZ}\n", "holidays.subdivision", "BY"),
+        ("timezone: UTC\nholidays: {subdivision: BY}\n", "holidays.subdivision", "needs a country"),
+        (
+            "timezone: UTC\nholidays: {country: DE, language: xx_XX}\n",
+            "holidays.language",
+            "available: ",
+        ),
+        (
+            "timezone: UTC\nholidays: {country: DE, treatment: closed}\n",
+            "holidays.treatment",
+            "'closed'",
+        ),
+        (
+            "timezone: UTC\nholidays: {country: DE, by_name: {Xmas Day: weekend}}\n",
+            "holidays.by_name",
+            "'Xmas Day'",
+        ),
+        (
+            "timezone: UTC\nholidays: {country: DE, language: de, by_name: {Christmas Day: weekend}}"
+            "\n",
+            "holidays.by_name",
+            "'Christmas Day'",
+        ),
+        (
+            "timezone: UTC\nholidays: {country: DE, by_date: {2026-07-01: weekend}}\n",
+            "holidays.by_date",
+            "extra_dates",
+        ),
+        (
+            "timezone: UTC\nholidays: {extra_dates: {2026-07-01: ' '}}\n",
+            "holidays.extra_dates",
+            "needs a name",
+        ),
+        (
+            "timezone: UTC\nmax_batch_duration: 13h\n",
+            "max_batch_duration",
+            "longest maintenance window (12h)",
+        ),
+        (
+            "timezone: UTC\ndaily: {advisor: '19:00', housekeeping: '03:00'}\n",
+            "daily.housekeeping",
+            "Extra inputs",
+        ),
     ],
 )
 def test_errors_name_the_file_and_the_field(tmp_path, yaml_text, field, fragment):
@@ -172,8 +226,15 @@ def test_direct_construction_validates_too():
 
 def test_weekday_names_and_window_lengths():
     config = parse_schedule(
-        {"timezone": "UTC", "weekend": {"days": ["SUNDAY", "Sat"], "open": "20:00",
-                                        "close": "08:00", "every": "4h"}},
+        {
+            "timezone": "UTC",
+            "weekend": {
+                "days": ["SUNDAY", "Sat"],
+                "open": "20:00",
+                "close": "08:00",
+                "every": "4h",
+            },
+        },
         source="t",
     )
     assert config.weekend.days == (Weekday.SAT, Weekday.SUN)

@@ -437,3 +437,19 @@ def test_lookups_agree_with_the_slot_list_around_every_boundary(zone_name):
         if slot.last:
             assert cal.window_at(slot.end) is None or cal.window_at(slot.end) != slot.window
             assert cal.current_or_next_slot(slot.end) == following
+
+
+def test_weekends_only_opens_no_window_on_a_working_day():
+    from datetime import UTC, datetime, timedelta
+
+    from hcc_operators.core.schedule_config import load_schedule, weekends_only
+    from hcc_operators.core.schedule_text import summarize
+    from hcc_operators.core.windows import WindowCalendar
+
+    full = WindowCalendar(load_schedule())
+    weekend = WindowCalendar(weekends_only(load_schedule()))
+    start = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday
+    windows = weekend.windows_between(start, start + timedelta(days=28))
+    assert windows and {w.kind.value for w in windows} <= {"weekend", "holiday"}
+    assert len(full.windows_between(start, start + timedelta(days=28))) > len(windows)
+    assert "Mon-Fri no window" in summarize(weekends_only(load_schedule()))

@@ -60,6 +60,7 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("WindowSpec", "open"): "Opening time, 'HH:MM' (quote it in YAML).",
     ("WindowSpec", "close"): "Closing time; earlier than open means the next morning.",
     ("WindowSpec", "every"): "A batch run is started this often within the window.",
+    ("WindowSpec", "enabled"): "Off: no window on these days (hcc_compress uses weekends only).",
     ("WeekendSpec", "open"): "Opening time, 'HH:MM'.",
     ("WeekendSpec", "close"): "Closing time; earlier than open means the next morning.",
     ("WeekendSpec", "every"): "A batch run is started this often within the window.",

@@ -158,6 +158,7 @@ class WindowSpec(_Model):
     open: WallTime
     close: WallTime
     every: Duration
+    enabled: bool = True
 
     @field_validator("close")
     @classmethod
@@ -187,7 +188,6 @@ class WindowSpec(_Model):
 
 
 class WeekendSpec(WindowSpec):
-    enabled: bool = True
     days: tuple[Weekday, ...] = (Weekday.SAT, Weekday.SUN)
 
     @field_validator("days")
@@ -359,6 +359,13 @@ class ScheduleConfig(_Model):
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe and accepted back by ``parse_schedule``."""
         return self.model_dump(mode="json")
+
+
+def weekends_only(config: ScheduleConfig) -> ScheduleConfig:
+    """The same schedule with the weekday windows switched off (e.g. for heavy compression)."""
+    return config.model_copy(
+        update={"weekday": config.weekday.model_copy(update={"enabled": False})}
+    )
 
 
 def parse_schedule(data: Any, *, source: str) -> ScheduleConfig:

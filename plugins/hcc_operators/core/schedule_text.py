@@ -41,7 +41,8 @@ def summarize(config: ScheduleConfig) -> str:
     """One line: 'Mon-Fri 22:00-06:00 every 2h, Sat-Sun 20:00-08:00 every 4h, Europe/Berlin,
     DE holidays as blackout'."""
     weekend_days = {d.index for d in config.weekend.days}
-    parts = [f"{day_ranges(_weekdays(config))} {config.weekday.describe()}"]
+    weekday = config.weekday.describe() if config.weekday.enabled else "no window"
+    parts = [f"{day_ranges(_weekdays(config))} {weekday}"]
     if weekend_days:
         window = config.weekend.describe() if config.weekend.enabled else "no window"
         parts.append(f"{day_ranges(weekend_days)} {window}")
@@ -54,9 +55,9 @@ def describe(config: ScheduleConfig) -> str:
     """A few sentences spelling out every rule that decides when work may run."""
     weekend = config.weekend
     weekend_days = {d.index for d in weekend.days}
+    weekday = _window_words(config.weekday.describe()) if config.weekday.enabled else "no window"
     sentences = [
-        f"Maintenance windows in {config.timezone}: {day_ranges(_weekdays(config))} "
-        f"{_window_words(config.weekday.describe())}"
+        f"Maintenance windows in {config.timezone}: {day_ranges(_weekdays(config))} {weekday}"
     ]
     if weekend_days and weekend.enabled:
         sentences[-1] += f"; {day_ranges(weekend_days)} {_window_words(weekend.describe())}."
@@ -89,8 +90,7 @@ def _holidays_short(config: ScheduleConfig) -> str:
     text = (
         f"{_region(config)} holidays as {_TREATMENT_WORDS[spec.treatment]}"
         if spec.country
-        else f"{_count(len(spec.extra_dates), 'closing day')} as "
-        f"{_TREATMENT_WORDS[spec.treatment]}"
+        else f"{_count(len(spec.extra_dates), 'closing day')} as {_TREATMENT_WORDS[spec.treatment]}"
     )
     if spec.country and spec.extra_dates:
         text += f" + {_count(len(spec.extra_dates), 'extra date')}"

@@ -166,7 +166,7 @@ class WindowCalendar:
 
     def _spec(self, kind: DayKind) -> WindowSpec | None:
         if kind is DayKind.WEEKDAY:
-            return self.config.weekday
+            return self.config.weekday if self.config.weekday.enabled else None
         if kind in (DayKind.WEEKEND, DayKind.HOLIDAY) and self.config.weekend.enabled:
             return self.config.weekend
         return None
