@@ -1,0 +1,1 @@
+"""Benchmarks run by `make bench`; bench.run_all writes BENCHMARKS.md from one run."""

@@ -1,0 +1,214 @@
+"""Benchmark 1: DAG parse time, and no database or network access at parse.
+
+Each measurement runs in a fresh child process forked from a parent that has already imported
+``airflow.dag_processing.dagbag``: that is how Airflow 3's DAG processor parses (a pre-loaded
+supervisor forks one process per file), so the clock sees what a DAG file adds to a process
+where Airflow is loaded, and none of our modules are (the parent never imports them). In the
+child, counting guards go on ``socket.socket.connect``/``connect_ex``,
+``socket.create_connection``, ``socket.getaddrinfo`` and ``sqlite3.connect`` (an Oracle thin
+connection goes through a socket, SQLAlchemy's SQLite driver through ``sqlite3.connect``), then
+the clock runs around the import only: ``exec_module`` of one file the way DagBag loads it, or
+``DagBag(dag_folder=...)`` for a whole folder. Repeats: median; the rounds of repeats
+interleave all targets, baseline included, so load from elsewhere hits them alike.
+
+Baseline: a minimal airflow.sdk DAG (one DAG, no tasks) written to a temporary folder, timed
+identically. The targets (file < 150 ms, folder < 1 s) are judged on the difference over that
+baseline, i.e. on what our files add to what any DAG file costs, plus zero connection attempts;
+absolute times are reported beside them. A first, untimed import of each target fills the OS
+file cache and __pycache__.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import DAGS, median, peak_rss_mb, write_result
+
+FILE_REPEATS = 7
+FOLDER_REPEATS = 5
+# Package modules every DAG file imports, timed alone to show where parse time goes.
+SHARED_MODULES = (
+    "hcc_operators.dag_defaults",
+    "hcc_operators.repository.tables",
+    "hcc_operators.operators.ilm",
+)
+FILE_TARGET_MS = 150.0
+FOLDER_TARGET_MS = 1000.0
+
+EMPTY_DAG = '''"""The parse-time baseline: the least a DAG file can be."""
+from datetime import datetime
+
+from airflow.sdk import DAG
+
+with DAG(dag_id="bench_empty", schedule=None, start_date=datetime(2026, 1, 1)):
+    pass
+'''
+
+
+def _install_guards(counts: dict[str, int]) -> None:
+    """Count (and let through) every connection attempt, so the import behaves as usual."""
+    import socket
+    import sqlite3
+
+    def counting(name, original):
+        def wrapper(*args, **kwargs):
+            counts[name] = counts.get(name, 0) + 1
+            return original(*args, **kwargs)
+
+        return wrapper
+
+    socket.socket.connect = counting("socket.connect", socket.socket.connect)
+    socket.socket.connect_ex = counting("socket.connect_ex", socket.socket.connect_ex)
+    socket.create_connection = counting("socket.create_connection", socket.create_connection)
+    socket.getaddrinfo = counting("socket.getaddrinfo", socket.getaddrinfo)
+    sqlite3.connect = counting("sqlite3.connect", sqlite3.connect)
+
+
+def _import_file(path: str) -> dict:
+    import importlib.util
+
+    counts: dict[str, int] = {}
+    _install_guards(counts)
+    started = time.perf_counter()
+    spec = importlib.util.spec_from_file_location(f"bench_dag_{Path(path).stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return {"seconds": time.perf_counter() - started, "connects": counts}
+
+
+def _import_module(name: str) -> dict:
+    import importlib
+
+    started = time.perf_counter()
+    importlib.import_module(name)
+    return {"seconds": time.perf_counter() - started, "connects": {}}
+
+
+def _fill_dagbag(folder: str) -> dict:
+    from airflow.dag_processing.dagbag import DagBag
+
+    counts: dict[str, int] = {}
+    _install_guards(counts)
+    started = time.perf_counter()
+    bag = DagBag(dag_folder=folder)
+    seconds = time.perf_counter() - started
+    return {
+        "seconds": seconds,
+        "connects": counts,
+        "dags": len(bag.dags),
+        "import_errors": {str(k): str(v)[:300] for k, v in bag.import_errors.items()},
+    }
+
+
+def _in_fresh_child(work, target: Path | str) -> dict:
+    """Run ``work(target)`` in a forked child; its JSON result comes back through a pipe."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never return into the parent's code
+        os.close(read_end)
+        status = 0
+        try:
+            payload = json.dumps(work(str(target)))
+        except BaseException as err:  # reported to the parent, which raises it
+            payload = json.dumps({"error": f"{type(err).__name__}: {err}"})
+            status = 1
+        with os.fdopen(write_end, "w") as out:
+            out.write(payload)
+        os._exit(status)
+    os.close(write_end)
+    with os.fdopen(read_end) as inp:
+        payload = inp.read()
+    os.waitpid(pid, 0)
+    result = json.loads(payload)
+    if "error" in result:
+        raise RuntimeError(f"parsing {target} failed: {result['error']}")
+    return result
+
+
+def _measure_all(targets: dict[str, tuple], repeats: int) -> dict[str, dict]:
+    """Median per target; rounds interleave the targets so a burst of load from elsewhere on
+    the machine hits all of them (the baseline included) rather than one target's runs."""
+    for work, target in targets.values():
+        _in_fresh_child(work, target)  # warm-up, discarded
+    runs: dict[str, list[dict]] = {name: [] for name in targets}
+    for _ in range(repeats):
+        for name, (work, target) in targets.items():
+            runs[name].append(_in_fresh_child(work, target))
+    return {name: _summarise(found) for name, found in runs.items()}
+
+
+def _summarise(runs: list[dict]) -> dict:
+    connects: dict[str, int] = {}
+    for run in runs:
+        for name, n in run["connects"].items():
+            connects[name] = connects.get(name, 0) + n
+    out = {
+        "median_ms": median([r["seconds"] for r in runs]) * 1000,
+        "runs_ms": [round(r["seconds"] * 1000, 1) for r in runs],
+        "connect_attempts": sum(connects.values()),
+        "connects_by_call": connects,
+    }
+    if "dags" in runs[0]:
+        out["dags"] = runs[0]["dags"]
+        out["import_errors"] = runs[0]["import_errors"]
+    return out
+
+
+def run() -> dict:
+    # Pre-load what the DAG processor has loaded before it forks a file's parser.
+    import airflow.dag_processing.dagbag  # noqa: F401
+
+    with tempfile.TemporaryDirectory(prefix="hcc_bench_empty_dag_") as tmp:
+        empty_folder = Path(tmp)
+        empty_file = empty_folder / "bench_empty_dag.py"
+        empty_file.write_text(EMPTY_DAG)
+        file_targets = {"baseline": (_import_file, empty_file)}
+        file_targets |= {p.name: (_import_file, p) for p in sorted(DAGS.glob("*.py"))}
+        file_targets |= {f"module:{m}": (_import_module, m) for m in SHARED_MODULES}
+        by_file = _measure_all(file_targets, FILE_REPEATS)
+        by_folder = _measure_all(
+            {"baseline": (_fill_dagbag, empty_folder), "dags": (_fill_dagbag, DAGS)},
+            FOLDER_REPEATS,
+        )
+    baseline_file = by_file.pop("baseline")
+    shared = {m: by_file.pop(f"module:{m}")["median_ms"] for m in SHARED_MODULES}
+    files = {}
+    for name, m in by_file.items():
+        m["over_baseline_ms"] = m["median_ms"] - baseline_file["median_ms"]
+        m["met"] = m["over_baseline_ms"] < FILE_TARGET_MS and m["connect_attempts"] == 0
+        files[name] = m
+    baseline_folder, folder = by_folder["baseline"], by_folder["dags"]
+    folder["over_baseline_ms"] = folder["median_ms"] - baseline_folder["median_ms"]
+    folder["met"] = (
+        folder["over_baseline_ms"] < FOLDER_TARGET_MS
+        and folder["connect_attempts"] <= baseline_folder["connect_attempts"]
+        and not folder["import_errors"]
+    )
+    return {
+        "shared_imports": shared,
+        "baseline_file": baseline_file,
+        "baseline_folder": baseline_folder,
+        "files": files,
+        "folder": folder,
+        "repeats": {"file": FILE_REPEATS, "folder": FOLDER_REPEATS},
+        # The parse children are this process's only children: their largest peak.
+        "peak_rss_mb": peak_rss_mb(include_children=True),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args(argv)
+    write_result(args.out, run())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

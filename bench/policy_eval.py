@@ -1,0 +1,314 @@
+"""Benchmark 2: ILM stage 2 (policies x partitions -> details + queue) at scale.
+
+Phases, each in its own process (run_all starts them) so their peaks do not mix:
+
+- ``setup``: build_warehouse(scale=N, metadata_only=True), create the repository tables, fill
+  hcc_partition_access with services/ilm_refresh for the 20 policies of bench/workload.py,
+  then checkpoint the WAL so the file can be copied. Reported, not judged.
+- ``ours``: services/ilm_evaluate.evaluate_policies end to end on a copy of that file:
+  policy sync, loading the access rows, deciding every pair, writing every detail row and the
+  queue. Where the time goes is measured without touching the service: a wrapper around
+  SQLAlchemy's Connection.execute times the INSERTs (SQLAlchemy + driver), cursor events time
+  the driver alone, and a wrapper times _load_states; the rest is Python in the service
+  (iter_details, building detail rows and their text, queue rows, commit).
+- ``core``: the pure evaluator, ``core.eligibility.iter_details`` over the loaded states (the
+  load is timed separately), counting reasons: no database at all.
+- ``seed``: bench/seed_evaluator.py, the seed's pair-at-a-time algorithm, on its own copy.
+
+A phase given ``--cap`` stops when it has run that long and reports how far it got; its full
+time is then *projected* from the measured rate (and labelled so). The projection is a lower
+bound for the writers, since SQLite's indexes grow as rows are added.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+from bench import workload
+from bench.common import peak_rss_mb, write_result
+
+
+class CapReached(Exception):
+    pass
+
+
+def _expected_pairs(engine, policies) -> int:
+    """Pairs the evaluation decides: per policy, the dated partitions of the tables it targets."""
+    from sqlalchemy import func, select
+
+    from hcc_operators.repository.tables import partition_access as pa
+
+    with engine.connect() as conn:
+        per_table = conn.execute(
+            select(pa.c.owner, pa.c.table_name, func.count())
+            .where(pa.c.age_days.is_not(None))
+            .group_by(pa.c.owner, pa.c.table_name)
+        ).all()
+    total = 0
+    for policy in policies.policies:
+        patterns = [t.compiled() for t in policy.tables]
+        total += sum(
+            n for owner, table, n in per_table if any(p.matches(owner, table) for p in patterns)
+        )
+    return total
+
+
+def setup(scale: int, db: Path) -> dict:
+    from hcc_operators.repository.schema import create_all
+    from hcc_operators.warehouse.embedded.generator import build_warehouse
+
+    policies = workload.policies()
+    started = time.perf_counter()
+    wh = build_warehouse(
+        db, scale=scale, metadata_only=True, seed=workload.SEED, today=workload.TODAY
+    )
+    build_s = time.perf_counter() - started
+    engine = wh.repository_engine()
+    create_all(engine)
+    started = time.perf_counter()
+    refreshed = workload.refresh(wh, engine, policies)
+    refresh_s = time.perf_counter() - started
+    pairs = _expected_pairs(engine, policies)
+    wh.close()
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return {
+        "scale": scale,
+        "partitions": refreshed.partitions,
+        "tables": refreshed.tables,
+        "by_temperature": refreshed.by_temperature,
+        "policies": len(policies.policies),
+        "expected_pairs": pairs,
+        "build_s": build_s,
+        "refresh_s": refresh_s,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def _copy(db: Path, suffix: str) -> Path:
+    target = db.with_name(f"{db.stem}_{suffix}{db.suffix}")
+    shutil.copyfile(db, target)
+    return target
+
+
+def _drop_copy(path: Path) -> None:
+    for extra in ("", "-wal", "-shm"):
+        Path(f"{path}{extra}").unlink(missing_ok=True)
+
+
+def ours(db: Path, cap: float | None) -> dict:
+    from sqlalchemy import event
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.sql.dml import Insert
+
+    from hcc_operators.repository.tables import evaluation_details
+    from hcc_operators.services import ilm_evaluate
+    from hcc_operators.warehouse.embedded import EmbeddedWarehouse
+
+    copy = _copy(db, "ours")
+    policies = workload.policies()
+    wh = EmbeddedWarehouse(copy)
+    engine = wh.repository_engine()
+    expected = _expected_pairs(engine, policies)
+    t = {"load": 0.0, "insert_total": 0.0, "insert_driver": 0.0}
+    progress = {"details_written": 0, "load_done_at": None}
+    clock = {"start": None}
+
+    original_execute = Connection.execute
+    original_load = ilm_evaluate._load_states
+
+    def timed_execute(self, statement, *args, **kwargs):
+        if not isinstance(statement, Insert):
+            return original_execute(self, statement, *args, **kwargs)
+        began = time.perf_counter()
+        try:
+            return original_execute(self, statement, *args, **kwargs)
+        finally:
+            now = time.perf_counter()
+            t["insert_total"] += now - began
+            if statement.table is evaluation_details and args:
+                rows = args[0]
+                progress["details_written"] += len(rows) if isinstance(rows, list) else 1
+            if cap is not None and now - clock["start"] > cap:
+                # Raised between statements: the service's transaction rolls back cleanly.
+                raise CapReached
+
+    def timed_load(*args, **kwargs):
+        began = time.perf_counter()
+        try:
+            return original_load(*args, **kwargs)
+        finally:
+            t["load"] += time.perf_counter() - began
+            progress["load_done_at"] = time.perf_counter()
+
+    driver_started: list[float] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before(conn, cursor, statement, parameters, context, executemany):
+        driver_started.append(time.perf_counter())
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _after(conn, cursor, statement, parameters, context, executemany):
+        began = driver_started.pop()
+        if statement.lstrip().upper().startswith("INSERT"):
+            t["insert_driver"] += time.perf_counter() - began
+
+    Connection.execute = timed_execute
+    ilm_evaluate._load_states = timed_load
+    capped = False
+    result: dict = {}
+    clock["start"] = time.perf_counter()
+    try:
+        result = ilm_evaluate.evaluate_policies(
+            wh, engine, policies, now=workload.NOW, evaluation_id="bench_ours"
+        )
+    except CapReached:
+        capped = True
+    finally:
+        total = time.perf_counter() - clock["start"]
+        Connection.execute = original_execute
+        ilm_evaluate._load_states = original_load
+    wh.close()
+    _drop_copy(copy)
+
+    out = {
+        "expected_pairs": expected,
+        "capped": capped,
+        "cap_s": cap,
+        "seconds": total,
+        "load_s": t["load"],
+        "insert_total_s": t["insert_total"],
+        "insert_driver_s": t["insert_driver"],
+        "insert_sqlalchemy_s": t["insert_total"] - t["insert_driver"],
+        "python_and_other_s": total - t["load"] - t["insert_total"],
+        "details_written": progress["details_written"],
+        "peak_rss_mb": peak_rss_mb(),
+    }
+    if capped:
+        if progress["load_done_at"] is None or progress["details_written"] == 0:
+            raise RuntimeError(f"the cap of {cap} s ended the run before any detail was written")
+        before_writes = progress["load_done_at"] - clock["start"]
+        writing = total - before_writes
+        rate = progress["details_written"] / writing
+        out["write_rate_pairs_per_s"] = rate
+        out["projected_s"] = before_writes + expected / rate
+    else:
+        out.update(
+            pairs=result["pairs"],
+            eligible=result["eligible"],
+            enqueued=result["enqueued"],
+            reasons=result["reasons"],
+            warnings=result["warnings"],
+        )
+    return out
+
+
+def core(db: Path, cap: float | None) -> dict:
+    from hcc_operators.core.eligibility import iter_details
+    from hcc_operators.core.reasons import Reason
+    from hcc_operators.services.ilm_evaluate import _load_states
+    from hcc_operators.warehouse.embedded import EmbeddedWarehouse
+
+    policies = workload.policies()
+    wh = EmbeddedWarehouse(db)
+    engine = wh.repository_engine()
+    expected = _expected_pairs(engine, policies)
+    free = {name: ts.free_bytes for name, ts in wh.tablespaces().items()}
+    started = time.perf_counter()
+    with engine.connect() as conn:
+        states = _load_states(conn, policies)
+    load_s = time.perf_counter() - started
+
+    counts: dict[Reason, int] = {}
+    pairs = 0
+    capped = False
+    started = time.perf_counter()
+    for detail in iter_details(policies, states, free):
+        counts[detail.reason] = counts.get(detail.reason, 0) + 1
+        pairs += 1
+        if cap is not None and pairs % 100_000 == 0 and time.perf_counter() - started > cap:
+            capped = True
+            break
+    seconds = time.perf_counter() - started
+    wh.close()
+    out = {
+        "expected_pairs": expected,
+        "partitions_loaded": len(states),
+        "load_s": load_s,
+        "seconds": seconds,
+        "pairs": pairs,
+        "capped": capped,
+        "cap_s": cap,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+    if capped:
+        out["projected_s"] = seconds * expected / pairs
+    else:
+        out["eligible"] = counts.get(Reason.ELIGIBLE, 0)
+        out["reasons"] = {r.value: n for r, n in sorted(counts.items(), key=lambda kv: kv[0].value)}
+    return out
+
+
+def seed(db: Path, cap: float | None) -> dict:
+    from bench.seed_evaluator import DeadlineReached, evaluate_seed
+    from hcc_operators.repository.policy_versions import sync_policies
+    from hcc_operators.services.ilm_evaluate import _record
+    from hcc_operators.warehouse.embedded import EmbeddedWarehouse
+
+    copy = _copy(db, "seed")
+    policies = workload.policies()
+    wh = EmbeddedWarehouse(copy)
+    engine = wh.repository_engine()
+    expected = _expected_pairs(engine, policies)
+    started = time.perf_counter()
+    versions = sync_policies(engine, [_record(p) for p in policies.policies], workload.NOW)
+    free = {name: ts.free_bytes for name, ts in wh.tablespaces().items()}
+    out: dict = {"expected_pairs": expected, "cap_s": cap}
+    try:
+        result = evaluate_seed(
+            engine,
+            policies,
+            versions,
+            free,
+            now=workload.NOW,
+            evaluation_id="bench_seed",
+            deadline_s=cap,
+        )
+        out.update(capped=False, seconds=time.perf_counter() - started, **result)
+    except DeadlineReached as stop:
+        seconds = time.perf_counter() - started
+        out.update(
+            capped=True,
+            seconds=seconds,
+            pairs=stop.pairs,
+            projected_s=seconds * expected / stop.pairs,
+        )
+    wh.close()
+    _drop_copy(copy)
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--phase", choices=("setup", "ours", "core", "seed"), required=True)
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--scale", type=int)
+    parser.add_argument("--cap", type=float, help="stop after this many seconds and project")
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args(argv)
+    if args.phase == "setup":
+        result = setup(args.scale, args.db)
+    else:
+        result = {"ours": ours, "core": core, "seed": seed}[args.phase](args.db, args.cap)
+    write_result(args.out, result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""The benchmarks' baselines and simulations are only worth their ratios if they are right."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from bench import seed_evaluator, window_packing, workload
+from hcc_operators.core.eligibility import iter_details
+from hcc_operators.repository.policy_versions import sync_policies
+from hcc_operators.repository.schema import create_all
+from hcc_operators.repository.tables import evaluation_details, ilm_queue
+from hcc_operators.services.ilm_evaluate import _load_states, _record, evaluate_policies
+from hcc_operators.warehouse.embedded import build_warehouse
+
+
+@pytest.fixture(scope="module")
+def refreshed(tmp_path_factory):
+    """A small scaled warehouse with hcc_partition_access filled for the bench's policies."""
+    path = tmp_path_factory.mktemp("bench") / "w.db"
+    wh = build_warehouse(path, scale=600, seed=workload.SEED, today=workload.TODAY)
+    engine = wh.repository_engine()
+    create_all(engine)
+    workload.refresh(wh, engine, workload.policies())
+    yield wh, engine
+    wh.close()
+
+
+def test_workload_targets_every_table_with_twenty_policies():
+    policies = workload.policies()
+    assert len(policies.policies) == 20
+    for policy in policies.policies:
+        patterns = [t.compiled() for t in policy.tables]
+        assert any(p.matches("DW_01", "FACT_00001") for p in patterns), policy.name
+        assert any(p.matches("DW_19", "FACT_09710") for p in patterns), policy.name
+
+
+def _details(engine, evaluation_id: str) -> dict[tuple, tuple[str, bool]]:
+    with engine.connect() as conn:
+        return {
+            (r.policy_name, r.owner, r.table_name, r.partition_name): (r.reason, r.eligible)
+            for r in conn.execute(
+                evaluation_details.select().where(
+                    evaluation_details.c.evaluation_id == evaluation_id
+                )
+            )
+        }
+
+
+@pytest.fixture(scope="module")
+def decisions(refreshed):
+    """The pure core's decisions, then the seed's and ours as written to the repository."""
+    wh, engine = refreshed
+    policies = workload.policies()
+    free = {name: ts.free_bytes for name, ts in wh.tablespaces().items()}
+    with engine.connect() as conn:
+        states = _load_states(conn, policies)
+    core = {
+        (d.policy_name, d.ref.owner, d.ref.table, d.ref.partition): d.reason.value
+        for d in iter_details(policies, states, free)
+    }
+    versions = sync_policies(engine, [_record(p) for p in policies.policies], workload.NOW)
+    seed = seed_evaluator.evaluate_seed(
+        engine, policies, versions, free, now=workload.NOW, evaluation_id="seed_test"
+    )
+    with engine.connect() as conn:
+        seed_queue = len(conn.execute(ilm_queue.select()).all())
+    with engine.begin() as conn:
+        conn.execute(ilm_queue.delete())  # ours enqueues only pairs not already queued
+    ours = evaluate_policies(wh, engine, policies, now=workload.NOW, evaluation_id="ours_test")
+    return {
+        "partitions": len(states),
+        "core": core,
+        "seed": seed,
+        "seed_queue": seed_queue,
+        "seed_details": _details(engine, "seed_test"),
+        "ours": ours,
+        "ours_details": _details(engine, "ours_test"),
+    }
+
+
+def test_seed_baseline_decides_every_pair_like_the_core_evaluator(decisions):
+    core = decisions["core"]
+    seed = {key: reason for key, (reason, _) in decisions["seed_details"].items()}
+    assert seed == core
+    assert decisions["seed"]["pairs"] == len(core) == 20 * decisions["partitions"]
+    eligible = sum(r == "ELIGIBLE" for r in core.values())
+    assert decisions["seed"]["eligible"] == decisions["seed_queue"] == eligible
+    # The workload exercises most reasons, so agreement means something.
+    assert len(Counter(core.values())) >= 8
+
+
+def test_ours_and_seed_write_the_same_details(decisions):
+    assert decisions["ours_details"] == decisions["seed_details"]
+    assert decisions["ours"]["enqueued"] == decisions["seed_queue"] > 0
+
+
+@pytest.mark.parametrize("hours", window_packing.WINDOW_HOURS)
+def test_packing_simulation_keeps_its_rules(hours):
+    items = window_packing.backlog(n=800, seed=3)
+    window = hours * 3600.0
+    run, rest = window_packing.ours(items, window)
+    # the executor's re-check rules out overrun for any noise up to NOISE_MAX
+    assert all(finish <= window for _, _, finish in run.ran)
+    assert len(run.ran) + len(rest) == len(items)
+    seed, _ = window_packing.seed_fifo(items, window)
+    runs = len(range(0, int(window), window_packing.SEED_EVERY_S))
+    assert len(seed.ran) == runs * window_packing.SEED_PER_RUN
+    assert [it.index for it, _, _ in seed.ran] == list(range(len(seed.ran)))  # FIFO
+    for strategy in (run, seed):
+        figures = strategy.figures()
+        assert 0.0 <= figures["fill"] <= 1.0
+    # durations really are noisy, in both directions, within the documented bounds
+    ratios = [it.actual_s / it.predicted_s for it in items]
+    assert min(ratios) >= window_packing.NOISE_MIN - 1e-9
+    assert max(ratios) <= window_packing.NOISE_MAX + 1e-9
+    assert min(ratios) < 1.0 < max(ratios)
