@@ -206,21 +206,8 @@ def execute_item(
         if not claimed:
             # Another run took the item between our read and this claim; it will finish it.
             return {"status": "SKIPPED", "message": "queue item taken by another run"}
-        log_id = conn.execute(
-            insert(execution_log).values(
-                queue_id=queue_id,
-                batch_id=item["batch_id"],
-                policy_name=row.policy_name,
-                owner=row.owner,
-                table_name=row.table_name,
-                partition_name=row.partition_name,
-                action=row.action,
-                status="RUNNING",
-                attempt=attempt,
-                dag_run_id=dag_run_id,
-                map_index=map_index,
-                started_at=now,
-            )
+        log_id = _insert_log(
+            conn, row, item, "RUNNING", dag_run_id, map_index, attempt, now
         ).inserted_primary_key[0]
 
     action = build_action(row)
@@ -423,25 +410,40 @@ def _recover_expired(engine, now) -> int:
         ).rowcount
 
 
+def _insert_log(conn, row, item, status, dag_run_id, map_index, attempt, now, **extra):
+    """One attempt of a queue item in the execution log."""
+    return conn.execute(
+        insert(execution_log).values(
+            queue_id=row.queue_id,
+            batch_id=item["batch_id"],
+            policy_name=row.policy_name,
+            owner=row.owner,
+            table_name=row.table_name,
+            partition_name=row.partition_name,
+            action=row.action,
+            status=status,
+            attempt=attempt,
+            dag_run_id=dag_run_id,
+            map_index=map_index,
+            started_at=now,
+            **extra,
+        )
+    )
+
+
 def _log_deferral(engine, row, item, message, dag_run_id, map_index, attempt, now) -> None:
     with engine.begin() as conn:
-        conn.execute(
-            insert(execution_log).values(
-                queue_id=row.queue_id,
-                batch_id=item["batch_id"],
-                policy_name=row.policy_name,
-                owner=row.owner,
-                table_name=row.table_name,
-                partition_name=row.partition_name,
-                action=row.action,
-                status="DEFERRED",
-                attempt=attempt,
-                dag_run_id=dag_run_id,
-                map_index=map_index,
-                error_message=message,
-                started_at=now,
-                finished_at=now,
-            )
+        _insert_log(
+            conn,
+            row,
+            item,
+            "DEFERRED",
+            dag_run_id,
+            map_index,
+            attempt,
+            now,
+            error_message=message,
+            finished_at=now,
         )
 
 
