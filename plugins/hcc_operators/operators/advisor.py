@@ -6,7 +6,8 @@ from typing import Any
 
 from hcc_operators import clock
 from hcc_operators.operators.base import HccBaseOperator
-from hcc_operators.services import advisor
+
+# services.advisor is imported inside execute(): defining the DAG must not load it.
 
 
 class HccAdvisorPlanOperator(HccBaseOperator):
@@ -44,6 +45,8 @@ class HccAdvisorPlanOperator(HccBaseOperator):
         self.parallel_degree = parallel_degree
 
     def execute(self, context) -> list[dict[str, Any]]:
+        from hcc_operators.services import advisor
+
         schemas = [self.schemas] if isinstance(self.schemas, str) else list(self.schemas or ())
         params = advisor.AdvisorParams(
             schemas=tuple(s for s in schemas if s),
@@ -79,6 +82,8 @@ class HccAdvisorAnalyseOperator(HccBaseOperator):
         self.chunk = chunk
 
     def execute(self, context) -> dict[str, Any]:
+        from hcc_operators.services import advisor
+
         with self.warehouse() as wh:
             return advisor.analyse_chunk(
                 wh,
@@ -97,6 +102,8 @@ class HccAdvisorFinishOperator(HccBaseOperator):
         self.run_id = run_id
 
     def execute(self, context) -> dict[str, Any]:
+        from hcc_operators.services import advisor
+
         with self.warehouse() as wh:
             engine = wh.repository_engine()
             summary = advisor.finish_analysis(engine, int(self.run_id), now=clock.now())

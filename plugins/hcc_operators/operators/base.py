@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from airflow.sdk import BaseOperator
 from airflow.sdk.exceptions import AirflowFailException
 
 from hcc_operators import clock
 from hcc_operators.core.errors import ConfigError, HccError, PolicyError, WarehouseError
-from hcc_operators.repository.schema import create_all
-from hcc_operators.services import run_control
-from hcc_operators.warehouse.base import Warehouse
-from hcc_operators.warehouse.factory import DEFAULT_CONN_ID, warehouse_from_conn_id
+
+if TYPE_CHECKING:
+    from hcc_operators.warehouse.base import Warehouse
+
+# The DAG processor imports every operator module to parse a DAG file; the warehouse, the
+# repository (SQLAlchemy) and the services are only needed when a task runs, so they are
+# imported inside execute() and the helpers below, never at module level (a test holds this).
+
+#: Same value as hcc_operators.warehouse.factory.DEFAULT_CONN_ID (a test holds them equal),
+#: spelt out here so that defining a DAG does not import the warehouse package.
+DEFAULT_CONN_ID = "hcc_warehouse"
 
 
 class HccBaseOperator(BaseOperator):
@@ -27,6 +35,9 @@ class HccBaseOperator(BaseOperator):
 
     @contextmanager
     def warehouse(self) -> Iterator[Warehouse]:
+        from hcc_operators.repository.schema import create_all
+        from hcc_operators.warehouse.factory import warehouse_from_conn_id
+
         try:
             wh = warehouse_from_conn_id(self.conn_id)
         except ConfigError as err:
@@ -48,6 +59,8 @@ class HccBaseOperator(BaseOperator):
 
     def record_start(self, context, engine, *, forced: bool = False) -> int:
         """Record this DAG run in hcc_dag_runs (the first task of each DAG calls it)."""
+        from hcc_operators.services import run_control
+
         run_type = run_control.classify_run_type(context["dag_run"].run_type, forced=forced)
         return run_control.start_run(
             engine, context["dag"].dag_id, context["run_id"], run_type, clock.now()
@@ -65,6 +78,8 @@ class HccBaseOperator(BaseOperator):
         status: str | None = None,
     ) -> None:
         """Close the run record with its counts (the last task of each DAG calls it)."""
+        from hcc_operators.services import run_control
+
         run_log_id = run_control.find_run(engine, context["dag"].dag_id, context["run_id"])
         if run_log_id is None:  # the first task never ran (e.g. cleared alone): open it now
             run_log_id = self.record_start(context, engine)

@@ -8,8 +8,8 @@ from airflow.sdk.exceptions import AirflowFailException
 
 from hcc_operators import clock
 from hcc_operators.operators.base import HccBaseOperator
-from hcc_operators.services import compress
-from hcc_operators.services.action_runner import raise_for_failure
+
+# The services are imported inside execute(): defining the DAG must not load them.
 
 
 class HccCompressCandidatesOperator(HccBaseOperator):
@@ -24,6 +24,8 @@ class HccCompressCandidatesOperator(HccBaseOperator):
         self.max_objects = max_objects
 
     def execute(self, context) -> list[dict[str, Any]]:
+        from hcc_operators.services import compress
+
         with self.warehouse() as wh:
             self.record_start(context, wh.repository_engine())
             items = compress.select_candidates(
@@ -45,6 +47,9 @@ class HccCompressObjectOperator(HccBaseOperator):
         self.dry_run = dry_run
 
     def execute(self, context) -> dict[str, Any]:
+        from hcc_operators.services import compress
+        from hcc_operators.services.action_runner import raise_for_failure
+
         dry_run = str(self.dry_run).lower() in ("true", "1", "yes")
         with self.warehouse() as wh:
             result = compress.compress_object(
@@ -64,6 +69,8 @@ class HccCompressObjectOperator(HccBaseOperator):
 
 class HccCompressSummaryOperator(HccBaseOperator):
     def execute(self, context) -> dict[str, Any]:
+        from hcc_operators.services import compress
+
         with self.warehouse() as wh:
             engine = wh.repository_engine()
             summary = compress.summarise(engine, context["run_id"])
@@ -100,6 +107,9 @@ class HccRollbackOperator(HccBaseOperator):
                 "execution_id is required: trigger hcc_compress_rollback with the "
                 "hcc_compression_executions.execution_id to undo"
             )
+        from hcc_operators.services import compress
+        from hcc_operators.services.action_runner import raise_for_failure
+
         with self.warehouse() as wh:
             engine = wh.repository_engine()
             self.record_start(context, engine)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hcc_operators import clock
-from hcc_operators.core.health import Alert
-from hcc_operators.core.housekeeping_config import load_housekeeping
 from hcc_operators.operators.base import HccBaseOperator
-from hcc_operators.services.housekeeping import run_housekeeping
+
+if TYPE_CHECKING:
+    from hcc_operators.core.health import Alert
 
 
 class HccHousekeepingOperator(HccBaseOperator):
     def execute(self, context) -> dict[str, Any]:
+        # Imported here: defining the DAG must not load the services (SQLAlchemy).
+        from hcc_operators.core.housekeeping_config import load_housekeeping
+        from hcc_operators.services.housekeeping import run_housekeeping
+
         config = load_housekeeping()
 
         def notify(alert: Alert) -> None:

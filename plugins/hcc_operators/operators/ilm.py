@@ -8,10 +8,9 @@ from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
 from hcc_operators import clock
 from hcc_operators.operators.base import HccBaseOperator
-from hcc_operators.services import ilm_evaluate, ilm_execute, ilm_refresh
-from hcc_operators.services.action_runner import raise_for_failure
-from hcc_operators.services.ilm_settings import load_ilm_settings
-from hcc_operators.services.reconciliation import reconcile_batch
+
+# The services (and through them SQLAlchemy and the policy machinery) are imported inside
+# execute(): the DAG processor imports this module to define the DAGs and needs none of them.
 
 
 def _run_type(context) -> str:
@@ -23,6 +22,9 @@ class HccIlmRefreshOperator(HccBaseOperator):
     """Stage 1: partition age, size, storage state and temperature into the repository."""
 
     def execute(self, context) -> dict[str, Any]:
+        from hcc_operators.services import ilm_refresh
+        from hcc_operators.services.ilm_settings import load_ilm_settings
+
         settings = load_ilm_settings()
         with self.warehouse() as wh:
             engine = wh.repository_engine()
@@ -50,6 +52,9 @@ class HccIlmEvaluateOperator(HccBaseOperator):
     """Stage 2: every policy against every partition of its tables, into queue and details."""
 
     def execute(self, context) -> dict[str, Any]:
+        from hcc_operators.services import ilm_evaluate
+        from hcc_operators.services.ilm_settings import load_ilm_settings
+
         settings = load_ilm_settings()
         with self.warehouse() as wh:
             engine = wh.repository_engine()
@@ -79,6 +84,8 @@ class HccIlmPlanBatchOperator(HccBaseOperator):
         self.max_operations = max_operations
 
     def execute(self, context) -> list[dict[str, Any]]:
+        from hcc_operators.services import ilm_execute
+
         force = _as_bool(self.force)
         with self.warehouse() as wh:
             self.record_start(context, wh.repository_engine(), forced=force)
@@ -106,6 +113,9 @@ class HccIlmActionOperator(HccBaseOperator):
         self.item = item
 
     def execute(self, context) -> dict[str, Any]:
+        from hcc_operators.services import ilm_execute
+        from hcc_operators.services.action_runner import raise_for_failure
+
         ti = context["ti"]
         with self.warehouse() as wh:
             result = ilm_execute.execute_item(
@@ -144,6 +154,9 @@ class HccIlmFinishBatchOperator(HccBaseOperator):
     def execute(self, context) -> dict[str, Any]:
         if self.batch_id in (None, "", "None"):
             raise AirflowSkipException("no batch was planned for this run")
+        from hcc_operators.services import ilm_execute
+        from hcc_operators.services.reconciliation import reconcile_batch
+
         with self.warehouse() as wh:
             engine = wh.repository_engine()
             result = ilm_execute.finish_batch(wh, engine, int(self.batch_id), now=clock.now())

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import os
 
-import httpx
 from airflow.sdk import BaseNotifier
-from sqlalchemy import insert
 
 from hcc_operators import clock
-from hcc_operators.repository.schema import create_all
-from hcc_operators.repository.tables import alerts
-from hcc_operators.warehouse.factory import DEFAULT_CONN_ID, warehouse_from_conn_id
+from hcc_operators.operators.base import DEFAULT_CONN_ID
+
+# Every DAG attaches this notifier at parse time; what it needs to send an alert (the
+# repository tables, SQLAlchemy, the warehouse, httpx) is imported in notify(), when a task or
+# DAG run has failed, so that defining a DAG stays cheap.
 
 
 def failure_text(context) -> tuple[str, str]:
@@ -43,20 +43,31 @@ class HccFailureNotifier(BaseNotifier):
         key, message = failure_text(context)
         self.log.error("HCC ALERT [CRITICAL] %s", message)
         try:
-            warehouse = warehouse_from_conn_id(self.conn_id)
-            try:
-                engine = warehouse.repository_engine()
-                create_all(engine)
-                with engine.begin() as conn:
-                    conn.execute(insert(alerts).values(alert_key=key[:250], severity="CRITICAL",
-                                                       message=message, raised_at=clock.now()))
-            finally:
-                warehouse.close()
+            self._record(key, message)
         except Exception as err:  # a notifier must never mask the failure it reports
             self.log.warning("could not record the alert in the repository: %s", err)
         url = self.webhook_url or os.environ.get("HCC_ALERT_WEBHOOK_URL")
         if url:
+            import httpx
+
             try:
                 httpx.post(url, json={"text": message}, timeout=10).raise_for_status()
             except httpx.HTTPError as err:
                 self.log.warning("alert webhook %s failed: %s", url, err)
+
+    def _record(self, key: str, message: str) -> None:
+        from sqlalchemy import insert
+
+        from hcc_operators.repository.schema import create_all
+        from hcc_operators.repository.tables import alerts
+        from hcc_operators.warehouse.factory import warehouse_from_conn_id
+
+        warehouse = warehouse_from_conn_id(self.conn_id)
+        try:
+            engine = warehouse.repository_engine()
+            create_all(engine)
+            with engine.begin() as conn:
+                conn.execute(insert(alerts).values(alert_key=key[:250], severity="CRITICAL",
+                                                   message=message, raised_at=clock.now()))
+        finally:
+            warehouse.close()
