@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hcc_operators.core.packing import (
+    BEYOND_MAX_ITEMS,
     DOES_NOT_FIT_BATCH,
     DOES_NOT_FIT_WINDOW,
     HELD_BACK,
@@ -90,6 +91,28 @@ def test_max_batch_duration_binds_when_shorter_than_the_window():
     assert plan.left_over[0].reason == DOES_NOT_FIT_WINDOW
 
 
+def test_the_margin_keeps_the_window_free_for_slower_than_predicted_work():
+    # 1000 + 2000 x 1.5 = 4000 > 3600: the second item waits; the small one still fits.
+    plan = _pack([1000, 2000, 600], slots=1, window_left_s=3600, margin=1.5)
+    assert [p.item[0] for p in plan.chosen] == [0, 2]
+    assert [(lo.item[0], lo.reason) for lo in plan.left_over] == [(1, DOES_NOT_FIT_WINDOW)]
+    assert plan.chosen[-1].finish_s == 1600  # placements keep the predicted durations
+    # The margin is for the window's close only: a batch cap is soft (it delays the next run).
+    plan = _pack([1000, 1000], slots=1, window_left_s=10_000, max_batch_s=2000, margin=1.5)
+    assert len(plan.chosen) == 2
+
+
+def test_max_items_caps_the_chosen_not_the_considered():
+    # The giant does not fit; the cap counts only what runs, so two small ones still do.
+    plan = _pack([5000, 100, 100, 100], slots=1, window_left_s=3600, max_items=2)
+    assert [p.item[0] for p in plan.chosen] == [1, 2]
+    assert [(lo.item[0], lo.reason) for lo in plan.left_over] == [
+        (0, DOES_NOT_FIT_WINDOW),
+        (3, BEYOND_MAX_ITEMS),
+    ]
+    assert _pack([1, 2], max_items=0).chosen == ()
+
+
 def test_exact_fit_is_allowed_and_closed_window_takes_nothing():
     assert len(_pack([1800, 1800], slots=1).chosen) == 2
     closed = _pack([0, 1], slots=3, window_left_s=-5)
@@ -109,6 +132,9 @@ def test_empty_backlog():
     [
         ([10], {"slots": 0}, "slots must be at least 1"),
         ([10], {"max_batch_s": -1}, "max_batch_s must not be negative"),
+        ([10], {"margin": 0.9}, "margin must be a finite number >= 1"),
+        ([10], {"margin": math.nan}, "margin must be a finite number >= 1"),
+        ([10], {"max_items": -1}, "max_items must be zero or more"),
         ([-1], {}, "finite number >= 0"),
         ([math.nan], {}, "finite number >= 0"),
         ([math.inf], {}, "finite number >= 0"),
@@ -153,8 +179,10 @@ durations = st.lists(
     window=st.floats(min_value=-100, max_value=50_000),
     batch=st.one_of(st.none(), st.floats(min_value=0, max_value=50_000)),
     strict=st.booleans(),
+    margin=st.floats(min_value=1, max_value=4),
+    cap=st.one_of(st.none(), st.integers(0, 100)),
 )
-def test_zero_overrun_for_any_input(seconds, slots, window, batch, strict):
+def test_zero_overrun_for_any_input(seconds, slots, window, batch, strict, margin, cap):
     items = list(enumerate(seconds))
     plan = pack(
         items,
@@ -163,10 +191,15 @@ def test_zero_overrun_for_any_input(seconds, slots, window, batch, strict):
         max_batch_s=batch,
         slots=slots,
         strict_order=strict,
+        margin=margin,
+        max_items=cap,
     )
     _check_plan(plan, items)
     assert plan.budget_s <= max(window, 0)
     assert plan.fill_ratio <= 1 + 1e-9
+    # even margin x slower than predicted, nothing runs past the window's close
+    assert all(p.start_s + p.seconds * margin <= max(window, 0) for p in plan.chosen)
+    assert cap is None or len(plan.chosen) <= cap
 
 
 @given(seconds=durations, slots=st.integers(min_value=1, max_value=8))

@@ -2,9 +2,19 @@
 
 List scheduling on ``slots`` parallel slots (the DDL pool size), in the given priority order:
 each item goes to the slot that becomes free first, starting when that slot is free; it is
-chosen only if its predicted finish is within the budget, ``min(window_left_s, max_batch_s)``.
-Every chosen item is therefore predicted to finish before the window closes: zero overrun.
-The earliest-free slot is the only one worth trying, since no other slot could start it sooner.
+chosen only if
+
+- it fits the window: ``start + seconds x margin <= window_left_s``. ``margin`` (>= 1) is the
+  safety factor the executor's re-check applies before it starts an item (services.ilm_execute),
+  so the plan holds what the re-check will let start: with ``margin`` = 1.5, an item planned
+  last still ends before the window closes when it runs 50% longer than predicted;
+- it fits the batch: ``start + seconds <= max_batch_s`` when a maximum batch duration is set
+  (a soft limit: running past it only delays the next batch, so no margin applies);
+- fewer than ``max_items`` items are chosen so far (the cap on one batch's operations).
+
+Every chosen item is therefore predicted to finish before the window closes, even ``margin``
+times slower than predicted: zero overrun. The earliest-free slot is the only one worth trying,
+since no other slot could start it sooner.
 
 When an item does not fit:
 
@@ -14,6 +24,8 @@ When an item does not fit:
   the head of the queue would leave the window idle.
 - ``strict_order=True``: packing stops there; no item starts ahead of one with a higher
   priority, at the cost of an emptier window.
+
+Once ``max_items`` items are chosen, every later item is left over as beyond the cap.
 
 The predicted offsets match what an Airflow pool does with the same tasks when their
 priority_weight follows this order: a freed pool slot goes to the highest-priority waiting task.
@@ -32,6 +44,7 @@ T = TypeVar("T")
 DOES_NOT_FIT_WINDOW = "does not fit before the window closes"
 DOES_NOT_FIT_BATCH = "does not fit in the batch's maximum duration"
 HELD_BACK = "held back behind a higher-priority item that does not fit (strict order)"
+BEYOND_MAX_ITEMS = "beyond max_operations for one batch"
 
 
 @dataclass(frozen=True)
@@ -89,16 +102,21 @@ def pack(
     slots: int,
     max_batch_s: float | None = None,
     strict_order: bool = False,
+    margin: float = 1.0,
+    max_items: int | None = None,
 ) -> PackPlan[T]:
     """Plan ``items`` (highest priority first) into the window (module doc)."""
     if slots < 1:
         raise ValueError(f"slots must be at least 1, got {slots}")
     if max_batch_s is not None and max_batch_s < 0:
         raise ValueError(f"max_batch_s must not be negative, got {max_batch_s}")
+    if not (math.isfinite(margin) and margin >= 1.0):
+        raise ValueError(f"margin must be a finite number >= 1, got {margin}")
+    if max_items is not None and max_items < 0:
+        raise ValueError(f"max_items must be zero or more, got {max_items}")
     window = max(window_left_s, 0.0)
-    batch_binds = max_batch_s is not None and max_batch_s < window
-    budget = float(max_batch_s) if batch_binds and max_batch_s is not None else window
-    misfit = DOES_NOT_FIT_BATCH if batch_binds else DOES_NOT_FIT_WINDOW
+    batch = math.inf if max_batch_s is None else float(max_batch_s)
+    budget = min(window, batch)
 
     durations = [float(seconds_of(item)) for item in items]
     for item, seconds in zip(items, durations, strict=True):
@@ -112,12 +130,22 @@ def pack(
     left_over: list[LeftOver[T]] = []
     blocked = False
     for item, seconds in zip(items, durations, strict=True):
+        if max_items is not None and len(chosen) >= max_items:
+            left_over.append(LeftOver(item, seconds, BEYOND_MAX_ITEMS))
+            continue
         if blocked:
             left_over.append(LeftOver(item, seconds, HELD_BACK))
             continue
         start, slot = free_at[0]
         finish = start + seconds
-        if finish > budget:
+        misfit = (
+            DOES_NOT_FIT_WINDOW
+            if start + seconds * margin > window
+            else DOES_NOT_FIT_BATCH
+            if finish > batch
+            else None
+        )
+        if misfit is not None:
             left_over.append(LeftOver(item, seconds, misfit))
             blocked = strict_order
             continue
