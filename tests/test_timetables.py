@@ -246,3 +246,24 @@ def test_from_config_reads_schedule_yaml(tmp_path):
     assert tt.config.timezone == "America/New_York"
     assert "Sat-Sun no window" in tt.summary
     assert MaintenanceWindowTimetable.from_config().config.timezone == "Europe/Berlin"
+
+
+def test_holiday_years_are_computed_when_runs_are_planned_not_when_the_dag_is_defined(
+    monkeypatch,
+):
+    from hcc_operators.core import holiday_source
+
+    asked: list[str] = []
+    real = holiday_source._cached
+    monkeypatch.setattr(
+        holiday_source, "_cached", lambda key, compute: asked.append(key) or real(key, compute)
+    )
+    # A schedule no other test uses, so no shared calendar has expanded a year already.
+    tt = timetable("Europe/Vienna", holidays={"country": "AT", "treatment": "weekend"})
+    again = MaintenanceWindowTimetable.deserialize(json.loads(json.dumps(tt.serialize())))
+    assert again == tt and tt.summary and tt.description
+    assert [k for k in asked if k.startswith(("year|", "names|"))] == []
+
+    restriction = TimeRestriction(pendulum.datetime(2026, 12, 20, tz="Europe/Vienna"), None, True)
+    run_sequence(again, restriction, 3)
+    assert [k for k in asked if k.startswith("year|")] == ["year|AT||en_US|2026"]

@@ -1,0 +1,77 @@
+"""The failure notifier records the alert; what it needs is imported only when it runs."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import select
+
+from hcc_operators.operators import base
+from hcc_operators.operators.notifier import HccFailureNotifier, failure_text
+from hcc_operators.repository.tables import alerts
+from hcc_operators.warehouse import factory
+
+
+class FakeWarehouse:
+    def __init__(self, engine):
+        self.engine = engine
+        self.closed = False
+
+    def repository_engine(self):
+        return self.engine
+
+    def close(self):
+        self.closed = True
+
+
+def context(**extra):
+    ti = SimpleNamespace(task_id="execute_action", map_index=3)
+    return {"dag": SimpleNamespace(dag_id="hcc_ilm_execute"), "run_id": "r1", "ti": ti, **extra}
+
+
+def test_the_operators_default_connection_is_the_warehouse_factorys():
+    assert base.DEFAULT_CONN_ID == factory.DEFAULT_CONN_ID
+    assert HccFailureNotifier().conn_id == factory.DEFAULT_CONN_ID
+
+
+def test_a_failed_task_is_recorded_in_hcc_alerts(sqlite_engine, monkeypatch):
+    opened = []
+
+    def open_warehouse(conn_id):
+        opened.append(conn_id)
+        return FakeWarehouse(sqlite_engine)
+
+    monkeypatch.setattr(factory, "warehouse_from_conn_id", open_warehouse)
+    monkeypatch.delenv("HCC_ALERT_WEBHOOK_URL", raising=False)
+    HccFailureNotifier(conn_id="my_conn").notify(context(exception=RuntimeError("ORA-01652")))
+    with sqlite_engine.connect() as conn:
+        rows = conn.execute(select(alerts.c.alert_key, alerts.c.severity, alerts.c.message)).all()
+    assert opened == ["my_conn"]
+    assert rows == [
+        (
+            "task_failed:hcc_ilm_execute.execute_action[3]",
+            "CRITICAL",
+            "hcc_ilm_execute.execute_action[3] failed in run r1: ORA-01652",
+        )
+    ]
+
+
+def test_a_repository_that_cannot_be_reached_never_masks_the_failure(monkeypatch):
+    def broken(conn_id):
+        raise RuntimeError("connection refused")
+
+    monkeypatch.setattr(factory, "warehouse_from_conn_id", broken)
+    monkeypatch.delenv("HCC_ALERT_WEBHOOK_URL", raising=False)
+    HccFailureNotifier().notify(context())  # logs a warning, raises nothing
+
+
+@pytest.mark.parametrize(
+    ("ctx", "key"),
+    [
+        (context(), "task_failed:hcc_ilm_execute.execute_action[3]"),
+        ({"dag": SimpleNamespace(dag_id="d"), "run_id": "r", "reason": "timeout"}, "dag_failed:d"),
+    ],
+)
+def test_failure_text_names_the_task_or_the_dag(ctx, key):
+    assert failure_text(ctx)[0] == key
