@@ -45,6 +45,7 @@ def test_plan_shows_order_timing_and_exact_ddl_without_changing_anything(
         "COLUMN STORE COMPRESS FOR ARCHIVE HIGH UPDATE INDEXES ONLINE"
     ]
     assert compress["predicted_s"] == 100.0  # 500 MiB at the default 5 MiB/s
+    assert plan["margin"] == 1.0  # a forced run has no window to keep clear
     assert "priority 10" in compress["why"]
     assert "strategy recompress_if_decayed" in plan["items"][1]["ddl"][0]
     with engine.connect() as conn:
@@ -62,6 +63,14 @@ def test_plan_as_text_and_with_a_cap(hcc, demo_dsn, config_copy):
     assert "would run" in out and "would wait" in out
     assert 'ALTER TABLE "SALES"."ORDERS_FACT" MOVE PARTITION "P_2020_01"' in out
     assert "beyond max_operations" in out
+    assert "an action starts only if" not in out  # forced: no window to keep clear
+
+
+def test_a_cap_beyond_airflow_s_mapping_limit_is_refused(hcc, demo_dsn, config_copy):
+    code, _, err = hcc("plan", "--dsn", demo_dsn, "--config-dir", str(config_copy), "--force",
+                       "--at", NOW, "--max-operations", "1025")
+    assert code != 0
+    assert "--max-operations must be between 1 and 1024" in err
 
 
 def test_outside_a_window_plans_for_the_next_one(hcc, demo_dsn, config_copy):
@@ -71,4 +80,7 @@ def test_outside_a_window_plans_for_the_next_one(hcc, demo_dsn, config_copy):
     assert code == 0
     plan = json.loads(out)
     assert "no window is open now" in plan["note"]
+    assert plan["margin"] == 1.5
+    code, out, _ = hcc("plan", "--dsn", demo_dsn, "--config-dir", str(config_copy), "--at", NOW)
+    assert "an action starts only if predicted x 1.5 ends before the close" in out
     assert plan["at"] == plan["window_start"] > NOW

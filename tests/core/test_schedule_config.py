@@ -38,7 +38,8 @@ def test_defaults_need_only_a_timezone(tmp_path):
     assert config.weekend.days == (Weekday.SAT, Weekday.SUN)
     assert config.holidays.country is None
     assert config.holidays.treatment is Treatment.BLACKOUT
-    assert config.max_batch_duration == timedelta(hours=1, minutes=45)
+    assert config.max_batch_duration is None  # a batch plans up to the window's close
+    assert config.duration_margin == 1.5
     assert (config.daily.advisor, config.daily.refresh) == (time(19), time(21))
 
 
@@ -175,6 +176,21 @@ def test_durations(text, duration):
             "longest maintenance window (12h)",
         ),
         (
+            "timezone: UTC\nduration_margin: 0.8\n",
+            "duration_margin",
+            "0.8 is below 1: an action would start although it is predicted to end after",
+        ),
+        (
+            "timezone: UTC\nduration_margin: 12\n",
+            "duration_margin",
+            "12.0 is above 10",
+        ),
+        (
+            "timezone: UTC\nduration_margin: lots\n",
+            "duration_margin",
+            "valid number",
+        ),
+        (
             "timezone: UTC\ndaily: {advisor: '19:00', housekeeping: '03:00'}\n",
             "daily.housekeeping",
             "Extra inputs",
@@ -189,6 +205,16 @@ def test_errors_name_the_file_and_the_field(tmp_path, yaml_text, field, fragment
     assert caught.value.field == field
     assert fragment in str(caught.value)
     assert str(caught.value).startswith(f"{path}: {field}: ")
+
+
+def test_max_batch_duration_may_be_null_or_a_duration(tmp_path):
+    config = load_schedule(write(tmp_path, "timezone: UTC\nmax_batch_duration: null\n"))
+    assert config.max_batch_duration is None
+    assert parse_schedule(config.to_dict(), source="t") == config
+    config = load_schedule(write(tmp_path, "timezone: UTC\nmax_batch_duration: 1h45m\n"))
+    assert config.max_batch_duration == timedelta(hours=1, minutes=45)
+    assert config.to_dict()["max_batch_duration"] == "1h45m"
+    assert parse_schedule(config.to_dict(), source="t") == config
 
 
 def test_several_problems_are_reported_together(tmp_path):

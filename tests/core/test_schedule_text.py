@@ -45,3 +45,16 @@ def test_summary_with_weekends_off_and_exceptions():
     text = describe(config)
     assert "no window on Fri-Sat" in text
     assert "except 2026-12-24 as blackout" in text
+
+
+def test_describe_says_how_far_a_batch_plans_and_the_margin():
+    config = parse_schedule({"timezone": "UTC"}, source="t")
+    text = describe(config)
+    assert "A batch plans work up to the window's close" in text
+    assert "predicted duration x 1.5 ends before the close" in text
+    capped = parse_schedule(
+        {"timezone": "UTC", "max_batch_duration": "1h45m", "duration_margin": 2}, source="t"
+    )
+    text = describe(capped)
+    assert "A batch plans work at most 1h45m, within the window" in text
+    assert "predicted duration x 2 ends before the close" in text

@@ -375,3 +375,66 @@ def test_a_retry_of_the_same_task_after_its_worker_died_reverifies(wh):
     result = execute(wh, item, attempt=2)
     assert result["status"] == "SUCCESS"
     assert queue_row(wh, queue_id).status == "SUCCESS"
+
+
+def test_the_recheck_keeps_the_margin_before_the_window_closes(wh):
+    margin = SETTINGS.schedule.duration_margin
+    assert margin > 1
+    queue_id = enqueue(wh, pick(wh).ref, "COMPRESS", {"level": "ARCHIVE HIGH"})
+    (item,) = plan(wh, force=False).items
+    predicted = item["predicted_s"]
+    end = CAL.window_at(IN_WINDOW).end
+    # Fits as predicted, but not if it ran margin x longer: it waits for the next window.
+    tight = end - timedelta(seconds=predicted * (1 + margin) / 2)
+    result = execute(wh, item, now=tight)
+    assert result["status"] == "DEFERRED" and f"margin {margin:g}" in result["message"]
+    assert queue_row(wh, queue_id).status == "PENDING"
+    roomy = end - timedelta(seconds=predicted * margin + 1)
+    assert execute(wh, item, now=roomy)["status"] == "SUCCESS"
+
+
+def test_a_batch_plans_up_to_the_window_close(wh):
+    enqueue(wh, pick(wh).ref, "COMPRESS", {"level": "QUERY HIGH"})
+    result = plan(wh, force=False)
+    assert result.items
+    assert SETTINGS.schedule.max_batch_duration is None
+    assert result.reason.endswith(f"within {CAL.remaining(IN_WINDOW)}")
+
+
+def test_the_cap_counts_the_actions_chosen_and_what_it_leaves_is_not_interrupted(wh):
+    segs = [s for s in wh.list_segments(["SALES"]) if s.ref.partition and not s.ref.subpartition]
+    ids = [enqueue(wh, s.ref, "READ_ONLY", priority=10 + n) for n, s in enumerate(segs[:3])]
+    result = plan(wh, force=False, max_operations=2)
+    assert [i["queue_id"] for i in result.items] == ids[:2]
+    with wh.repository_engine().connect() as conn:
+        batch = conn.execute(select(ilm_batches)).one()
+    assert batch.left_pending == 0 and batch.planned == 2
+
+
+@pytest.mark.parametrize("cap", [0, -1, ilm_execute.MAX_MAP_LENGTH + 1])
+def test_a_cap_outside_airflow_s_mapping_limit_is_refused_before_anything_is_recorded(wh, cap):
+    with pytest.raises(ValueError, match="max_operations must be between 1 and 1024"):
+        plan(wh, force=False, max_operations=cap)
+    with wh.repository_engine().connect() as conn:
+        assert conn.execute(select(ilm_batches)).all() == []
+
+
+def test_batch_limits():
+    schedule = SETTINGS.schedule
+    forced = ilm_execute.batch_limits(schedule, CAL, OUT_OF_WINDOW, force=True)
+    assert (forced.budget, forced.margin) == (ilm_execute.FORCED_BUDGET, 1.0)
+    closed = ilm_execute.batch_limits(schedule, CAL, OUT_OF_WINDOW, force=False)
+    assert closed.budget == timedelta(0)
+    open_ = ilm_execute.batch_limits(schedule, CAL, IN_WINDOW, force=False)
+    assert open_.budget == CAL.remaining(IN_WINDOW)
+    assert open_.margin == schedule.duration_margin
+    capped = schedule.model_copy(update={"max_batch_duration": timedelta(minutes=30)})
+    limits = ilm_execute.batch_limits(capped, CAL, IN_WINDOW, force=False)
+    assert limits.budget == timedelta(minutes=30)
+    assert limits.window_left_s == CAL.remaining(IN_WINDOW).total_seconds()
+
+
+def test_fits_before_close():
+    assert ilm_execute.fits_before_close(100, 150, 1.5)
+    assert not ilm_execute.fits_before_close(100, 149.9, 1.5)
+    assert ilm_execute.fits_before_close(100, 100, 1.0)

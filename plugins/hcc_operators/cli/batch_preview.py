@@ -19,16 +19,15 @@ from sqlalchemy.engine import Engine
 from hcc_operators.core import ddl
 from hcc_operators.core.errors import ConfigError, PolicyError
 from hcc_operators.core.models import ActionKind, ObjectRef
-from hcc_operators.core.packing import pack
-from hcc_operators.core.selection import QueueItem, effective_priority, select_batch
+from hcc_operators.core.selection import QueueItem, effective_priority
 from hcc_operators.core.throughput import ThroughputModel
 from hcc_operators.repository.tables import ilm_queue
 from hcc_operators.services.ilm_execute import (
-    DDL_SLOTS,
-    DEFAULT_MAX_OPERATIONS,
-    FORCED_BUDGET,
+    batch_limits,
     build_action,
     execution_history,
+    max_operations_or_default,
+    plan_queue,
 )
 from hcc_operators.services.ilm_settings import IlmSettings
 from hcc_operators.warehouse.base import Warehouse
@@ -66,6 +65,7 @@ class BatchPreview:
     window_start: datetime | None
     window_end: datetime | None
     budget_s: float
+    margin: float
     pending: int
     note: str
     items: list[PlannedItem] = field(default_factory=list)
@@ -78,6 +78,7 @@ class BatchPreview:
             "window_start": self.window_start.isoformat() if self.window_start else None,
             "window_end": self.window_end.isoformat() if self.window_end else None,
             "budget_s": self.budget_s,
+            "margin": self.margin,
             "pending": self.pending,
             "note": self.note,
             "items": [vars(i) for i in self.items],
@@ -94,12 +95,12 @@ def preview_batch(
     force: bool = False,
     max_operations: int | None = None,
 ) -> BatchPreview:
+    max_operations_or_default(max_operations)
     calendar = settings.calendar
     window = calendar.window_at(now)
     at = now
     if force:
         note = "forced run: no window needed, budget as for an emergency batch"
-        budget = FORCED_BUDGET
     else:
         if window is None:
             window = calendar.next_window(now)
@@ -107,7 +108,8 @@ def preview_batch(
             note = f"no window is open now; planned as of the next window at {at.isoformat()}"
         else:
             note = "a window is open now"
-        budget = min(calendar.remaining(at), settings.schedule.max_batch_duration)
+    limits = batch_limits(settings.schedule, calendar, at, force=force)
+    budget = limits.budget
 
     with engine.connect() as conn:
         rows = list(
@@ -130,9 +132,6 @@ def preview_batch(
         )
         for r in rows
     ]
-    chosen = select_batch(
-        candidates, now=at, max_operations=max_operations or DEFAULT_MAX_OPERATIONS
-    )
 
     def level(item: QueueItem) -> str | None:
         return json.loads(by_id[item.queue_id].action_params or "{}").get("level")
@@ -140,11 +139,14 @@ def preview_batch(
     def seconds(item: QueueItem) -> float:
         return model.predict_seconds(item.action, level(item), item.size_bytes)
 
-    packed = pack(chosen, seconds_of=seconds, window_left_s=budget.total_seconds(), slots=DDL_SLOTS)
+    chosen, packed = plan_queue(
+        candidates, now=at, seconds_of=seconds, limits=limits, max_operations=max_operations
+    )
     version = warehouse.version()
     preview = BatchPreview(
         at, force, window.start if window and not force else None,
-        window.end if window and not force else None, budget.total_seconds(), len(rows), note,
+        window.end if window and not force else None, budget.total_seconds(), limits.margin,
+        len(rows), note,
     )
     for placement in packed.chosen:
         item = placement.item
@@ -164,12 +166,12 @@ def preview_batch(
             WaitingItem(left.item.queue_id, left.item.ref.label, left.item.action.value,
                         round(left.seconds, 1), left.reason)
         )
-    selected = {i.queue_id for i in chosen}
+    selected = {i.ref: i.queue_id for i in chosen}
     for item in candidates:
-        if item.queue_id not in selected and item.queue_id not in chosen_ids:
+        if selected.get(item.ref) != item.queue_id and item.queue_id not in chosen_ids:
             preview.waiting.append(
                 WaitingItem(item.queue_id, item.ref.label, item.action.value,
-                            round(seconds(item), 1), _not_selected(item, selected, by_id))
+                            round(seconds(item), 1), _not_selected(item, selected))
             )
     return preview
 
@@ -205,12 +207,11 @@ def _why(item: QueueItem, at: datetime) -> str:
     return text
 
 
-def _not_selected(item: QueueItem, selected: set[int], by_id) -> str:
-    for other in selected:
-        row = by_id[other]
-        if ObjectRef(row.owner, row.table_name, row.partition_name) == item.ref:
-            return f"another action on the same partition (queue item {other}) runs first"
-    return "beyond max_operations for one batch"
+def _not_selected(item: QueueItem, selected: dict[ObjectRef | None, int]) -> str:
+    other = selected.get(item.ref)
+    if other is not None:
+        return f"another action on the same partition (queue item {other}) runs first"
+    return "not selected for this batch"
 
 
 __all__ = ["BatchPreview", "PlannedItem", "WaitingItem", "preview_batch"]

@@ -55,15 +55,28 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("ScheduleConfig", "weekday"): "The nightly window on working days.",
     ("ScheduleConfig", "weekend"): "The window on weekend days.",
     ("ScheduleConfig", "holidays"): "Public holidays and company closing days.",
-    ("ScheduleConfig", "max_batch_duration"): "Longest a single batch may run.",
+    ("ScheduleConfig", "max_batch_duration"): (
+        "Cap on how far ahead one ILM batch plans; null: up to the window's close (later slot "
+        "runs top up)."
+    ),
+    ("ScheduleConfig", "duration_margin"): (
+        "Safety factor: an action starts only if predicted duration x this ends before the "
+        "window closes; 1.5 covers actions running 50% longer than predicted. Between 1 and 10."
+    ),
     ("ScheduleConfig", "daily"): "Start times of the once-a-day DAGs.",
     ("WindowSpec", "open"): "Opening time, 'HH:MM' (quote it in YAML).",
     ("WindowSpec", "close"): "Closing time; earlier than open means the next morning.",
-    ("WindowSpec", "every"): "A batch run is started this often within the window.",
+    ("WindowSpec", "every"): (
+        "A batch run is started this often within the window, or when the previous batch "
+        "ends if it still runs then."
+    ),
     ("WindowSpec", "enabled"): "Off: no window on these days (hcc_compress uses weekends only).",
     ("WeekendSpec", "open"): "Opening time, 'HH:MM'.",
     ("WeekendSpec", "close"): "Closing time; earlier than open means the next morning.",
-    ("WeekendSpec", "every"): "A batch run is started this often within the window.",
+    ("WeekendSpec", "every"): (
+        "A batch run is started this often within the window, or when the previous batch "
+        "ends if it still runs then."
+    ),
     ("WeekendSpec", "enabled"): "Without it weekend days use no window.",
     ("WeekendSpec", "days"): "Which days are weekend days.",
     ("HolidaySpec", "country"): "ISO country code for the `holidays` package.",

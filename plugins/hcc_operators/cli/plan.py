@@ -16,6 +16,7 @@ from hcc_operators.cli.common import (
 )
 from hcc_operators.cli.exit_codes import OK, PROBLEM, CliError
 from hcc_operators.cli.output import Output, seconds, size
+from hcc_operators.services.ilm_execute import MAX_MAP_LENGTH
 
 
 def add_parser(commands) -> None:
@@ -27,13 +28,20 @@ def add_parser(commands) -> None:
     add_at(parser)
     add_json(parser)
     parser.add_argument("--force", action="store_true", help="plan as a forced run would")
-    parser.add_argument("--max-operations", type=int, help="cap on items in one batch")
+    parser.add_argument(
+        "--max-operations",
+        type=int,
+        help=f"cap on actions in one batch (default and maximum {MAX_MAP_LENGTH})",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, out: Output) -> int:
-    if args.max_operations is not None and args.max_operations < 1:
-        raise CliError(f"--max-operations must be at least 1, got {args.max_operations}", PROBLEM)
+    if args.max_operations is not None and not 1 <= args.max_operations <= MAX_MAP_LENGTH:
+        raise CliError(
+            f"--max-operations must be between 1 and {MAX_MAP_LENGTH}, got {args.max_operations}",
+            PROBLEM,
+        )
     settings = ilm_settings(args)
     with connected(args) as wh:
         preview = preview_batch(
@@ -44,8 +52,13 @@ def run(args: argparse.Namespace, out: Output) -> int:
         out.json(preview.to_dict())
         return OK
     out.line(f"{preview.note}")
+    rule = (
+        ""
+        if preview.forced
+        else f" (an action starts only if predicted x {preview.margin:g} ends before the close)"
+    )
     out.line(
-        f"budget {seconds(preview.budget_s)}; {preview.pending} queue item(s) waiting; "
+        f"budget {seconds(preview.budget_s)}{rule}; {preview.pending} queue item(s) waiting; "
         f"{len(preview.items)} would run, {len(preview.waiting)} would wait"
     )
     if preview.items:

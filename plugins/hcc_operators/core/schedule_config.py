@@ -8,6 +8,7 @@ person reading it edits YAML, not Python.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -34,6 +35,8 @@ SCHEDULE_FILE = "schedule.yaml"
 
 _DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?$")
 _WALL_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+#: Largest accepted duration_margin: beyond it hardly anything fits a window.
+MAX_DURATION_MARGIN = 10.0
 #: Years around today whose holiday names a by_name override may refer to.
 _NAME_YEARS_BACK, _NAME_YEARS_AHEAD = 2, 6
 
@@ -307,7 +310,8 @@ class ScheduleConfig(_Model):
     weekday: WindowSpec = WindowSpec(open=time(22, 0), close=time(6, 0), every=timedelta(hours=2))
     weekend: WeekendSpec = WeekendSpec(open=time(20, 0), close=time(8, 0), every=timedelta(hours=4))
     holidays: HolidaySpec = HolidaySpec()
-    max_batch_duration: Duration = timedelta(hours=1, minutes=45)
+    max_batch_duration: Duration | None = None
+    duration_margin: float = 1.5
     daily: DailyTimes = DailyTimes()
 
     @field_validator("timezone")
@@ -343,7 +347,9 @@ class ScheduleConfig(_Model):
 
     @field_validator("max_batch_duration")
     @classmethod
-    def _fits_a_window(cls, duration: timedelta, info: ValidationInfo) -> timedelta:
+    def _fits_a_window(cls, duration: timedelta | None, info: ValidationInfo) -> timedelta | None:
+        if duration is None:
+            return None
         specs = [s for s in (info.data.get("weekday"), info.data.get("weekend")) if s is not None]
         if specs and duration > max(s.wall_length for s in specs):
             raise ValueError(
@@ -351,6 +357,21 @@ class ScheduleConfig(_Model):
                 f"({format_duration(max(s.wall_length for s in specs))})"
             )
         return duration
+
+    @field_validator("duration_margin")
+    @classmethod
+    def _sane_margin(cls, margin: float) -> float:
+        if not math.isfinite(margin) or margin < 1.0:
+            raise ValueError(
+                f"{margin} is below 1: an action would start although it is predicted to end "
+                "after the window closes (1.5 lets actions run 50% longer than predicted)"
+            )
+        if margin > MAX_DURATION_MARGIN:
+            raise ValueError(
+                f"{margin} is above {MAX_DURATION_MARGIN:g}: the window would stay mostly "
+                "idle; improve the throughput history instead"
+            )
+        return margin
 
     @property
     def zone(self) -> ZoneInfo:

@@ -68,10 +68,22 @@ def describe(config: ScheduleConfig) -> str:
     sentences.append(_holidays_long(config))
     sentences.append(
         "A window belongs to the day it opens on; runs start on the local clock and the last "
-        f"run of a window ends at its close. A batch runs at most "
-        f"{format_duration(config.max_batch_duration)}."
+        f"run of a window ends at its close. {_batch_words(config)}"
     )
     return " ".join(s for s in sentences if s)
+
+
+def _batch_words(config: ScheduleConfig) -> str:
+    reach = (
+        "up to the window's close"
+        if config.max_batch_duration is None
+        else f"at most {format_duration(config.max_batch_duration)}, within the window"
+    )
+    return (
+        f"A batch plans work {reach}; a run whose slot opens while the previous batch still "
+        "runs starts when it ends. An action starts only if its predicted duration "
+        f"x {config.duration_margin:g} ends before the close."
+    )
 
 
 def _weekdays(config: ScheduleConfig) -> set[int]:

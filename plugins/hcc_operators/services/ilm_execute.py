@@ -2,16 +2,30 @@
 
 Safety rules carried out here:
 - no DDL outside an open window unless the run is forced (recorded as such);
-- each item starts only if its predicted duration fits before the window closes, else it
-  stays PENDING for the next window and the batch ends INTERRUPTED;
+- each item starts only if its predicted duration times schedule.yaml's ``duration_margin``
+  fits before the window closes, else it stays PENDING for the next window and the batch ends
+  INTERRUPTED: with a margin of 1.5 an action running 50% longer than predicted still ends
+  inside the window;
 - one batch at a time across deployments (a lease in the repository);
 - a RUNNING item whose lease expired (worker killed) is re-verified, never blindly re-run.
+
+How a batch is sized (``batch_limits`` and ``plan_queue``, which ``hcc plan`` and the window
+packing benchmark call as well):
+- its budget is the rest of the window (or ``max_batch_duration`` when one is set): a batch
+  plans work for every slot of the window up to its close, in ``DDL_SLOTS`` lanes, the size of
+  the hcc_oracle_ddl pool. The DAG's later slot runs then top up: with max_active_runs=1 a run
+  whose slot opens while the batch still runs starts when it ends, and plans what fits in the
+  rest of the window. A fixed per-slot budget would leave the DDL slots idle whenever a batch
+  ends early, and could never start an action longer than a slot;
+- the whole PENDING queue is ordered (core.selection) and packed (core.packing); the cap on
+  operations applies to the actions chosen, by default ``MAX_MAP_LENGTH``, the most mapped
+  tasks Airflow creates for one run. What fills a batch is the window, not a count.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -20,9 +34,11 @@ from sqlalchemy.engine import Engine
 
 from hcc_operators.core.errors import Transience
 from hcc_operators.core.models import Action, ActionKind, CompressionType, ObjectRef
-from hcc_operators.core.packing import pack
+from hcc_operators.core.packing import BEYOND_MAX_ITEMS, PackPlan, pack
+from hcc_operators.core.schedule_config import ScheduleConfig
 from hcc_operators.core.selection import QueueItem, select_batch
 from hcc_operators.core.throughput import ExecutionSample, ThroughputModel
+from hcc_operators.core.windows import WindowCalendar
 from hcc_operators.repository import leases
 from hcc_operators.repository.tables import execution_log, ilm_batches, ilm_queue, partition_merges
 from hcc_operators.services.action_runner import ActionOutcome, run_action
@@ -33,9 +49,87 @@ from hcc_operators.warehouse.base import Warehouse
 
 LEASE = "hcc_ilm_execute"
 DDL_SLOTS = 4  # the hcc_oracle_ddl pool size declared in airflow_settings.yaml / the Makefile
-DEFAULT_MAX_OPERATIONS = 50
+#: Airflow's default [core] max_map_length: no batch may map more tasks than this.
+MAX_MAP_LENGTH = 1024
+#: Actions one batch may start unless the run says otherwise (the DAG's max_operations Param).
+#: The window budget sizes a batch; this only keeps the mapped tasks within Airflow's limit.
+DEFAULT_MAX_OPERATIONS = MAX_MAP_LENGTH
 FORCED_BUDGET = timedelta(hours=4)
 HISTORY_ROWS = 500
+
+
+@dataclass(frozen=True)
+class BatchLimits:
+    """What one batch may plan, from the clock and schedule.yaml (see ``batch_limits``)."""
+
+    window_left_s: float  # until the window closes (the forced budget for a forced run)
+    max_batch_s: float | None  # schedule.yaml's max_batch_duration, None: up to the close
+    margin: float  # predicted x margin must end before the close
+
+    @property
+    def budget(self) -> timedelta:
+        seconds = self.window_left_s
+        if self.max_batch_s is not None:
+            seconds = min(seconds, self.max_batch_s)
+        return timedelta(seconds=max(seconds, 0.0))
+
+
+def batch_limits(
+    schedule: ScheduleConfig, calendar: WindowCalendar, now: datetime, *, force: bool
+) -> BatchLimits:
+    """A forced run has FORCED_BUDGET and no window to respect; any other run the rest of the
+    window open at ``now`` (zero when none is), capped by max_batch_duration when set."""
+    if force:
+        return BatchLimits(FORCED_BUDGET.total_seconds(), None, 1.0)
+    cap = schedule.max_batch_duration
+    return BatchLimits(
+        calendar.remaining(now).total_seconds(),
+        cap.total_seconds() if cap is not None else None,
+        schedule.duration_margin,
+    )
+
+
+def fits_before_close(predicted_s: float, window_left_s: float, margin: float) -> bool:
+    """The re-check before an item starts: its predicted duration times the margin ends
+    before the window closes."""
+    return predicted_s * margin <= window_left_s
+
+
+def max_operations_or_default(max_operations: int | None) -> int:
+    """The run's cap on actions, else the default; never above MAX_MAP_LENGTH."""
+    if max_operations is None:
+        return DEFAULT_MAX_OPERATIONS
+    if not 1 <= max_operations <= MAX_MAP_LENGTH:
+        raise ValueError(
+            f"max_operations must be between 1 and {MAX_MAP_LENGTH} (Airflow's "
+            f"max_map_length), got {max_operations}"
+        )
+    return max_operations
+
+
+def plan_queue(
+    candidates: Sequence[QueueItem],
+    *,
+    now: datetime,
+    seconds_of: Callable[[QueueItem], float],
+    limits: BatchLimits,
+    max_operations: int | None,
+    slots: int = DDL_SLOTS,
+) -> tuple[list[QueueItem], PackPlan[QueueItem]]:
+    """The queue in execution order (core.selection: carried-over first, priority with the
+    waiting boost, one action per object) packed into the batch (core.packing): returns the
+    ordered items and the plan. Items after the cap are left over as beyond max_operations."""
+    ordered = select_batch(candidates, now=now, max_operations=len(candidates))
+    plan = pack(
+        ordered,
+        seconds_of=seconds_of,
+        window_left_s=limits.window_left_s,
+        max_batch_s=limits.max_batch_s,
+        slots=slots,
+        margin=limits.margin,
+        max_items=max_operations_or_default(max_operations),
+    )
+    return ordered, plan
 
 
 @dataclass
@@ -56,6 +150,7 @@ def plan_batch(
     now: datetime,
     settings: IlmSettings | None = None,
 ) -> BatchPlan:
+    max_operations_or_default(max_operations)  # a bad cap fails before anything is recorded
     settings = settings or load_ilm_settings()
     calendar = settings.calendar
     window = calendar.window_at(now)
@@ -70,11 +165,8 @@ def plan_batch(
             f"for the next window at {upcoming.start.isoformat()} "
             "(use force=true for an emergency run)",
         )
-    budget = (
-        FORCED_BUDGET
-        if force
-        else min(calendar.remaining(now), settings.schedule.max_batch_duration)
-    )
+    limits = batch_limits(settings.schedule, calendar, now, force=force)
+    budget = limits.budget
     if not leases.acquire(engine, LEASE, dag_run_id, budget + timedelta(minutes=30), now):
         holder = leases.holder_of(engine, LEASE, now)
         return _end_plan(
@@ -102,16 +194,18 @@ def plan_batch(
         for r in pending
     ]
     by_id = {r.queue_id: r for r in pending}
-    chosen = select_batch(
-        candidates, now=now, max_operations=max_operations or DEFAULT_MAX_OPERATIONS
-    )
 
     def seconds(item: QueueItem) -> float:
         row = by_id[item.queue_id]
         level = json.loads(row.action_params or "{}").get("level")
         return model.predict_seconds(item.action, level, item.size_bytes)
 
-    plan = pack(chosen, seconds_of=seconds, window_left_s=budget.total_seconds(), slots=DDL_SLOTS)
+    _, plan = plan_queue(
+        candidates, now=now, seconds_of=seconds, limits=limits, max_operations=max_operations
+    )
+    # What this batch leaves for a later window: items it could not fit, not those it never
+    # considered because the cap on operations was reached.
+    waiting = sum(lo.reason != BEYOND_MAX_ITEMS for lo in plan.left_over)
     items = [
         _item(by_id[p.item.queue_id], batch_id, p.finish_s - p.start_s, force) for p in plan.chosen
     ]
@@ -127,10 +221,10 @@ def plan_batch(
             .where(ilm_batches.c.batch_id == batch_id)
             .values(
                 planned=len(items),
-                left_pending=len(plan.left_over),
+                left_pending=waiting,
                 checkpoint=json.dumps({"planned": [i["queue_id"] for i in items], "done": []}),
                 reason=(
-                    f"{len(items)} planned, {len(plan.left_over)} wait for a later window, "
+                    f"{len(items)} planned, {waiting} wait for a later window, "
                     f"{recovered} recovered from expired leases" + ("; forced run" if force else "")
                 ),
             )
@@ -165,9 +259,10 @@ def execute_item(
     if not item.get("forced"):
         settings = settings or load_ilm_settings()
         left = settings.calendar.remaining(now)
-        if left.total_seconds() < item["predicted_s"]:
+        margin = settings.schedule.duration_margin
+        if not fits_before_close(item["predicted_s"], left.total_seconds(), margin):
             message = (
-                f"predicted {item['predicted_s']:.0f}s does not fit in the "
+                f"predicted {item['predicted_s']:.0f}s x margin {margin:g} does not fit in the "
                 f"{left.total_seconds():.0f}s left in the window; left PENDING"
             )
             _set_status(engine, queue_id, "PENDING", now, carried_over=True)
