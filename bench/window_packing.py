@@ -26,11 +26,18 @@ Strategies:
   actual duration up to NOISE_MAX x predicted. When no planned item fits a slot that the
   noise freed early, the executor may start an item the plan left over (in queue order) that
   fits by the same rule: what the next slot's pack would choose at that moment.
-- ours as configured: what the package does today with include/config/schedule.yaml's
-  weekday window: a batch every 2 h (``every``), each select_batch(max_operations=50) then
-  pack(budget = min(window left, max_batch_duration 1h45m)); execute_item's re-check is
-  ``predicted <= window left`` (no noise margin); a batch whose predecessor still runs is
-  skipped (the execution lease).
+- ours as configured: what the package ships, run through its own code: the windows and
+  slots are core.windows' for include/config/schedule.yaml (the first night from
+  CALENDAR_FROM lasting 8 h is the weekday window, 12 h the weekend one, each with its own
+  ``every``); each slot's run calls services.ilm_execute's batch_limits (budget: the rest of
+  the window, or max_batch_duration when set) and plan_queue (core.selection's order over the
+  whole queue, core.packing in DDL_SLOTS lanes with the duration_margin, the default cap of
+  1024 actions), and the mapped tasks take the pool's slots in plan order, each re-checked by
+  execute_item's fits_before_close (predicted x duration_margin before the close, else it
+  stays queued, carried over). As Airflow runs the DAG (max_active_runs=1, catchup off), a
+  slot's run starts when the previous batch has ended if that is later than the slot's start;
+  finish_batch has released the execution lease by then, so no run is skipped for it.
+  Scheduler latency between runs is not modelled.
 """
 
 from __future__ import annotations
@@ -41,13 +48,16 @@ import math
 import random
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bench.common import peak_rss_mb, write_result
 from hcc_operators.core.models import ActionKind, CompressionType, ObjectRef
 from hcc_operators.core.packing import pack
-from hcc_operators.core.selection import QueueItem, select_batch
+from hcc_operators.core.schedule_config import HolidaySpec, ScheduleConfig, load_schedule
+from hcc_operators.core.selection import QueueItem
 from hcc_operators.core.throughput import ThroughputModel
+from hcc_operators.core.windows import WindowCalendar
+from hcc_operators.services import ilm_execute
 
 SEED = 20260601
 BACKLOG = 6000
@@ -72,9 +82,9 @@ ACTION_MIX = (
 )
 SEED_EVERY_S = 2 * 3600
 SEED_PER_RUN = 10
-CONFIGURED_EVERY_S = 2 * 3600
-CONFIGURED_MAX_BATCH_S = 105 * 60
-CONFIGURED_MAX_OPERATIONS = 50
+# Where "as configured" looks for a real window of each length in the package's calendar.
+CALENDAR_FROM = datetime(2026, 6, 1, tzinfo=UTC)
+CALENDAR_SEARCH = 60
 
 
 @dataclass(frozen=True)
@@ -176,56 +186,96 @@ def ours(queue: list[Item], window_s: float) -> tuple[Run, list[Item]]:
     return Run(window_s, ran), [it for it in queue if it.index not in started]
 
 
-def ours_as_configured(queue: list[Item], window_s: float) -> tuple[Run, list[Item]]:
-    enqueued = datetime(2026, 1, 1, tzinfo=UTC)
+def configured_window(window_s: float, schedule: ScheduleConfig | None = None):
+    """A real window of the package's schedule.yaml lasting ``window_s``, with its calendar.
+
+    The first window from CALENDAR_FROM whose length matches (the 8 h weekday night, the 12 h
+    weekend night as shipped); when the schedule has none, the weekday window reshaped to that
+    length, which keeps its open time and ``every``.
+    """
+    schedule = schedule or load_schedule()
+    length = timedelta(seconds=window_s)
+    calendar = WindowCalendar(schedule)
+    window = calendar.next_window(CALENDAR_FROM)
+    for _ in range(CALENDAR_SEARCH):
+        if window.duration == length:
+            return calendar, window
+        window = calendar.next_window(window.start)
+    close = (datetime.combine(date.min, schedule.weekday.open) + length).time()
+    reshaped = schedule.model_copy(
+        update={
+            "weekday": schedule.weekday.model_copy(update={"close": close}),
+            "weekend": schedule.weekend.model_copy(update={"enabled": False}),
+            "holidays": HolidaySpec(),
+        }
+    )
+    calendar = WindowCalendar(reshaped)
+    window = calendar.next_window(CALENDAR_FROM)
+    if window.duration != length:
+        raise ValueError(f"cannot build a {window_s / 3600:g} h window from the schedule")
+    return calendar, window
+
+
+def ours_as_configured(
+    queue: list[Item], window_s: float, schedule: ScheduleConfig | None = None
+) -> tuple[Run, list[Item]]:
+    """The package's own planning and re-check (services.ilm_execute) on the package's
+    schedule.yaml, with Airflow's run creation for the DAG (module doc)."""
+    calendar, window = configured_window(window_s, schedule)
+    config = calendar.config
+    enqueued = window.start - timedelta(days=1)
     by_index = {it.index: it for it in queue}
     waiting = list(queue)
     carried: set[int] = set()
-    free_at = [0.0] * SLOTS
     ran: list[tuple[Item, float, float]] = []
     batch_end = 0.0
-    at = 0.0
-    while at < window_s:
-        if batch_end <= at:  # the lease is free: this slot's batch runs
-            now = enqueued + timedelta(days=1, seconds=at)
-            items = [
-                QueueItem(
-                    it.index,
-                    "bench",
-                    100,
-                    enqueued + timedelta(seconds=it.index),
-                    it.size_bytes,
-                    it.action,
-                    ObjectRef("BENCH", f"T{it.index}", "P1"),
-                    interrupted=it.index in carried,
-                )
-                for it in waiting
-            ]
-            chosen = select_batch(items, now=now, max_operations=CONFIGURED_MAX_OPERATIONS)
-            budget = min(window_s - at, CONFIGURED_MAX_BATCH_S)
-            plan = pack(
-                [by_index[q.queue_id] for q in chosen],
-                seconds_of=lambda it: it.predicted_s,
-                window_left_s=budget,
-                slots=SLOTS,
+    for slot in calendar.slots(window):
+        # max_active_runs=1: the slot's run starts when the previous batch has ended (Airflow
+        # creates it then; catchup=False never drops the slot that is running now). The
+        # execution lease is released by finish_batch before that, so it never skips a run.
+        at = max((slot.start - window.start).total_seconds(), batch_end)
+        now = window.start + timedelta(seconds=at)
+        limits = ilm_execute.batch_limits(config, calendar, now, force=False)
+        if limits.window_left_s <= 0:
+            break  # plan_batch: no window open, SKIPPED
+        items = [
+            QueueItem(
+                it.index,
+                "bench",
+                100,
+                enqueued + timedelta(seconds=it.index),
+                it.size_bytes,
+                it.action,
+                ObjectRef("BENCH", f"T{it.index}", "P1"),
+                interrupted=it.index in carried,
             )
-            free_at = [max(f, at) for f in free_at]
-            heapq.heapify(free_at)
-            done: set[int] = set()
-            for placement in plan.chosen:
-                item = placement.item
-                start = heapq.heappop(free_at)
-                if window_s - start < item.predicted_s:  # execute_item: DEFERRED
-                    carried.add(item.index)
-                    heapq.heappush(free_at, start)
-                    continue
-                finish = start + item.actual_s
-                heapq.heappush(free_at, finish)
-                ran.append((item, start, finish))
-                done.add(item.index)
-            batch_end = max([at] + [f for it, _, f in ran if it.index in done])
-            waiting = [it for it in waiting if it.index not in done]
-        at += CONFIGURED_EVERY_S
+            for it in waiting
+        ]
+        _, plan = ilm_execute.plan_queue(
+            items,
+            now=now,
+            seconds_of=lambda q: by_index[q.queue_id].predicted_s,
+            limits=limits,
+            max_operations=None,
+            slots=ilm_execute.DDL_SLOTS,
+        )
+        # The mapped tasks take the hcc_oracle_ddl pool's slots in map-index (plan) order.
+        free_at = [at] * ilm_execute.DDL_SLOTS
+        done: set[int] = set()
+        for placement in plan.chosen:
+            item = by_index[placement.item.queue_id]
+            start = heapq.heappop(free_at)
+            left = calendar.remaining(window.start + timedelta(seconds=start)).total_seconds()
+            if not ilm_execute.fits_before_close(item.predicted_s, left, config.duration_margin):
+                carried.add(item.index)  # execute_item: DEFERRED, stays PENDING, carried over
+                heapq.heappush(free_at, start)
+                continue
+            finish = start + item.actual_s
+            heapq.heappush(free_at, finish)
+            ran.append((item, start, finish))
+            done.add(item.index)
+        batch_end = max([at] + [f for it, _, f in ran if it.index in done])
+        waiting = [it for it in waiting if it.index not in done]
     return Run(window_s, ran), waiting
 
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 
 from bench import seed_evaluator, window_packing, workload
 from hcc_operators.core.eligibility import iter_details
+from hcc_operators.core.schedule_config import load_schedule
 from hcc_operators.repository.policy_versions import sync_policies
 from hcc_operators.repository.schema import create_all
 from hcc_operators.repository.tables import evaluation_details, ilm_queue
+from hcc_operators.services import ilm_execute
 from hcc_operators.services.ilm_evaluate import _load_states, _record, evaluate_policies
 from hcc_operators.warehouse.embedded import build_warehouse
 
@@ -116,3 +120,39 @@ def test_packing_simulation_keeps_its_rules(hours):
     assert min(ratios) >= window_packing.NOISE_MIN - 1e-9
     assert max(ratios) <= window_packing.NOISE_MAX + 1e-9
     assert min(ratios) < 1.0 < max(ratios)
+
+
+@pytest.mark.parametrize(("hours", "every_h"), [(8, 2), (12, 4), (10, 2)])
+def test_as_configured_uses_a_real_window_of_the_shipped_schedule(hours, every_h):
+    calendar, window = window_packing.configured_window(hours * 3600.0)
+    assert window.duration.total_seconds() == hours * 3600
+    slots = calendar.slots(window)
+    assert [s.start - window.start for s in slots][:2] == [
+        timedelta(0),
+        timedelta(hours=every_h),
+    ]
+
+
+@pytest.mark.parametrize("hours", window_packing.WINDOW_HOURS)
+def test_as_configured_runs_the_package_and_never_overruns(hours):
+    assert window_packing.SLOTS == ilm_execute.DDL_SLOTS
+    schedule = load_schedule()
+    assert schedule.duration_margin >= window_packing.NOISE_MAX  # why overrun is ruled out
+    items = window_packing.backlog(n=800, seed=3)
+    window = hours * 3600.0
+    run, rest = window_packing.ours_as_configured(items, window)
+    assert run.ran and all(finish <= window for _, _, finish in run.ran)
+    for item, start, _ in run.ran:
+        assert start + item.predicted_s * schedule.duration_margin <= window + 1e-6
+    assert len(run.ran) + len(rest) == len(items)
+    assert len({it.index for it, _, _ in run.ran}) == len(run.ran)  # nothing ran twice
+    # no more than the pool's slots at once
+    events = sorted([(s, 1) for _, s, _ in run.ran] + [(f, -1) for _, _, f in run.ran])
+    running = 0
+    for _, step in events:
+        running += step
+        assert running <= ilm_execute.DDL_SLOTS
+    # without a margin noisy actions run past the close: the margin is what prevents it
+    tight = schedule.model_copy(update={"duration_margin": 1.0})
+    strategy = functools.partial(window_packing.ours_as_configured, schedule=tight)
+    assert window_packing.simulate(strategy, hours, items)["overrun_max_min"] > 0
