@@ -6,11 +6,9 @@ Phases, each in its own process (run_all starts them) so their peaks do not mix:
   hcc_partition_access with services/ilm_refresh for the 20 policies of bench/workload.py,
   then checkpoint the WAL so the file can be copied. Reported, not judged.
 - ``ours``: services/ilm_evaluate.evaluate_policies end to end on a copy of that file:
-  policy sync, loading the access rows, deciding every pair, writing every detail row and the
-  queue. Where the time goes is measured without touching the service: a wrapper around
-  SQLAlchemy's Connection.execute times the INSERTs (SQLAlchemy + driver), cursor events time
-  the driver alone, and a wrapper times _load_states; the rest is Python in the service
-  (iter_details, building detail rows and their text, queue rows, commit).
+  policy sync, the per-evaluation snapshot of the partitions, one INSERT ... SELECT of reason
+  codes per policy, the queue, cancelling stale items, commit. Cursor events sum the database
+  time per statement kind without touching the service.
 - ``core``: the pure evaluator, ``core.eligibility.iter_details`` over the loaded states (the
   load is timed separately), counting reasons: no database at all.
 - ``seed``: bench/seed_evaluator.py, the seed's pair-at-a-time algorithm, on its own copy.
@@ -101,12 +99,19 @@ def _drop_copy(path: Path) -> None:
         Path(f"{path}{extra}").unlink(missing_ok=True)
 
 
-def ours(db: Path, cap: float | None) -> dict:
-    from sqlalchemy import event
-    from sqlalchemy.engine import Connection
-    from sqlalchemy.sql.dml import Insert
+_PHASES = (
+    ("INSERT INTO hcc_ilm_eval_objects", "snapshot_s"),
+    ("INSERT INTO hcc_ilm_eval_details", "details_s"),
+    ("INSERT INTO hcc_ilm_queue", "queue_s"),
+    ("UPDATE hcc_ilm_queue", "cancel_s"),
+)
 
-    from hcc_operators.repository.tables import evaluation_details
+
+def ours(db: Path, cap: float | None) -> dict:
+    """The set-based service end to end; the database time of each statement kind is summed
+    from cursor events (the service is not touched). ``cap`` is checked between statements."""
+    from sqlalchemy import event
+
     from hcc_operators.services import ilm_evaluate
     from hcc_operators.warehouse.embedded import EmbeddedWarehouse
 
@@ -115,51 +120,25 @@ def ours(db: Path, cap: float | None) -> dict:
     wh = EmbeddedWarehouse(copy)
     engine = wh.repository_engine()
     expected = _expected_pairs(engine, policies)
-    t = {"load": 0.0, "insert_total": 0.0, "insert_driver": 0.0}
-    progress = {"details_written": 0, "load_done_at": None}
-    clock = {"start": None}
-
-    original_execute = Connection.execute
-    original_load = ilm_evaluate._load_states
-
-    def timed_execute(self, statement, *args, **kwargs):
-        if not isinstance(statement, Insert):
-            return original_execute(self, statement, *args, **kwargs)
-        began = time.perf_counter()
-        try:
-            return original_execute(self, statement, *args, **kwargs)
-        finally:
-            now = time.perf_counter()
-            t["insert_total"] += now - began
-            if statement.table is evaluation_details and args:
-                rows = args[0]
-                progress["details_written"] += len(rows) if isinstance(rows, list) else 1
-            if cap is not None and now - clock["start"] > cap:
-                # Raised between statements: the service's transaction rolls back cleanly.
-                raise CapReached
-
-    def timed_load(*args, **kwargs):
-        began = time.perf_counter()
-        try:
-            return original_load(*args, **kwargs)
-        finally:
-            t["load"] += time.perf_counter() - began
-            progress["load_done_at"] = time.perf_counter()
-
+    t = {key: 0.0 for _, key in _PHASES}
+    clock = {"start": 0.0}
     driver_started: list[float] = []
 
     @event.listens_for(engine, "before_cursor_execute")
     def _before(conn, cursor, statement, parameters, context, executemany):
+        if cap is not None and time.perf_counter() - clock["start"] > cap:
+            raise CapReached  # the service's transaction rolls back
         driver_started.append(time.perf_counter())
 
     @event.listens_for(engine, "after_cursor_execute")
     def _after(conn, cursor, statement, parameters, context, executemany):
-        began = driver_started.pop()
-        if statement.lstrip().upper().startswith("INSERT"):
-            t["insert_driver"] += time.perf_counter() - began
+        took = time.perf_counter() - driver_started.pop()
+        text = " ".join(statement.split()).upper()
+        for prefix, key in _PHASES:
+            if text.startswith(prefix.upper()):
+                t[key] += took
+                break
 
-    Connection.execute = timed_execute
-    ilm_evaluate._load_states = timed_load
     capped = False
     result: dict = {}
     clock["start"] = time.perf_counter()
@@ -169,35 +148,21 @@ def ours(db: Path, cap: float | None) -> dict:
         )
     except CapReached:
         capped = True
-    finally:
-        total = time.perf_counter() - clock["start"]
-        Connection.execute = original_execute
-        ilm_evaluate._load_states = original_load
+    total = time.perf_counter() - clock["start"]
     wh.close()
+    size_mb = sum(Path(f"{copy}{x}").stat().st_size for x in ("", "-wal") if Path(f"{copy}{x}").exists())
     _drop_copy(copy)
-
     out = {
         "expected_pairs": expected,
         "capped": capped,
         "cap_s": cap,
         "seconds": total,
-        "load_s": t["load"],
-        "insert_total_s": t["insert_total"],
-        "insert_driver_s": t["insert_driver"],
-        "insert_sqlalchemy_s": t["insert_total"] - t["insert_driver"],
-        "python_and_other_s": total - t["load"] - t["insert_total"],
-        "details_written": progress["details_written"],
+        **t,
+        "other_s": total - sum(t.values()),
+        "db_file_mb": size_mb / 2**20,
         "peak_rss_mb": peak_rss_mb(),
     }
-    if capped:
-        if progress["load_done_at"] is None or progress["details_written"] == 0:
-            raise RuntimeError(f"the cap of {cap} s ended the run before any detail was written")
-        before_writes = progress["load_done_at"] - clock["start"]
-        writing = total - before_writes
-        rate = progress["details_written"] / writing
-        out["write_rate_pairs_per_s"] = rate
-        out["projected_s"] = before_writes + expected / rate
-    else:
+    if not capped:
         out.update(
             pairs=result["pairs"],
             eligible=result["eligible"],
@@ -211,7 +176,6 @@ def ours(db: Path, cap: float | None) -> dict:
 def core(db: Path, cap: float | None) -> dict:
     from hcc_operators.core.eligibility import iter_details
     from hcc_operators.core.reasons import Reason
-    from hcc_operators.services.ilm_evaluate import _load_states
     from hcc_operators.warehouse.embedded import EmbeddedWarehouse
 
     policies = workload.policies()
@@ -221,7 +185,7 @@ def core(db: Path, cap: float | None) -> dict:
     free = {name: ts.free_bytes for name, ts in wh.tablespaces().items()}
     started = time.perf_counter()
     with engine.connect() as conn:
-        states = _load_states(conn, policies)
+        states = workload.load_states(conn)
     load_s = time.perf_counter() - started
 
     counts: dict[Reason, int] = {}

@@ -22,15 +22,50 @@ import json
 import time
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, insert, select
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    bindparam,
+    insert,
+    select,
+)
 from sqlalchemy.engine import Engine
 
 from hcc_operators.core.models import ActionKind, CompressionType
 from hcc_operators.core.policy_config import Policy, PolicySet
 from hcc_operators.core.temperature import Temperature, Thresholds, temperature
-from hcc_operators.repository.tables import evaluation_details, ilm_queue, partition_access
+from hcc_operators.repository.column_types import UtcDateTime
+from hcc_operators.repository.tables import ilm_queue, partition_access
 
 _MB = 1024 * 1024
+
+# The seed's detail table: one wide row per pair with its text, indexed by object and run.
+seed_metadata = MetaData()
+seed_details = Table(
+    "seed_ilm_eval_details",
+    seed_metadata,
+    Column("detail_id", Integer, primary_key=True),
+    Column("evaluation_id", String(64), nullable=False),
+    Column("policy_name", String(128), nullable=False),
+    Column("policy_version", Integer, nullable=False),
+    Column("owner", String(128), nullable=False),
+    Column("table_name", String(128), nullable=False),
+    Column("partition_name", String(128), nullable=False),
+    Column("eligible", Boolean, nullable=False),
+    Column("reason", String(40), nullable=False),
+    Column("reason_text", Text),
+    Column("evaluated_at", UtcDateTime(), nullable=False),
+)
+Index("seed_eval_obj_ix", seed_details.c.owner, seed_details.c.table_name,
+      seed_details.c.partition_name)
+Index("seed_eval_run_ix", seed_details.c.evaluation_id)
 
 
 class DeadlineReached(Exception):
@@ -49,7 +84,7 @@ def decide(policy: Policy, thresholds: Thresholds, row, free: dict[str, int]) ->
     action = policy.action
     kind = policy.kind
     days = row.age_days or 0
-    last_access_days = (row.refreshed_at - row.last_access).days if row.last_access else None
+    last_access_days = row.last_access_days
     temp = temperature(days, thresholds, last_access_days=last_access_days)
     current = CompressionType.parse(row.compression)
     if not policy.enabled:
@@ -143,7 +178,8 @@ def evaluate_seed(
             pa.c.partition_name == bindparam("k_partition"),
         )
     )
-    add_detail = insert(evaluation_details)
+    seed_metadata.create_all(engine, checkfirst=True)
+    add_detail = insert(seed_details)
     add_queue = insert(ilm_queue)
     started = time.perf_counter()
     pairs = eligible = 0

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from hcc_operators.repository.evaluation_reads import reason_counts
 from hcc_operators.repository.tables import (
     advisor_results,
     advisor_runs,
     compression_executions,
-    evaluation_details,
     execution_log,
     ilm_batches,
     ilm_queue,
@@ -76,11 +76,10 @@ def render_report(warehouse: Warehouse, states: dict[str, str]) -> str:
         if temps:
             out += ["", "ILM partitions by temperature: "
                     + ", ".join(f"{t} {n}" for t, n in sorted(temps))]
-        reasons = conn.execute(select(evaluation_details.c.reason, func.count())
-                               .group_by(evaluation_details.c.reason)
-                               .order_by(func.count().desc())).all()
+        reasons = sorted(reason_counts(conn).items(), key=lambda item: -item[1])
         if reasons:
-            out.append("Evaluation decisions: " + ", ".join(f"{r} {n}" for r, n in reasons))
+            out.append("Evaluation decisions: "
+                       + ", ".join(f"{r.value} {n}" for r, n in reasons))
         queue = conn.execute(select(ilm_queue.c.status, func.count())
                              .group_by(ilm_queue.c.status)).all()
         if queue:

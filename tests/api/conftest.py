@@ -18,6 +18,8 @@ from hcc_operators.api import auth
 from hcc_operators.api.airflow_client import AirflowClient, get_airflow_client
 from hcc_operators.api.app import create_app
 from hcc_operators.api.dependencies import get_engine, get_now
+from hcc_operators.core.policy_config import Policy
+from hcc_operators.core.reasons import Reason
 from hcc_operators.repository import tables as t
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -28,6 +30,14 @@ AIRFLOW = "http://airflow.test:8080"
 
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def _policy(name: str, min_age_days: int, *, drop: bool = False) -> str:
+    action = {"type": "DROP"} if drop else {"type": "COMPRESS", "level": "QUERY HIGH"}
+    return Policy.model_validate({
+        "name": name, "tables": ["SALES.*"], "action": action,
+        "conditions": {"min_age_days": min_age_days}, "allow_destructive": drop,
+    }).canonical_json
 
 
 def put(conn, table, rows: list[dict]) -> None:
@@ -132,27 +142,44 @@ def seed(engine) -> None:
                  status="FAILED", batch_id=1, last_error="ORA-00054",
                  enqueued_at=at("2026-03-09T00:00"), updated_at=at("2026-03-09T23:05")),
         ])
-        detail = dict(owner="SALES", table_name="SALES_HIST", partition_name="P2022")
-        put(conn, t.evaluation_details, [
-            dict(detail, detail_id=1, evaluation_id="ev1", policy_name="compress_old",
-                 policy_version=1, eligible=False, reason="TOO_YOUNG",
-                 reason_text="age 20 days < 90", evaluated_at=at("2026-03-08T01:00")),
-            dict(detail, detail_id=2, evaluation_id="ev2", policy_name="compress_old",
-                 policy_version=2, eligible=True, reason="ELIGIBLE",
-                 evaluated_at=at("2026-03-09T01:00")),
-            dict(detail, detail_id=3, evaluation_id="ev2", policy_name="purge_ancient",
-                 policy_version=1, eligible=False, reason="NOT_OLD_ENOUGH",
-                 reason_text="age 21 days < 3650", evaluated_at=at("2026-03-09T01:00")),
-        ])
         policy = dict(checksum="c", enabled=True, created_at=at("2026-01-01T00:00"))
         put(conn, t.ilm_policies, [
             dict(policy, policy_id=1, policy_name="compress_old", version=1, priority=10,
-                 action="COMPRESS", definition='{"age_days": 30}', is_current=False,
+                 action="COMPRESS", definition=_policy("compress_old", 30), is_current=False,
                  superseded_at=at("2026-02-01T00:00")),
             dict(policy, policy_id=2, policy_name="compress_old", version=2, priority=10,
-                 action="COMPRESS", definition='{"age_days": 90}', is_current=True),
+                 action="COMPRESS", definition=_policy("compress_old", 90), is_current=True),
             dict(policy, policy_id=3, policy_name="purge_ancient", version=1, priority=5,
-                 action="PURGE", definition='{"age_days": 3650}', is_current=True),
+                 action="DROP", definition=_policy("purge_ancient", 3650, drop=True),
+                 is_current=True),
+        ])
+        # Two evaluations saw P2022: details are read from the latest one, with their text
+        # rendered from its snapshot of the partition.
+        put(conn, t.evaluations, [
+            dict(evaluation_no=1, evaluation_id="ev1", evaluated_at=at("2026-03-08T01:00"),
+                 tablespaces_free='{"USERS": 0}'),
+            dict(evaluation_no=2, evaluation_id="ev2", evaluated_at=at("2026-03-09T01:00"),
+                 tablespaces_free=json.dumps({"USERS": 10 * 2**30})),
+        ])
+        snapshot = dict(owner="SALES", table_name="SALES_HIST", partition_name="P2022",
+                        object_no=1, age_months=0, size_bytes=500, compression="NONE",
+                        compression_rank=0, tablespace_name="USERS", read_only=False,
+                        is_newest=True)
+        put(conn, t.evaluation_objects, [
+            dict(snapshot, evaluation_no=1, age_days=20),
+            dict(snapshot, evaluation_no=2, age_days=120),
+        ])
+        limits = dict(owner="SALES", table_name="SALES_HIST", hot_days=90, warm_days=365,
+                      cold_days=1095)
+        put(conn, t.evaluation_targets, [
+            dict(limits, evaluation_no=1, policy_id=1),
+            dict(limits, evaluation_no=2, policy_id=2),
+            dict(limits, evaluation_no=2, policy_id=3),
+        ])
+        put(conn, t.evaluation_details, [
+            dict(evaluation_no=1, policy_id=1, object_no=1, reason=Reason.TOO_YOUNG.code),
+            dict(evaluation_no=2, policy_id=2, object_no=1, reason=Reason.ELIGIBLE.code),
+            dict(evaluation_no=2, policy_id=3, object_no=1, reason=Reason.TOO_YOUNG.code),
         ])
         access = dict(owner="SALES", table_name="SALES_HIST", compression="NONE",
                       read_only=False, is_newest=False, refreshed_at=NOW)

@@ -13,9 +13,18 @@ from hcc_operators.core.eligibility import iter_details
 from hcc_operators.core.schedule_config import load_schedule
 from hcc_operators.repository.policy_versions import sync_policies
 from hcc_operators.repository.schema import create_all
-from hcc_operators.repository.tables import evaluation_details, ilm_queue
+from sqlalchemy import and_, select
+
+from hcc_operators.core.reasons import Reason
+from hcc_operators.repository.tables import (
+    evaluation_details,
+    evaluation_objects,
+    evaluations,
+    ilm_policies,
+    ilm_queue,
+)
 from hcc_operators.services import ilm_execute
-from hcc_operators.services.ilm_evaluate import _load_states, _record, evaluate_policies
+from hcc_operators.services.ilm_evaluate import _record, evaluate_policies
 from hcc_operators.warehouse.embedded import build_warehouse
 
 
@@ -40,16 +49,32 @@ def test_workload_targets_every_table_with_twenty_policies():
         assert any(p.matches("DW_19", "FACT_09710") for p in patterns), policy.name
 
 
-def _details(engine, evaluation_id: str) -> dict[tuple, tuple[str, bool]]:
+def _seed_details(engine, evaluation_id: str) -> dict[tuple, tuple[str, bool]]:
+    d = seed_evaluator.seed_details
     with engine.connect() as conn:
         return {
-            (r.policy_name, r.owner, r.table_name, r.partition_name): (r.reason, r.eligible)
-            for r in conn.execute(
-                evaluation_details.select().where(
-                    evaluation_details.c.evaluation_id == evaluation_id
-                )
-            )
+            (r.policy_name, r.owner, r.table_name, r.partition_name): (r.reason, bool(r.eligible))
+            for r in conn.execute(d.select().where(d.c.evaluation_id == evaluation_id))
         }
+
+
+def _our_details(engine, evaluation_id: str) -> dict[tuple, tuple[str, bool]]:
+    d, o, p, e = evaluation_details.c, evaluation_objects.c, ilm_policies.c, evaluations.c
+    query = (
+        select(p.policy_name, o.owner, o.table_name, o.partition_name, d.reason)
+        .select_from(evaluation_details)
+        .join(evaluations, e.evaluation_no == d.evaluation_no)
+        .join(evaluation_objects,
+              and_(o.evaluation_no == d.evaluation_no, o.object_no == d.object_no))
+        .join(ilm_policies, p.policy_id == d.policy_id)
+        .where(e.evaluation_id == evaluation_id)
+    )
+    with engine.connect() as conn:
+        out = {}
+        for name, owner, table, partition, code in conn.execute(query):
+            reason = Reason.from_code(code)
+            out[(name, owner, table, partition)] = (reason.value, reason is Reason.ELIGIBLE)
+        return out
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +84,7 @@ def decisions(refreshed):
     policies = workload.policies()
     free = {name: ts.free_bytes for name, ts in wh.tablespaces().items()}
     with engine.connect() as conn:
-        states = _load_states(conn, policies)
+        states = workload.load_states(conn)
     core = {
         (d.policy_name, d.ref.owner, d.ref.table, d.ref.partition): d.reason.value
         for d in iter_details(policies, states, free)
@@ -78,9 +103,9 @@ def decisions(refreshed):
         "core": core,
         "seed": seed,
         "seed_queue": seed_queue,
-        "seed_details": _details(engine, "seed_test"),
+        "seed_details": _seed_details(engine, "seed_test"),
         "ours": ours,
-        "ours_details": _details(engine, "ours_test"),
+        "ours_details": _our_details(engine, "ours_test"),
     }
 
 

@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import func, select
 
 from hcc_operators.core.models import ObjectRef
+from hcc_operators.repository.evaluation_reads import reason_counts
 from hcc_operators.repository.tables import (
     advisor_results,
     advisor_runs,
     compression_executions,
     dag_run_log,
-    evaluation_details,
     execution_log,
     ilm_batches,
     ilm_queue,
@@ -174,9 +174,7 @@ def test_rollback_restores_the_previous_compression(pipeline, dagbag, engine, wa
 def test_ilm_stages_refresh_evaluate_and_execute(pipeline, engine):
     with engine.connect() as conn:
         partitions = conn.execute(select(func.count()).select_from(partition_access)).scalar()
-        details = conn.execute(
-            select(evaluation_details.c.reason, func.count()).group_by(evaluation_details.c.reason)
-        ).all()
+        details = [(r.value, n) for r, n in reason_counts(conn).items()]
         batch = conn.execute(select(ilm_batches)).one()
         logged = conn.execute(
             select(execution_log.c.status, func.count()).group_by(execution_log.c.status)

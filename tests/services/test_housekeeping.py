@@ -5,7 +5,15 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, insert, select
 
 from hcc_operators.core.housekeeping_config import HousekeepingConfig
-from hcc_operators.repository.tables import alerts, evaluation_details, execution_log, ilm_queue
+from hcc_operators.core.reasons import Reason
+from hcc_operators.repository.tables import (
+    alerts,
+    evaluation_details,
+    evaluation_objects,
+    evaluations,
+    execution_log,
+    ilm_queue,
+)
 from hcc_operators.services.housekeeping import run_housekeeping
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
@@ -34,10 +42,17 @@ def test_retention_stuck_items_and_deduplicated_alerts(sqlite_engine):
     with sqlite_engine.begin() as conn:
         conn.execute(insert(execution_log), [log_row("SUCCESS", old), log_row("SUCCESS", NOW)]
                      + [log_row("FAILED", NOW - timedelta(minutes=m)) for m in range(5)])
+        # An old evaluation of two pairs and a new one of one pair, with their snapshots.
+        conn.execute(insert(evaluations), [
+            dict(evaluation_no=1, evaluation_id="old", evaluated_at=NOW - timedelta(days=30)),
+            dict(evaluation_no=2, evaluation_id="new", evaluated_at=NOW)])
+        conn.execute(insert(evaluation_objects), [
+            dict(evaluation_no=n, object_no=1, owner="S", table_name="T", partition_name="P",
+                 age_days=1, size_bytes=1, compression="NONE", read_only=False,
+                 is_newest=False) for n in (1, 2)])
         conn.execute(insert(evaluation_details), [
-            dict(evaluation_id=e, policy_name="p", policy_version=1, owner="S", table_name="T",
-                 partition_name="P", eligible=False, reason="TOO_YOUNG", evaluated_at=at)
-            for e, at in (("old", NOW - timedelta(days=30)), ("new", NOW))])
+            dict(evaluation_no=n, policy_id=p, object_no=1, reason=Reason.TOO_YOUNG.code)
+            for n, p in ((1, 1), (1, 2), (2, 1))])
         conn.execute(insert(ilm_queue), [
             queue_item("SUCCESS", old, partition="DONE_LONG_AGO"),
             queue_item("PENDING", old, partition="STILL_WAITING"),
@@ -47,7 +62,10 @@ def test_retention_stuck_items_and_deduplicated_alerts(sqlite_engine):
     raised = []
     first = run_housekeeping(sqlite_engine, CONFIG, now=NOW, notify=raised.append)
     assert first["purged"]["execution_log"] == 1
-    assert first["purged"]["evaluation_details"] == 1
+    assert first["purged"]["evaluation_details"] == 2
+    assert count(sqlite_engine, evaluations) == 1
+    assert count(sqlite_engine, evaluation_objects) == 1
+    assert count(sqlite_engine, evaluation_details) == 1
     assert first["purged"]["queue"] == 1  # finished long ago; the old PENDING item stays
     assert first["stuck_marked_failed"] == 1
     with sqlite_engine.connect() as conn:

@@ -449,6 +449,76 @@ def _oldest_first(state: PartitionState) -> tuple:
     )
 
 
+Limits = tuple[int, int, int]  # a profile's (hot_days, warm_days, cold_days)
+
+
+def table_limits(
+    policy_set: PolicySet,
+    tables: Sequence[tuple[str, str]],
+    *,
+    warnings: list[str] | None = None,
+) -> Iterator[tuple[Policy, list[Limits | None]]]:
+    """Per policy in queue order (priority, then name): for each of ``tables`` (owner, table)
+    the temperature limits of the profile its first matching target names, or None when the
+    policy does not target that table. Profile fallbacks are appended to ``warnings`` once per
+    (policy, profile). Both evaluators (pure and set-based SQL) take their targeting from here.
+    """
+    resolved: dict[str | None, tuple[Thresholds, str | None]] = {}
+    warned: set[tuple[str, str | None]] = set()
+
+    def thresholds_for(policy: Policy, target: TableTarget) -> Limits:
+        wanted = policy_set.profile_for(policy, target)
+        if wanted not in resolved:
+            _, found, warning = policy_set.resolve_profile(wanted)
+            resolved[wanted] = (found, warning)
+        found, warning = resolved[wanted]
+        if warning and warnings is not None and (policy.name, wanted) not in warned:
+            warned.add((policy.name, wanted))
+            warnings.append(f"policy {policy.name}: {warning}")
+        return found.hot_days, found.warm_days, found.cold_days
+
+    for policy in sorted(policy_set.policies, key=lambda pol: (pol.priority, pol.name)):
+        targets = [(t.compiled(), t) for t in policy.tables]
+        limits: list[Limits | None] = []
+        for owner, table in tables:
+            target = _first_target(targets, owner, table)
+            limits.append(None if target is None else thresholds_for(policy, target))
+        yield policy, limits
+
+
+def _temperature_of(state: PartitionState, bands: Limits) -> Temperature:
+    # core.temperature.temperature(), inlined: this runs once per policy x partition.
+    days = state.age_days
+    if days is None:
+        return state.temperature or _HOT
+    if days < bands[0] or (state.last_access_days is not None and state.last_access_days < bands[0]):
+        return _HOT
+    if days < bands[1]:
+        return _WARM
+    if days < bands[2]:
+        return _COLD
+    return _FROZEN
+
+
+def decide(
+    policy: Policy,
+    state: PartitionState,
+    limits: Limits,
+    tablespaces_free: Mapping[str, int],
+) -> EvaluationDetail:
+    """One policy's decision for one partition whose table it targets with ``limits``: what
+    the set-based evaluator's stored reason codes are rendered back into text with."""
+    plan = _plan(policy)
+    temp = _temperature_of(state, limits)
+    reason, template, facts = _check(plan, state, temp, tablespaces_free, None)
+    return EvaluationDetail(plan, state, reason, template, facts)
+
+
+def plan_of(policy: Policy) -> _Plan:
+    """What the checks read from ``policy``; the SQL evaluator compiles the same fields."""
+    return _plan(policy)
+
+
 def iter_details(
     policies: PolicySet | Sequence[Policy],
     partitions: Iterable[PartitionState],
@@ -470,49 +540,15 @@ def iter_details(
     table_of = [
         table_index.setdefault((s.ref.owner, s.ref.table), len(table_index)) for s in states
     ]
-
-    resolved: dict[str | None, tuple[Thresholds, str | None]] = {}
-    warned: set[tuple[str, str | None]] = set()
-
-    def thresholds_for(plan: _Plan, target: TableTarget) -> tuple[int, int, int]:
-        wanted = policy_set.profile_for(plan.policy, target)
-        if wanted not in resolved:
-            _, found, warning = policy_set.resolve_profile(wanted)
-            resolved[wanted] = (found, warning)
-        found, warning = resolved[wanted]
-        if warning and warnings is not None and (plan.name, wanted) not in warned:
-            warned.add((plan.name, wanted))
-            warnings.append(f"policy {plan.name}: {warning}")
-        return found.hot_days, found.warm_days, found.cold_days
-
-    for policy in sorted(policy_set.policies, key=lambda pol: (pol.priority, pol.name)):
-        plan = _plan(policy)
-        targets = [(t.compiled(), t) for t in policy.tables]
-        # Per table: the (hot, warm, cold) limits of its profile, or None when not targeted.
-        limits: list[tuple[int, int, int] | None] = []
-        for owner, table in table_index:
-            target = _first_target(targets, owner, table)
-            limits.append(None if target is None else thresholds_for(plan, target))
+    for policy, limits in table_limits(policy_set, list(table_index), warnings=warnings):
         if not any(limits):
             continue
+        plan = _plan(policy)
         for state, table in zip(states, table_of, strict=True):
             bands = limits[table]
             if bands is None:
                 continue
-            # temperature() inlined: this loop runs once per policy x partition.
-            days = state.age_days
-            if days is None:
-                temp = state.temperature or _HOT
-            elif days < bands[0] or (
-                state.last_access_days is not None and state.last_access_days < bands[0]
-            ):
-                temp = _HOT
-            elif days < bands[1]:
-                temp = _WARM
-            elif days < bands[2]:
-                temp = _COLD
-            else:
-                temp = _FROZEN
+            temp = _temperature_of(state, bands)
             reason, template, facts = _check(
                 plan, state, temp, tablespaces_free, estimated_rewrite_bytes
             )

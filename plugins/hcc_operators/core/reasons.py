@@ -30,6 +30,18 @@ class Reason(enum.StrEnum):
     def text(self) -> str:
         return _TEXT[self]
 
+    @property
+    def code(self) -> int:
+        """The small integer stored per evaluation detail (millions of rows per run)."""
+        return CODES[self]
+
+    @classmethod
+    def from_code(cls, code: int) -> Reason:
+        try:
+            return _BY_CODE[code]
+        except KeyError:
+            raise ValueError(f"unknown reason code {code!r}") from None
+
 
 EVALUATION_ORDER = (
     Reason.POLICY_DISABLED,
@@ -63,3 +75,22 @@ _TEXT = {
     Reason.INSUFFICIENT_SPACE_IN_TARGET: "the target tablespace lacks free space for the rewrite",
     Reason.CUSTOM_PREDICATE_FALSE: "the policy's custom predicate is false for this partition",
 }
+
+# Stored in hcc_ilm_eval_details.reason: never renumber, only append.
+CODES = {
+    Reason.ELIGIBLE: 0,
+    Reason.POLICY_DISABLED: 1,
+    Reason.TOO_YOUNG: 2,
+    Reason.TOO_SMALL: 3,
+    Reason.TEMPERATURE_MISMATCH: 4,
+    Reason.NO_SPACE_PRESSURE: 5,
+    Reason.ALREADY_IN_TARGET_STATE: 6,
+    Reason.COMPRESSION_NOT_HIGHER: 7,
+    Reason.DESTRUCTIVE_NOT_ALLOWED: 8,
+    Reason.NEWEST_PARTITION: 9,
+    Reason.HOT_PARTITION: 10,
+    Reason.NO_MERGE_TARGET: 11,
+    Reason.INSUFFICIENT_SPACE_IN_TARGET: 12,
+    Reason.CUSTOM_PREDICATE_FALSE: 13,
+}
+_BY_CODE = {code: reason for reason, code in CODES.items()}

@@ -9,12 +9,17 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import logging
+
+from sqlalchemy import MetaData, Table, inspect, text
 from sqlalchemy.dialects import oracle
 from sqlalchemy.engine import Engine
-from sqlalchemy.schema import CreateIndex, CreateTable
+from sqlalchemy.schema import CreateIndex, CreateTable, DropTable
 
 from hcc_operators.core.paths import sql_dir
-from hcc_operators.repository.tables import metadata
+from hcc_operators.repository.tables import evaluation_details, metadata, partition_access
+
+log = logging.getLogger(__name__)
 
 ORACLE_DDL_FILE = "schema/hcc_repository.sql"
 
@@ -27,8 +32,36 @@ HEADER = """-- Repository tables of the HCC compression & ILM package.
 
 
 def create_all(engine: Engine) -> None:
-    """Create missing repository tables and indexes (idempotent)."""
+    """Create missing repository tables and indexes (idempotent), upgrading earlier shapes."""
+    _upgrade(engine)
     metadata.create_all(engine, checkfirst=True)
+
+
+def _upgrade(engine: Engine) -> None:
+    """Bring a repository made by an earlier version of this package up to the metadata.
+
+    Only derived tables changed shape: evaluation details are rebuilt by every evaluation
+    (the old wide rows are dropped, with their history), and hcc_partition_access gains a
+    column that the next refresh fills.
+    """
+    found = inspect(engine)
+    names = set(found.get_table_names())
+    with engine.begin() as conn:
+        if evaluation_details.name in names:
+            columns = {c["name"] for c in found.get_columns(evaluation_details.name)}
+            if "object_no" not in columns:
+                log.warning(
+                    "dropping %s: it has the pre-set-based layout; the next evaluation refills it",
+                    evaluation_details.name,
+                )
+                conn.execute(DropTable(Table(evaluation_details.name, MetaData())))
+        if partition_access.name in names:
+            columns = {c["name"] for c in found.get_columns(partition_access.name)}
+            if "last_access_days" not in columns:
+                added = "(last_access_days NUMBER(10))" if engine.dialect.name == "oracle" else (
+                    "last_access_days INTEGER"
+                )
+                conn.execute(text(f"ALTER TABLE {partition_access.name} ADD {added}"))
 
 
 def _oracle_dialect() -> oracle.dialect:

@@ -191,6 +191,9 @@ partition_access = Table(
     Column("temperature", String(10), nullable=False),  # HOT, WARM, COLD, FROZEN
     Column("temperature_source", String(20)),  # AGE, HEATMAP, AWR
     Column("last_access", UtcDateTime()),
+    # Whole days from last_access to the refresh (core.temperature.days_since), so both
+    # evaluators read the same number instead of each doing date arithmetic.
+    Column("last_access_days", Integer),
     Column("logical_reads", BigInteger),
     Column("dml_total", BigInteger),
     Column("refreshed_at", UtcDateTime(), nullable=False),
@@ -230,28 +233,74 @@ Index(
     ilm_queue.c.policy_name,
 )
 
-evaluation_details = Table(
-    "hcc_ilm_eval_details",
+# Stage 2 writes one row per (policy, partition) pair: 20 million at a million partitions and
+# 20 policies. So a detail holds only keys and a reason code, in primary-key order, with no
+# secondary index: the partition's facts are kept once per evaluation in hcc_ilm_eval_objects,
+# each policy's temperature limits per table in hcc_ilm_eval_targets, and the reason's text is
+# rendered on read by core.eligibility from those (repository/evaluation_reads.py).
+evaluations = Table(
+    "hcc_ilm_evaluations",
     metadata,
-    _id("detail_id"),
-    Column("evaluation_id", String(64), nullable=False),
-    Column("policy_name", String(128), nullable=False),
-    Column("policy_version", Integer, nullable=False),
+    _id("evaluation_no"),
+    Column("evaluation_id", String(64), nullable=False, unique=True),
+    Column("evaluated_at", UtcDateTime(), nullable=False),
+    Column("tablespaces_free", Text),  # JSON {tablespace: free bytes} at evaluation time
+    Column("pairs", BigInteger),
+    Column("eligible", BigInteger),
+)
+Index("hcc_ilm_evals_at_ix", evaluations.c.evaluated_at)
+
+evaluation_objects = Table(
+    "hcc_ilm_eval_objects",
+    metadata,
+    Column("evaluation_no", BigInteger, primary_key=True, autoincrement=False),
+    Column("object_no", BigInteger, primary_key=True, autoincrement=False),
     Column("owner", String(NAME), nullable=False),
     Column("table_name", String(NAME), nullable=False),
     Column("partition_name", String(NAME), nullable=False),
-    Column("eligible", Boolean, nullable=False),
-    Column("reason", String(40), nullable=False),
-    Column("reason_text", Text),
-    Column("evaluated_at", UtcDateTime(), nullable=False),
+    Column("age_days", Integer, nullable=False),
+    Column("age_months", Integer),
+    Column("size_bytes", BigInteger, nullable=False),
+    Column("compression", String(20), nullable=False),
+    Column("compression_rank", Integer),
+    Column("tablespace_name", String(NAME)),
+    Column("tablespace_used_pct", Float),
+    Column("read_only", Boolean, nullable=False),
+    Column("is_newest", Boolean, nullable=False),
+    Column("merge_target", String(NAME)),
+    Column("last_access_days", Integer),
+    sqlite_with_rowid=False,
 )
 Index(
-    "hcc_ilm_eval_obj_ix",
-    evaluation_details.c.owner,
-    evaluation_details.c.table_name,
-    evaluation_details.c.partition_name,
+    "hcc_ilm_evobj_obj_ix",
+    evaluation_objects.c.owner,
+    evaluation_objects.c.table_name,
+    evaluation_objects.c.partition_name,
+    evaluation_objects.c.evaluation_no,
 )
-Index("hcc_ilm_eval_run_ix", evaluation_details.c.evaluation_id)
+
+evaluation_targets = Table(
+    "hcc_ilm_eval_targets",
+    metadata,
+    Column("evaluation_no", BigInteger, primary_key=True, autoincrement=False),
+    Column("policy_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("owner", String(NAME), primary_key=True),
+    Column("table_name", String(NAME), primary_key=True),
+    Column("hot_days", Integer, nullable=False),
+    Column("warm_days", Integer, nullable=False),
+    Column("cold_days", Integer, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+evaluation_details = Table(
+    "hcc_ilm_eval_details",
+    metadata,
+    Column("evaluation_no", BigInteger, primary_key=True, autoincrement=False),
+    Column("policy_id", BigInteger, primary_key=True, autoincrement=False),  # policy + version
+    Column("object_no", BigInteger, primary_key=True, autoincrement=False),
+    Column("reason", Integer, nullable=False),  # core.reasons.CODES
+    sqlite_with_rowid=False,
+)
 
 ilm_batches = Table(
     "hcc_ilm_batches",

@@ -11,10 +11,10 @@ from sqlalchemy.engine import Engine
 from hcc_operators.core.health import Alert, HealthFigures, check, deduplicate
 from hcc_operators.core.housekeeping_config import HousekeepingConfig
 from hcc_operators.repository.column_types import UtcDateTime
+from hcc_operators.repository.evaluation_reads import purge_before
 from hcc_operators.repository.tables import (
     alerts,
     compression_executions,
-    evaluation_details,
     execution_log,
     ilm_batches,
     ilm_queue,
@@ -48,12 +48,9 @@ def apply_retention(engine: Engine, config: HousekeepingConfig, now: datetime) -
             "partition_merges": conn.execute(
                 delete(partition_merges).where(partition_merges.c.merged_at < log_cut)
             ).rowcount,
-            "evaluation_details": conn.execute(
-                delete(evaluation_details).where(
-                    evaluation_details.c.evaluated_at
-                    < now - timedelta(days=r.evaluation_details_days)
-                )
-            ).rowcount,
+            "evaluation_details": purge_before(
+                conn, now - timedelta(days=r.evaluation_details_days)
+            ),
             "queue": conn.execute(
                 delete(ilm_queue).where(
                     and_(

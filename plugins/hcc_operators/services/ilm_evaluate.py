@@ -1,7 +1,11 @@
-"""ILM stage 2: policies x partition access rows -> evaluation details and the queue.
+"""ILM stage 2: policies x partition access rows -> evaluation details and the queue, set-based.
 
-The partition access rows are read in one query, every pair is decided in one pass of
-core.eligibility, and details and queue rows are written in bulk: no round trip per partition.
+Every pair is decided inside the database: the partitions are snapshot once per evaluation
+(hcc_ilm_eval_objects), each policy's targeting comes from core.eligibility.table_limits
+(hcc_ilm_eval_targets), and one INSERT ... SELECT per policy writes its reason codes
+(repository/evaluation_sql.py compiles core's checks into a CASE). The eligible pairs go into
+the queue with one INSERT ... SELECT per policy, and stale PENDING items are cancelled with one
+UPDATE. No row crosses into Python, so a million partitions x 20 policies is a few statements.
 """
 
 from __future__ import annotations
@@ -9,20 +13,31 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import and_, insert, select, text, update
+from sqlalchemy import and_, case, func, insert, literal, or_, select, update
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
-from hcc_operators.core.eligibility import EligiblePair, PartitionState, iter_details
+from hcc_operators.core.eligibility import PartitionState, table_limits
 from hcc_operators.core.errors import ConfigError
-from hcc_operators.core.models import CompressionType, ObjectRef
 from hcc_operators.core.policy_config import Policy, PolicySet
-from hcc_operators.core.temperature import Temperature
+from hcc_operators.core.reasons import Reason
+from hcc_operators.repository import evaluation_sql
+from hcc_operators.repository.column_types import UtcDateTime
 from hcc_operators.repository.policy_versions import PolicyRecord, sync_policies, sync_profiles
-from hcc_operators.repository.tables import evaluation_details, ilm_queue, partition_access
+from hcc_operators.repository.tables import (
+    evaluation_details,
+    evaluation_objects,
+    evaluation_targets,
+    evaluations,
+    ilm_policies,
+    ilm_queue,
+    partition_access,
+)
 from hcc_operators.warehouse.base import Warehouse
 
 ACTIVE = ("PENDING", "RUNNING")
 BULK = 5000
+_ELIGIBLE = Reason.ELIGIBLE.code
 
 
 def evaluate_policies(
@@ -40,31 +55,73 @@ def evaluate_policies(
         now,
     )
     free = {name: ts.free_bytes for name, ts in warehouse.tablespaces().items()}
-
-    with engine.connect() as conn:
-        states = _load_states(conn, policies)
-
-    counts: dict[str, int] = {}
-    eligible: list[EligiblePair] = []
     warnings: list[str] = []
-    batch: list[dict] = []
+    enqueued = 0
     with engine.begin() as conn:
-        for detail in iter_details(policies, states, free, warnings=warnings):
-            counts[detail.reason.value] = counts.get(detail.reason.value, 0) + 1
-            if detail.eligible:
-                eligible.append(EligiblePair(detail.policy, detail.partition))
-            batch.append(_detail_row(detail, versions, evaluation_id, now))
-            if len(batch) >= BULK:
-                conn.execute(insert(evaluation_details), batch)
-                batch = []
-        if batch:
-            conn.execute(insert(evaluation_details), batch)
-        enqueued, cancelled = _sync_queue(conn, eligible, policies, versions, now)
+        _check_custom_sql(conn, policies)
+        ids = _policy_ids(conn, versions)
+        number = conn.execute(
+            insert(evaluations).values(
+                evaluation_id=evaluation_id,
+                evaluated_at=now,
+                tablespaces_free=json.dumps(free, sort_keys=True),
+            )
+        ).inserted_primary_key[0]
+        _snapshot(conn, number)
+        tables = [
+            tuple(r)
+            for r in conn.execute(
+                select(evaluation_objects.c.owner, evaluation_objects.c.table_name)
+                .where(evaluation_objects.c.evaluation_no == number)
+                .distinct()
+                .order_by(evaluation_objects.c.owner, evaluation_objects.c.table_name)
+            )
+        ]
+        decided: list[Policy] = []
+        for policy, limits in table_limits(policies, tables, warnings=warnings):
+            rows = [
+                {
+                    "evaluation_no": number,
+                    "policy_id": ids[policy.name],
+                    "owner": owner,
+                    "table_name": table,
+                    "hot_days": lim[0],
+                    "warm_days": lim[1],
+                    "cold_days": lim[2],
+                }
+                for (owner, table), lim in zip(tables, limits, strict=True)
+                if lim is not None
+            ]
+            if not rows:
+                continue
+            for start in range(0, len(rows), BULK):
+                conn.execute(insert(evaluation_targets), rows[start : start + BULK])
+            _write_details(conn, number, policy, ids[policy.name], free)
+            decided.append(policy)
+        # Cancel before enqueueing: what is enqueued now is eligible by definition.
+        cancelled = _cancel_stale(conn, number, now)
+        for policy in decided:
+            enqueued += _enqueue(conn, number, policy, ids[policy.name], versions, now)
+        counts = {
+            Reason.from_code(code).value: n
+            for code, n in conn.execute(
+                select(evaluation_details.c.reason, func.count())
+                .where(evaluation_details.c.evaluation_no == number)
+                .group_by(evaluation_details.c.reason)
+            )
+        }
+        pairs = sum(counts.values())
+        eligible = counts.get(Reason.ELIGIBLE.value, 0)
+        conn.execute(
+            update(evaluations)
+            .where(evaluations.c.evaluation_no == number)
+            .values(pairs=pairs, eligible=eligible)
+        )
 
     return {
         "evaluation_id": evaluation_id,
-        "pairs": sum(counts.values()),
-        "eligible": len(eligible),
+        "pairs": pairs,
+        "eligible": eligible,
         "enqueued": enqueued,
         "cancelled_stale": cancelled,
         "reasons": dict(sorted(counts.items())),
@@ -84,74 +141,134 @@ def _record(policy: Policy) -> PolicyRecord:
     )
 
 
-def _load_states(conn: Connection, policies: PolicySet) -> list[PartitionState]:
-    predicates = _custom_predicates(conn, policies)
-    states = []
-    for r in conn.execute(select(partition_access).where(partition_access.c.age_days.is_not(None))):
-        key = (r.owner, r.table_name, r.partition_name)
-        states.append(
-            PartitionState(
-                ref=ObjectRef(r.owner, r.table_name, r.partition_name),
-                upper_bound=r.upper_bound.date() if r.upper_bound else None,
-                age_days=r.age_days,
-                age_months=r.age_months,
-                size_bytes=r.size_bytes,
-                temperature=Temperature(r.temperature),
-                compression=CompressionType.parse(r.compression),
-                tablespace=r.tablespace_name,
-                tablespace_used_pct=r.tablespace_used_pct,
-                read_only=bool(r.read_only),
-                is_newest=bool(r.is_newest),
-                merge_target=r.merge_target,
-                last_access_days=(r.refreshed_at - r.last_access).days if r.last_access else None,
-                custom_predicates={name: key in hits for name, hits in predicates.items()} or None,
-            )
+def _policy_ids(conn: Connection, versions: dict[str, int]) -> dict[str, int]:
+    p = ilm_policies.c
+    found = {
+        name: policy_id
+        for name, version, policy_id in conn.execute(
+            select(p.policy_name, p.version, p.policy_id).where(p.is_current == True)  # noqa: E712
         )
-    return states
+        if versions.get(name) == version
+    }
+    missing = sorted(set(versions) - set(found))
+    if missing:
+        raise RuntimeError(f"policy versions not found after sync: {', '.join(missing)}")
+    return found
 
 
-def _custom_predicates(conn: Connection, policies: PolicySet) -> dict[str, set[tuple]]:
-    """Evaluate each enabled custom_sql predicate once, set-based, over hcc_partition_access.
+def _snapshot(conn: Connection, number: int) -> None:
+    conn.execute(_snapshot_statement(number))
 
-    Only reachable when settings.allow_custom_sql is true (policy_config refuses it otherwise);
-    the predicate sees the columns of hcc_partition_access and nothing is interpolated into it.
-    """
-    hits: dict[str, set[tuple]] = {}
+
+def _snapshot_statement(number: int):
+    """Copy the dated partitions' facts, numbered in queue order (oldest first)."""
+    pa = partition_access.c
+    object_no = func.row_number().over(
+        order_by=(pa.age_days.desc(), pa.owner, pa.table_name, pa.partition_name)
+    )
+    source = select(
+        literal(number),
+        object_no,
+        pa.owner,
+        pa.table_name,
+        pa.partition_name,
+        pa.age_days,
+        pa.age_months,
+        pa.size_bytes,
+        pa.compression,
+        evaluation_sql.compression_rank(pa.compression),
+        pa.tablespace_name,
+        pa.tablespace_used_pct,
+        pa.read_only,
+        pa.is_newest,
+        pa.merge_target,
+        pa.last_access_days,
+    ).where(pa.age_days.is_not(None))
+    o = evaluation_objects.c
+    return insert(evaluation_objects).from_select(
+            [
+                o.evaluation_no,
+                o.object_no,
+                o.owner,
+                o.table_name,
+                o.partition_name,
+                o.age_days,
+                o.age_months,
+                o.size_bytes,
+                o.compression,
+                o.compression_rank,
+                o.tablespace_name,
+                o.tablespace_used_pct,
+                o.read_only,
+                o.is_newest,
+                o.merge_target,
+                o.last_access_days,
+            ],
+            source,
+        )
+
+
+def _targeted(number: int, policy_id: int):
+    """The snapshot rows of the tables a policy targets, with that policy's temperature."""
+    o, t = evaluation_objects.c, evaluation_targets.c
+    return (
+        select(evaluation_objects, evaluation_sql.temperature(o, t).label("temp"))
+        .join(
+            evaluation_targets,
+            and_(
+                t.evaluation_no == o.evaluation_no,
+                t.owner == o.owner,
+                t.table_name == o.table_name,
+            ),
+        )
+        .where(o.evaluation_no == number, t.policy_id == policy_id)
+        .subquery("targeted")
+    )
+
+
+def _write_details(conn, number: int, policy: Policy, policy_id: int, free) -> None:
+    conn.execute(_details_statement(number, policy, policy_id, free))
+
+
+def _details_statement(number: int, policy: Policy, policy_id: int, free):
+    rows = _targeted(number, policy_id)
+    reason = evaluation_sql.reason_code(policy, rows.c, rows.c.temp, free)
+    d = evaluation_details.c
+    return insert(evaluation_details).from_select(
+        [d.evaluation_no, d.policy_id, d.object_no, d.reason],
+        select(literal(number), literal(policy_id), rows.c.object_no, reason).order_by(
+            rows.c.object_no
+        ),
+    )
+
+
+def _check_custom_sql(conn: Connection, policies: PolicySet) -> None:
+    """Run each enabled custom_sql predicate once, so a broken one stops the run before any
+    write with the database's own message. Only reachable when settings.allow_custom_sql is
+    true (policy_config refuses it otherwise); nothing is interpolated into the predicate."""
     for policy in policies.policies:
         sql = policy.conditions.custom_sql
         if not sql or not policy.enabled:
             continue
-        query = text(
-            f"SELECT owner, table_name, partition_name FROM hcc_partition_access WHERE ({sql})"
-        )
         try:
-            hits[policy.name] = {tuple(row) for row in conn.execute(query)}
-        except Exception as err:  # the DB's own message names the problem in the predicate
+            with conn.begin_nested():
+                conn.execute(evaluation_sql.custom_predicate_check(sql))
+        except DBAPIError as err:  # the DB's own message names the problem in the predicate
             raise ConfigError(
-                f"custom_sql does not run: {err}",
+                f"custom_sql does not run: {err.orig}",
                 source=policies.source,
                 field=f"{policy.name}.conditions.custom_sql",
             ) from err
-    return hits
 
 
-def _detail_row(detail, versions, evaluation_id, now) -> dict:
-    ref = detail.ref
-    return {
-        "evaluation_id": evaluation_id,
-        "policy_name": detail.policy_name,
-        "policy_version": versions[detail.policy_name],
-        "owner": ref.owner,
-        "table_name": ref.table,
-        "partition_name": ref.partition,
-        "eligible": detail.eligible,
-        "reason": detail.reason.value,
-        "reason_text": detail.text,
-        "evaluated_at": now,
-    }
+class _NoMergeTarget:
+    merge_target = None
 
 
-def action_params(policy: Policy, state: PartitionState) -> dict:
+_NO_MERGE_TARGET = _NoMergeTarget()
+
+
+def action_params(policy: Policy, state: PartitionState | _NoMergeTarget) -> dict:
     action = policy.action
     params: dict = {}
     for name in (
@@ -172,63 +289,133 @@ def action_params(policy: Policy, state: PartitionState) -> dict:
     return params
 
 
-def _sync_queue(conn, eligible, policies, versions, now) -> tuple[int, int]:
-    """Enqueue new eligible pairs once; cancel PENDING items no longer eligible."""
-    active = {
-        (r.policy_name, r.owner, r.table_name, r.partition_name): r.queue_id
-        for r in conn.execute(
-            select(
-                ilm_queue.c.queue_id,
-                ilm_queue.c.policy_name,
-                ilm_queue.c.owner,
-                ilm_queue.c.table_name,
-                ilm_queue.c.partition_name,
-            ).where(ilm_queue.c.status.in_(ACTIVE))
+def _enqueue(conn, number: int, policy: Policy, policy_id: int, versions, now) -> int:
+    return conn.execute(_enqueue_statement(number, policy, policy_id, versions, now)).rowcount
+
+
+def _enqueue_statement(number: int, policy: Policy, policy_id: int, versions, now):
+    """Queue the policy's eligible pairs that have no active item yet, oldest first."""
+    o, d, q = evaluation_objects.c, evaluation_details.c, ilm_queue.c
+    params = action_params(policy, _NO_MERGE_TARGET)
+    with_merge = json.dumps({**params, "merge_into": ""})
+    # merge_into is the only per-partition parameter: spliced in as a JSON string.
+    merge_into = func.replace(func.replace(o.merge_target, "\\", "\\\\"), '"', '\\"')
+    action_json = _action_json(o.merge_target, json.dumps(params), with_merge[:-2], merge_into)
+    active = (
+        select(literal(1))
+        .select_from(ilm_queue)
+        .where(
+            q.status.in_(ACTIVE),
+            q.policy_name == policy.name,
+            q.owner == o.owner,
+            q.table_name == o.table_name,
+            q.partition_name == o.partition_name,
         )
-    }
-    wanted = set()
-    rows = []
-    for pair in eligible:
-        ref = pair.partition.ref
-        key = (pair.policy.name, ref.owner, ref.table, ref.partition)
-        wanted.add(key)
-        if key in active:
-            continue
-        rows.append(
-            {
-                "policy_name": pair.policy.name,
-                "policy_version": versions[pair.policy.name],
-                "priority": pair.policy.priority,
-                "owner": ref.owner,
-                "table_name": ref.table,
-                "partition_name": ref.partition,
-                "action": pair.policy.kind.value,
-                "action_params": json.dumps(action_params(pair.policy, pair.partition)),
-                "size_bytes": pair.partition.size_bytes,
-                "status": "PENDING",
-                "attempts": 0,
-                "carried_over": False,
-                "enqueued_at": now,
-                "updated_at": now,
-            }
+        .exists()
+    )
+    at = literal(now, UtcDateTime())
+    source = (
+        select(
+            literal(policy.name),
+            literal(versions[policy.name]),
+            literal(policy.priority),
+            o.owner,
+            o.table_name,
+            o.partition_name,
+            literal(policy.kind.value),
+            action_json,
+            o.size_bytes,
+            literal("PENDING"),
+            literal(0),
+            literal(False),
+            at,
+            at,
         )
-    for start in range(0, len(rows), BULK):
-        conn.execute(insert(ilm_queue), rows[start : start + BULK])
-    stale = [qid for key, qid in active.items() if key not in wanted]
-    cancelled = 0
-    for start in range(0, len(stale), 500):
-        cancelled += conn.execute(
-            update(ilm_queue)
-            .where(
-                and_(
-                    ilm_queue.c.queue_id.in_(stale[start : start + 500]),
-                    ilm_queue.c.status == "PENDING",
-                )
-            )
-            .values(
-                status="CANCELLED",
-                updated_at=now,
-                last_error="no longer eligible at the latest evaluation",
-            )
-        ).rowcount
-    return len(rows), cancelled
+        .select_from(evaluation_details)
+        .join(
+            evaluation_objects,
+            and_(o.evaluation_no == d.evaluation_no, o.object_no == d.object_no),
+        )
+        .where(
+            d.evaluation_no == number,
+            d.policy_id == policy_id,
+            d.reason == _ELIGIBLE,
+            ~active,
+        )
+        .order_by(o.object_no)
+    )
+    columns = [
+        q.policy_name,
+        q.policy_version,
+        q.priority,
+        q.owner,
+        q.table_name,
+        q.partition_name,
+        q.action,
+        q.action_params,
+        q.size_bytes,
+        q.status,
+        q.attempts,
+        q.carried_over,
+        q.enqueued_at,
+        q.updated_at,
+    ]
+    return insert(ilm_queue).from_select(columns, source)
+
+
+def _action_json(merge_target, plain: str, prefix: str, merge_into):
+    return case(
+        (or_(merge_target.is_(None), merge_target == ""), literal(plain)),
+        else_=literal(prefix) + merge_into + literal('"}'),
+    )
+
+
+def _cancel_stale(conn, number: int, now: datetime) -> int:
+    pending = select(ilm_queue.c.queue_id).where(ilm_queue.c.status == "PENDING").limit(1)
+    if conn.execute(pending).first() is None:
+        return 0
+    return conn.execute(_cancel_statement(number, now)).rowcount
+
+
+def _cancel_statement(number: int, now: datetime):
+    """Cancel PENDING items that this evaluation did not find eligible (RUNNING ones finish).
+
+    The eligible items are found by one uncorrelated join from the PENDING queue through the
+    snapshot's object index and the details' primary key, not by a NOT EXISTS per item, which
+    SQLite would plan as a scan of the evaluation's details per queue row.
+    """
+    o, d, q, p = evaluation_objects.c, evaluation_details.c, ilm_queue.c, ilm_policies.c
+    pending = ilm_queue.alias("pending")
+    k = pending.c
+    still_eligible = (
+        select(k.queue_id)
+        .select_from(pending)
+        .join(
+            evaluation_objects,
+            and_(
+                o.owner == k.owner,
+                o.table_name == k.table_name,
+                o.partition_name == k.partition_name,
+                o.evaluation_no == number,
+            ),
+        )
+        .join(ilm_policies, p.policy_name == k.policy_name)
+        .join(
+            evaluation_details,
+            and_(
+                d.evaluation_no == number,
+                d.policy_id == p.policy_id,
+                d.object_no == o.object_no,
+            ),
+        )
+        .where(k.status == "PENDING", d.reason == _ELIGIBLE)
+    )
+    return (
+        update(ilm_queue)
+        .where(q.status == "PENDING", q.queue_id.not_in(still_eligible))
+        .values(
+            status="CANCELLED",
+            updated_at=now,
+            last_error="no longer eligible at the latest evaluation",
+        )
+    )

@@ -146,6 +146,7 @@ def _row(seg, bound, facts, thresholds, dml, acc, spaces, now) -> dict:
         "temperature": temp.value,
         "temperature_source": source,
         "last_access": last_access,
+        "last_access_days": days_since(last_access, now),
         "logical_reads": acc.logical_reads if acc else None,
         "dml_total": dml.total if dml else None,
         "refreshed_at": now,

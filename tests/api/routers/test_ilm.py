@@ -53,9 +53,13 @@ def test_partition_evaluations_latest_per_policy(authed):
     assert [(e["policy_name"], e["eligible"], e["reason"], e["policy_version"])
             for e in found["evaluations"]] == [
         ("compress_old", True, "ELIGIBLE", 2),
-        ("purge_ancient", False, "NOT_OLD_ENOUGH", 1),
+        ("purge_ancient", False, "TOO_YOUNG", 1),
     ]
-    assert found["evaluations"][1]["reason_text"] == "age 21 days < 3650"
+    assert [e["evaluation_id"] for e in found["evaluations"]] == ["ev2", "ev2"]
+    assert found["evaluations"][1]["reason_text"] == "age 120 days < minimum 3650 days"
+    assert found["evaluations"][0]["reason_text"] == (
+        "eligible: age 120 days, 0.0 MB, WARM, NONE in USERS"
+    )
 
 
 def test_partition_evaluations_bad_or_unknown_partition(authed):

@@ -6,7 +6,9 @@ def test_current_policies_by_priority(authed):
     assert [(p["policy_name"], p["version"]) for p in current] == [
         ("purge_ancient", 1), ("compress_old", 2),
     ]
-    assert current[1]["definition"] == {"age_days": 90}
+    definition = current[1]["definition"]
+    assert definition["conditions"]["min_age_days"] == 90
+    assert definition["action"]["level"] == "QUERY HIGH"
 
 
 def test_history_newest_version_first(authed):

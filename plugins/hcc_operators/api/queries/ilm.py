@@ -21,8 +21,8 @@ from hcc_operators.api.models import (
 )
 from hcc_operators.api.queries.rows import json_or_none, label, paged
 from hcc_operators.core.models import ObjectRef
+from hcc_operators.repository.evaluation_reads import partition_decisions
 from hcc_operators.repository.tables import (
-    evaluation_details,
     execution_log,
     ilm_batches,
     ilm_queue,
@@ -148,35 +148,20 @@ def backlog(engine: Engine, *, now: datetime) -> BacklogOut:
 
 
 def partition_evaluations(engine: Engine, ref: ObjectRef) -> PartitionEvaluationsOut:
-    e = evaluation_details.c
-    of_partition = and_(
-        e.owner == ref.owner, e.table_name == ref.table, e.partition_name == ref.partition
-    )
-    # Details are appended per evaluation run, so the highest id is the newest for a policy.
-    latest = (
-        select(e.policy_name, func.max(e.detail_id).label("detail_id"))
-        .where(of_partition)
-        .group_by(e.policy_name)
-        .subquery()
-    )
     with engine.connect() as conn:
-        rows = conn.execute(
-            select(evaluation_details)
-            .join(latest, e.detail_id == latest.c.detail_id)
-            .order_by(e.policy_name)
-        ).all()
+        decisions = partition_decisions(conn, ref)
     return PartitionEvaluationsOut(
         object=ref.label,
         evaluations=[
             EvaluationOut(
-                policy_name=r.policy_name,
-                policy_version=r.policy_version,
-                eligible=bool(r.eligible),
-                reason=r.reason,
-                reason_text=r.reason_text,
-                evaluation_id=r.evaluation_id,
-                evaluated_at=r.evaluated_at,
+                policy_name=d.policy_name,
+                policy_version=d.policy_version,
+                eligible=d.eligible,
+                reason=d.reason.value,
+                reason_text=d.text,
+                evaluation_id=d.evaluation_id,
+                evaluated_at=d.evaluated_at,
             )
-            for r in rows
+            for d in decisions
         ],
     )
