@@ -104,6 +104,7 @@ _PHASES = (
     ("INSERT INTO hcc_ilm_eval_details", "details_s"),
     ("INSERT INTO hcc_ilm_queue", "queue_s"),
     ("UPDATE hcc_ilm_queue", "cancel_s"),
+    ("SELECT", "reads_s"),
 )
 
 
@@ -139,30 +140,58 @@ def ours(db: Path, cap: float | None) -> dict:
                 t[key] += took
                 break
 
+    @event.listens_for(engine, "commit")
+    def _commit(conn):
+        clock["commit"] = time.perf_counter()  # the last commit is the evaluation's
+
+    def evaluate(evaluation_id: str) -> tuple[dict, dict, float]:
+        for key in t:
+            t[key] = 0.0
+        clock["start"] = time.perf_counter()
+        result = ilm_evaluate.evaluate_policies(
+            wh, engine, policies, now=workload.NOW, evaluation_id=evaluation_id
+        )
+        ended = time.perf_counter()
+        phases = dict(t, commit_s=ended - clock["commit"])
+        total = ended - clock["start"]
+        phases["other_s"] = total - sum(phases.values())
+        return result, phases, total
+
     capped = False
     result: dict = {}
-    clock["start"] = time.perf_counter()
+    phases: dict = {}
+    total = 0.0
+    again: dict = {}
     try:
-        result = ilm_evaluate.evaluate_policies(
-            wh, engine, policies, now=workload.NOW, evaluation_id="bench_ours"
-        )
+        result, phases, total = evaluate("bench_ours")
+        # The next night: same partitions, every eligible pair already PENDING, so each new
+        # pair is checked against the queue and stale items are looked for.
+        second, second_phases, second_total = evaluate("bench_ours_again")
+        again = {
+            "seconds": second_total,
+            "enqueued": second["enqueued"],
+            "cancelled_stale": second["cancelled_stale"],
+            **second_phases,
+        }
     except CapReached:
         capped = True
-    total = time.perf_counter() - clock["start"]
+        total = time.perf_counter() - clock["start"]
     wh.close()
-    size_mb = sum(Path(f"{copy}{x}").stat().st_size for x in ("", "-wal") if Path(f"{copy}{x}").exists())
+    size_mb = sum(
+        Path(f"{copy}{x}").stat().st_size for x in ("", "-wal") if Path(f"{copy}{x}").exists()
+    )
     _drop_copy(copy)
     out = {
         "expected_pairs": expected,
         "capped": capped,
         "cap_s": cap,
         "seconds": total,
-        **t,
-        "other_s": total - sum(t.values()),
+        **phases,
+        "again": again,
         "db_file_mb": size_mb / 2**20,
         "peak_rss_mb": peak_rss_mb(),
     }
-    if not capped:
+    if result:
         out.update(
             pairs=result["pairs"],
             eligible=result["eligible"],

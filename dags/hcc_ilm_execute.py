@@ -33,13 +33,18 @@ with DAG(
             type=["null", "integer"],
             minimum=1,
             maximum=1024,
-            description="Cap on actions in this batch (default: config).",
+            description=(
+                "Cap on actions this batch starts (default and maximum 1024, Airflow's "
+                "max_map_length); the window, not a count, sizes a batch."
+            ),
         ),
     },
     doc_md="""
 ### ILM stage 3: execute the queue inside the maintenance window
-`plan_batch` takes the lease, picks queue items by policy priority, FIFO and fairness, and keeps
-only those whose predicted duration fits before the window closes. `execute_action` is mapped
+`plan_batch` takes the lease, orders the queue by policy priority, FIFO and fairness, and packs
+it into the `hcc_oracle_ddl` slots up to the window's close, keeping only items whose predicted
+duration x `duration_margin` (schedule.yaml) ends before the close; later slot runs top up what
+the window has left. `execute_action` is mapped
 once per partition (label `OWNER.TABLE:PARTITION -> ACTION`) and bounded by the
 `hcc_oracle_ddl` pool; each verifies live state first, so clearing a task never repeats
 finished DDL. `finish_batch` records COMPLETED or INTERRUPTED and releases the lease.

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("HCC_PROJECT_ROOT", str(ROOT))
+# The holiday cache goes to a per-session directory, not the user's ~/.cache.
+os.environ.setdefault("HCC_CACHE_DIR", tempfile.mkdtemp(prefix="hcc_test_cache_"))
 
 
 @pytest.fixture

@@ -42,6 +42,17 @@ def test_priority_first_then_fifo_then_queue_id():
     assert ids(order_queue(items, now=NOW)) == [3, 4, 2, 1]
 
 
+def test_items_enqueued_together_run_oldest_partition_first():
+    items = [
+        item(1, age_days=30),
+        item(2, age_days=400),
+        item(3),  # age unknown (enqueued before the column existed): counts as 0
+        item(4, age_days=400),
+        item(5, priority=5, age_days=1),
+    ]
+    assert ids(order_queue(items, now=NOW)) == [5, 2, 4, 1, 3]
+
+
 def test_order_does_not_depend_on_input_order():
     items = [item(i, priority=i % 3, waited_hours=i % 5) for i in range(30)]
     expected = ids(order_queue(items, now=NOW))

@@ -63,3 +63,33 @@ def test_naive_datetimes_are_refused(sqlite_engine):
                 expires_at=datetime(2026, 1, 1),
             )
         )
+
+
+def test_create_all_upgrades_a_repository_made_before_set_based_evaluation(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TABLE hcc_ilm_eval_details (detail_id INTEGER PRIMARY KEY, "
+            "evaluation_id VARCHAR(64), reason VARCHAR(40), reason_text TEXT)"
+        )
+        conn.exec_driver_sql("INSERT INTO hcc_ilm_eval_details VALUES (1, 'e', 'ELIGIBLE', 'x')")
+        conn.exec_driver_sql(
+            "CREATE TABLE hcc_ilm_queue (queue_id INTEGER PRIMARY KEY, policy_name VARCHAR(128))"
+        )
+        conn.exec_driver_sql("INSERT INTO hcc_ilm_queue VALUES (7, 'kept')")
+        conn.exec_driver_sql(
+            "CREATE TABLE hcc_partition_access (owner VARCHAR(128), table_name VARCHAR(128))"
+        )
+    create_all(engine)
+    found = inspect(engine)
+    columns = {t: {c["name"] for c in found.get_columns(t)} for t in found.get_table_names()}
+    assert {"evaluation_no", "policy_id", "object_no", "reason"} == columns["hcc_ilm_eval_details"]
+    assert "age_days" in columns["hcc_ilm_queue"]
+    assert "last_access_days" in columns["hcc_partition_access"]
+    with engine.connect() as conn:
+        # the queue keeps its items; only derived evaluation rows were rebuilt
+        assert conn.exec_driver_sql("SELECT queue_id, policy_name FROM hcc_ilm_queue").all() == [
+            (7, "kept")
+        ]
+    create_all(engine)  # and a second run changes nothing
+    engine.dispose()

@@ -12,8 +12,9 @@ from sqlalchemy import func, insert, select
 
 from hcc_operators.core.eligibility import PartitionState, iter_details
 from hcc_operators.core.errors import ConfigError
-from hcc_operators.core.models import CompressionType, ObjectRef
+from hcc_operators.core.models import ActionKind, CompressionType, ObjectRef
 from hcc_operators.core.policy_config import parse_policies
+from hcc_operators.core.selection import QueueItem, order_queue
 from hcc_operators.core.temperature import Temperature
 from hcc_operators.repository.evaluation_reads import partition_decisions, reason_counts
 from hcc_operators.repository.tables import (
@@ -155,6 +156,15 @@ def test_set_based_decisions_queue_and_texts_equal_the_pure_evaluator(sqlite_eng
         queued = conn.execute(select(ilm_queue).order_by(ilm_queue.c.queue_id)).all()
         assert reason_counts(conn) == {r: n for r, n in _counts(expected).items()}
     eligible = [d for d in expected if d.eligible]
+    # The queue's own order is its index's; the order batches take them in is core's.
+    items = [
+        QueueItem(q.queue_id, q.policy_name, q.priority, q.enqueued_at, q.size_bytes,
+                  ActionKind(q.action), ObjectRef(q.owner, q.table_name, q.partition_name),
+                  age_days=q.age_days)
+        for q in queued
+    ]
+    by_id = {q.queue_id: q for q in queued}
+    queued = [by_id[i.queue_id] for i in order_queue(items, now=NOW, boost_every_hours=None)]
     assert [(q.policy_name, q.owner, q.table_name, q.partition_name) for q in queued] == [
         (d.policy_name, d.ref.owner, d.ref.table, d.ref.partition) for d in eligible
     ]

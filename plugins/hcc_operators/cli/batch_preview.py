@@ -129,6 +129,7 @@ def preview_batch(
             r.queue_id, r.policy_name, r.priority, r.enqueued_at, r.size_bytes or 0,
             ActionKind(r.action), ObjectRef(r.owner, r.table_name, r.partition_name),
             interrupted=bool(r.carried_over) or r.status == "RUNNING",
+            age_days=r.age_days,
         )
         for r in rows
     ]

@@ -2,6 +2,7 @@
 
 Order: items carried over from an INTERRUPTED batch first (they were already chosen once and
 may have left work half done), then by *effective* priority, then FIFO by enqueue time, then
+the oldest partition first (one evaluation enqueues many items at the same instant), then
 queue_id so equal items always come out in the same order.
 
 Fairness: a strict priority order starves a low-priority policy whenever higher-priority work
@@ -40,6 +41,7 @@ class QueueItem:
     action: ActionKind
     ref: ObjectRef | None = None
     interrupted: bool = False
+    age_days: int | None = None  # the partition's age when enqueued: older runs first
 
 
 def effective_priority(
@@ -68,6 +70,7 @@ def order_queue(
             not item.interrupted,
             effective_priority(item, now, boost_every_hours),
             item.enqueued_at,
+            -(item.age_days or 0),
             item.queue_id,
         )
 

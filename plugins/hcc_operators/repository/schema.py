@@ -17,7 +17,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.schema import CreateIndex, CreateTable, DropTable
 
 from hcc_operators.core.paths import sql_dir
-from hcc_operators.repository.tables import evaluation_details, metadata, partition_access
+from hcc_operators.repository.tables import (
+    evaluation_details,
+    ilm_queue,
+    metadata,
+    partition_access,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +46,8 @@ def _upgrade(engine: Engine) -> None:
     """Bring a repository made by an earlier version of this package up to the metadata.
 
     Only derived tables changed shape: evaluation details are rebuilt by every evaluation
-    (the old wide rows are dropped, with their history), and hcc_partition_access gains a
-    column that the next refresh fills.
+    (the old wide rows are dropped, with their history); hcc_partition_access and
+    hcc_ilm_queue gain a nullable column each (filled by the next refresh and evaluation).
     """
     found = inspect(engine)
     names = set(found.get_table_names())
@@ -55,13 +60,16 @@ def _upgrade(engine: Engine) -> None:
                     evaluation_details.name,
                 )
                 conn.execute(DropTable(Table(evaluation_details.name, MetaData())))
-        if partition_access.name in names:
-            columns = {c["name"] for c in found.get_columns(partition_access.name)}
-            if "last_access_days" not in columns:
-                added = "(last_access_days NUMBER(10))" if engine.dialect.name == "oracle" else (
-                    "last_access_days INTEGER"
-                )
-                conn.execute(text(f"ALTER TABLE {partition_access.name} ADD {added}"))
+        for table, column in ((partition_access, "last_access_days"), (ilm_queue, "age_days")):
+            if table.name in names:
+                columns = {c["name"] for c in found.get_columns(table.name)}
+                if column not in columns:
+                    added = (
+                        f"({column} NUMBER(10))"
+                        if engine.dialect.name == "oracle"
+                        else f"{column} INTEGER"
+                    )
+                    conn.execute(text(f"ALTER TABLE {table.name} ADD {added}"))
 
 
 def _oracle_dialect() -> oracle.dialect:

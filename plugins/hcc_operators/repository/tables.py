@@ -212,6 +212,7 @@ ilm_queue = Table(
     Column("action", String(20), nullable=False),
     Column("action_params", Text),  # JSON: level, tablespace, merge_into, strategy, ...
     Column("size_bytes", BigInteger),
+    Column("age_days", Integer),  # the partition's age at enqueue: core.selection's tie-break
     # PENDING, RUNNING, SUCCESS, SKIPPED, FAILED, CANCELLED
     Column("status", String(20), nullable=False),
     Column("attempts", Integer, nullable=False, default=0),

@@ -190,6 +190,7 @@ def plan_batch(
             ActionKind(r.action),
             ObjectRef(r.owner, r.table_name, r.partition_name),
             interrupted=bool(r.carried_over),
+            age_days=r.age_days,
         )
         for r in pending
     ]

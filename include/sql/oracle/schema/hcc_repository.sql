@@ -248,6 +248,7 @@ CREATE TABLE hcc_ilm_queue (
 	action VARCHAR2(20 CHAR) NOT NULL, 
 	action_params CLOB, 
 	size_bytes NUMBER(19), 
+	age_days INTEGER, 
 	status VARCHAR2(20 CHAR) NOT NULL, 
 	attempts INTEGER NOT NULL, 
 	carried_over SMALLINT NOT NULL, 
