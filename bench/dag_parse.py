@@ -3,7 +3,9 @@
 Each measurement runs in a fresh child process forked from a parent that has already imported
 ``airflow.dag_processing.dagbag``: that is how Airflow 3's DAG processor parses (a pre-loaded
 supervisor forks one process per file), so the clock sees what a DAG file adds to a process
-where Airflow is loaded, and none of our modules are (the parent never imports them). In the
+where Airflow is loaded, and none of our modules are (the parent never imports them). Like
+the DAG processor (``DagFileProcessorManager.before_run``), the parent calls ``gc.freeze()``
+before forking, so a child does not pay a full collection of the parent's heap. In the
 child, counting guards go on ``socket.socket.connect``/``connect_ex``,
 ``socket.create_connection``, ``socket.getaddrinfo`` and ``sqlite3.connect`` (an Oracle thin
 connection goes through a socket, SQLAlchemy's SQLite driver through ``sqlite3.connect``), then
@@ -15,7 +17,8 @@ Baseline: a minimal airflow.sdk DAG (one DAG, no tasks) written to a temporary f
 identically. The targets (file < 150 ms, folder < 1 s) are judged on the difference over that
 baseline, i.e. on what our files add to what any DAG file costs, plus zero connection attempts;
 absolute times are reported beside them. A first, untimed import of each target fills the OS
-file cache and __pycache__.
+file cache, __pycache__ and the package's holiday cache (``HCC_CACHE_DIR``), as the first parse
+after an install does; that first parse costs more (about 0.2 s with the holidays import).
 """
 
 from __future__ import annotations

@@ -311,7 +311,17 @@ def _eval_details(results: dict, scales: tuple[int, ...]) -> list[str]:
         elif ours.get("db_file_mb"):
             lines.append(
                 f"- {_scale(scale)}: the repository file was {_mb(ours['db_file_mb'])} after "
-                "the evaluation (partition facts, details, queue)."
+                "both evaluations (partition facts, details, queue)."
+            )
+        again = ours.get("again") or {}
+        if again:
+            lines.append(
+                f"  The next night's re-evaluation of the same {_scale(scale)} partitions, with "
+                f"every eligible pair already PENDING, took {_s(again['seconds'])}: "
+                f"{again['enqueued']:,} enqueued, {again['cancelled_stale']:,} cancelled; the "
+                f"queue INSERT (each pair checked against the active items) "
+                f"{_s(again['queue_s'])}, the stale-item UPDATE {_s(again['cancel_s'])}. "
+                "Reported, not judged: the target is for the evaluation above."
             )
     agree = []
     for scale in scales:

@@ -7,15 +7,14 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import and_, select
 
 from bench import seed_evaluator, window_packing, workload
 from hcc_operators.core.eligibility import iter_details
+from hcc_operators.core.reasons import Reason
 from hcc_operators.core.schedule_config import load_schedule
 from hcc_operators.repository.policy_versions import sync_policies
 from hcc_operators.repository.schema import create_all
-from sqlalchemy import and_, select
-
-from hcc_operators.core.reasons import Reason
 from hcc_operators.repository.tables import (
     evaluation_details,
     evaluation_objects,

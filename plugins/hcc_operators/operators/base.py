@@ -10,6 +10,7 @@ from airflow.sdk import BaseOperator
 from airflow.sdk.exceptions import AirflowFailException
 
 from hcc_operators import clock
+from hcc_operators.core.conn_ids import DEFAULT_CONN_ID
 from hcc_operators.core.errors import ConfigError, HccError, PolicyError, WarehouseError
 
 if TYPE_CHECKING:
@@ -18,10 +19,6 @@ if TYPE_CHECKING:
 # The DAG processor imports every operator module to parse a DAG file; the warehouse, the
 # repository (SQLAlchemy) and the services are only needed when a task runs, so they are
 # imported inside execute() and the helpers below, never at module level (a test holds this).
-
-#: Same value as hcc_operators.warehouse.factory.DEFAULT_CONN_ID (a test holds them equal),
-#: spelt out here so that defining a DAG does not import the warehouse package.
-DEFAULT_CONN_ID = "hcc_warehouse"
 
 
 class HccBaseOperator(BaseOperator):

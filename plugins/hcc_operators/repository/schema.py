@@ -7,9 +7,8 @@ include/sql/oracle/schema/hcc_repository.sql; a test fails when the file and the
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
-
 import logging
+from pathlib import Path
 
 from sqlalchemy import MetaData, Table, inspect, text
 from sqlalchemy.dialects import oracle

@@ -9,10 +9,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hcc_operators.core.conn_ids import DEFAULT_CONN_ID
 from hcc_operators.core.errors import ConfigError
 from hcc_operators.warehouse.base import Warehouse
 
-DEFAULT_CONN_ID = "hcc_warehouse"
+__all__ = [
+    "DEFAULT_CONN_ID",
+    "embedded_path_from_uri",
+    "warehouse_from_conn_id",
+    "warehouse_from_dsn",
+]
 
 
 def embedded_path_from_uri(uri: str) -> Path:
