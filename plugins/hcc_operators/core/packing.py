@@ -87,6 +87,19 @@ class PackPlan(Generic[T]):
         capacity = self.slots * self.budget_s
         return self.busy_s / capacity if capacity > 0 else 0.0
 
+    def has_room(
+        self, *, window_left_s: float, max_batch_s: float | None, margin: float, min_s: float
+    ) -> bool:
+        """Whether an item of ``min_s`` seconds (the shortest any prediction gives) would still
+        be chosen after these: when not, every later item is left over, and a caller streaming
+        a long queue can stop reading it."""
+        finish = [0.0] * self.slots
+        for placement in self.chosen:
+            finish[placement.slot] = max(finish[placement.slot], placement.finish_s)
+        start = min(finish)
+        fits_batch = max_batch_s is None or start + min_s <= max_batch_s
+        return start + min_s * margin <= max(window_left_s, 0.0) and fits_batch
+
     def by_slot(self) -> list[list[Placement[T]]]:
         lanes: list[list[Placement[T]]] = [[] for _ in range(self.slots)]
         for placement in self.chosen:

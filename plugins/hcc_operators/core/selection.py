@@ -22,7 +22,7 @@ waits for the next one.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -88,13 +88,21 @@ def select_batch(
     if max_operations < 0:
         raise ValueError(f"max_operations must be zero or more, got {max_operations}")
     chosen: list[QueueItem] = []
-    objects: set[ObjectRef] = set()
-    for item in order_queue(items, now=now, boost_every_hours=boost_every_hours):
+    for item in first_per_object(order_queue(items, now=now, boost_every_hours=boost_every_hours)):
         if len(chosen) >= max_operations:
             break
-        if item.ref is not None:
-            if item.ref in objects:
-                continue
-            objects.add(item.ref)
         chosen.append(item)
     return chosen
+
+
+def first_per_object(
+    ordered: Iterable[QueueItem], seen: set[ObjectRef] | None = None
+) -> Iterator[QueueItem]:
+    """The first item per object of an ordered stream (``seen`` carries over between calls)."""
+    seen = set() if seen is None else seen
+    for item in ordered:
+        if item.ref is not None:
+            if item.ref in seen:
+                continue
+            seen.add(item.ref)
+        yield item

@@ -28,6 +28,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import islice
 
 from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
@@ -36,14 +37,15 @@ from hcc_operators.core.errors import Transience
 from hcc_operators.core.models import Action, ActionKind, CompressionType, ObjectRef
 from hcc_operators.core.packing import BEYOND_MAX_ITEMS, PackPlan, pack
 from hcc_operators.core.schedule_config import ScheduleConfig
-from hcc_operators.core.selection import QueueItem, select_batch
-from hcc_operators.core.throughput import ExecutionSample, ThroughputModel
+from hcc_operators.core.selection import QueueItem, first_per_object, select_batch
+from hcc_operators.core.throughput import MIN_SECONDS, ExecutionSample, ThroughputModel
 from hcc_operators.core.windows import WindowCalendar
 from hcc_operators.repository import leases
 from hcc_operators.repository.tables import execution_log, ilm_batches, ilm_queue, partition_merges
 from hcc_operators.services.action_runner import ActionOutcome, run_action
 from hcc_operators.services.archive_drop import archive_then_drop
 from hcc_operators.services.ilm_settings import IlmSettings, load_ilm_settings
+from hcc_operators.services.queue_candidates import as_item, count_pending, pending_in_order
 from hcc_operators.strategies.ilm import run_custom_item
 from hcc_operators.warehouse.base import Warehouse
 
@@ -132,6 +134,66 @@ def plan_queue(
     return ordered, plan
 
 
+CHUNK_ITEMS = 20_000
+# How deep into the queue (in execution order) one batch looks. Once the slots are nearly
+# full, packing keeps trying later items for the gaps, which could mean reading millions of
+# rows for a few seconds of filler; beyond this depth items simply wait for a later batch.
+LOOKAHEAD_ROWS = 100_000
+
+
+def plan_from_queue(
+    conn, now: datetime, model: ThroughputModel, limits: BatchLimits, max_operations: int | None
+) -> tuple[PackPlan[QueueItem], dict, int]:
+    """``plan_queue`` over the PENDING queue without loading it: the queue is read in
+    execution order (services.queue_candidates) a chunk at a time, and reading stops once the
+    batch is decided. Packing is prefix-stable (an item's placement depends only on the items
+    before it), so the plan is the one the whole queue would give when reading stops because
+    the cap is reached (every later item is beyond it) or not even the shortest prediction
+    would fit (every later item waits). After LOOKAHEAD_ROWS rows it stops anyway, and the
+    rest waits: the plan is then the whole queue's minus any filler further down. Returns the
+    plan, the rows read by queue_id, and how many PENDING items wait for a later window (not
+    those beyond the cap on operations; unread rows all count as waiting)."""
+    cap = max_operations_or_default(max_operations)
+    params: dict[str | None, str | None] = {}
+    by_id: dict[int, object] = {}
+    items: list[QueueItem] = []
+    seen: set[ObjectRef] = set()
+    rows = pending_in_order(conn, now)
+    read = 0
+
+    def seconds(item: QueueItem) -> float:
+        text = by_id[item.queue_id].action_params
+        if text not in params:  # one JSON text per policy: parse each once
+            params[text] = json.loads(text or "{}").get("level")
+        return model.predict_seconds(item.action, params[text], item.size_bytes)
+
+    while True:
+        chunk = list(islice(rows, CHUNK_ITEMS))
+        read += len(chunk)
+        by_id.update((row.queue_id, row) for row in chunk)
+        items.extend(first_per_object(map(as_item, chunk), seen))
+        plan = pack(
+            items,
+            seconds_of=seconds,
+            window_left_s=limits.window_left_s,
+            max_batch_s=limits.max_batch_s,
+            slots=DDL_SLOTS,
+            margin=limits.margin,
+            max_items=cap,
+        )
+        waiting = sum(lo.reason != BEYOND_MAX_ITEMS for lo in plan.left_over)
+        if len(chunk) < CHUNK_ITEMS or len(plan.chosen) >= cap:
+            return plan, by_id, waiting
+        full = not plan.has_room(
+            window_left_s=limits.window_left_s,
+            max_batch_s=limits.max_batch_s,
+            margin=limits.margin,
+            min_s=MIN_SECONDS,
+        )
+        if full or read >= LOOKAHEAD_ROWS:
+            return plan, by_id, waiting + count_pending(conn) - read
+
+
 @dataclass
 class BatchPlan:
     batch_id: int | None
@@ -178,35 +240,8 @@ def plan_batch(
 
     recovered = _recover_expired(engine, now)
     with engine.connect() as conn:
-        pending = list(conn.execute(select(ilm_queue).where(ilm_queue.c.status == "PENDING")))
         model = ThroughputModel(execution_history(conn))
-    candidates = [
-        QueueItem(
-            r.queue_id,
-            r.policy_name,
-            r.priority,
-            r.enqueued_at,
-            r.size_bytes or 0,
-            ActionKind(r.action),
-            ObjectRef(r.owner, r.table_name, r.partition_name),
-            interrupted=bool(r.carried_over),
-            age_days=r.age_days,
-        )
-        for r in pending
-    ]
-    by_id = {r.queue_id: r for r in pending}
-
-    def seconds(item: QueueItem) -> float:
-        row = by_id[item.queue_id]
-        level = json.loads(row.action_params or "{}").get("level")
-        return model.predict_seconds(item.action, level, item.size_bytes)
-
-    _, plan = plan_queue(
-        candidates, now=now, seconds_of=seconds, limits=limits, max_operations=max_operations
-    )
-    # What this batch leaves for a later window: items it could not fit, not those it never
-    # considered because the cap on operations was reached.
-    waiting = sum(lo.reason != BEYOND_MAX_ITEMS for lo in plan.left_over)
+        plan, by_id, waiting = plan_from_queue(conn, now, model, limits, max_operations)
     items = [
         _item(by_id[p.item.queue_id], batch_id, p.finish_s - p.start_s, force) for p in plan.chosen
     ]
