@@ -149,7 +149,7 @@ def _summary_packing(table: Table, packing: dict) -> None:
         ours, seed, configured = by["ours"], by["seed_fifo"], by["ours_as_configured"]
         for label, r in (
             ("ours (pack + re-check)", ours),
-            ("ours as configured today", configured),
+            ("ours as shipped (schedule.yaml, the package's own planner)", configured),
         ):
             met = r["fill_min"] >= FILL_TARGET and r["overrun_max_min"] == 0
             table.add(
@@ -251,6 +251,8 @@ def _eval_details(results: dict, scales: tuple[int, ...]) -> list[str]:
         "details",
         "queue",
         "cancel stale",
+        "reads",
+        "commit",
         "other",
         "ours total",
         "ours peak",
@@ -284,7 +286,10 @@ def _eval_details(results: dict, scales: tuple[int, ...]) -> list[str]:
             _mb(setup["peak_rss_mb"]),
             *(
                 _s(ours[key]) if ours else "—"
-                for key in ("snapshot_s", "details_s", "queue_s", "cancel_s", "other_s")
+                for key in (
+                    "snapshot_s", "details_s", "queue_s", "cancel_s", "reads_s", "commit_s",
+                    "other_s",
+                )
             ),
             phase_time(ours),
             _mb(ours["peak_rss_mb"]) if ours else "—",
@@ -297,8 +302,9 @@ def _eval_details(results: dict, scales: tuple[int, ...]) -> list[str]:
     lines.append(
         "- ours: database time per statement kind, summed from cursor events: the snapshot of "
         "the partitions, the per-policy INSERT ... SELECT of reason codes, the per-policy queue "
-        "INSERT ... SELECT, the stale-item UPDATE; *other* is policy sync, the per-(policy, "
-        "table) targeting rows, the reason counts and the commit."
+        "INSERT ... SELECT, the stale-item UPDATE, the reads (tables, reason counts, probes); "
+        "*commit* is the COMMIT with SQLite's WAL checkpoint into the file; *other* is policy "
+        "sync, the per-(policy, table) targeting rows and Python."
     )
     for scale in scales:
         ours = results.get(f"eval_ours_{scale}") or {}
@@ -328,10 +334,12 @@ def _eval_details(results: dict, scales: tuple[int, ...]) -> list[str]:
         ours, core, seed = (
             results.get(f"eval_{p}_{scale}") or {} for p in ("ours", "core", "seed")
         )
-        if ours.get("reasons") and seed.get("reasons"):
-            same = ours["reasons"] == seed["reasons"] == core.get("reasons", ours["reasons"])
+        others = [(n, r["reasons"]) for n, r in (("the pure core", core), ("the seed baseline", seed))
+                  if r.get("reasons")]
+        if ours.get("reasons") and others:
+            same = all(reasons == ours["reasons"] for _, reasons in others)
             agree.append(
-                f"- {_scale(scale)}: ours, the pure core and the seed baseline reached "
+                f"- {_scale(scale)}: ours and {' and '.join(n for n, _ in others)} reached "
                 f"{'the same' if same else 'DIFFERENT'} decisions (counts per reason"
                 f"{'' if same else ': see results'}); eligible {ours['eligible']:,} of "
                 f"{ours['pairs']:,} pairs, {ours['enqueued']:,} queue rows."
