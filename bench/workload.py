@@ -207,26 +207,15 @@ def load_states(conn) -> list:
     """hcc_partition_access's dated rows as core PartitionStates (the pure evaluator's input)."""
     from sqlalchemy import select
 
-    from hcc_operators.core.eligibility import PartitionState
-    from hcc_operators.core.models import CompressionType, ObjectRef
     from hcc_operators.core.temperature import Temperature
+    from hcc_operators.repository.evaluation_reads import state_of
     from hcc_operators.repository.tables import partition_access as pa
 
     return [
-        PartitionState(
-            ref=ObjectRef(r.owner, r.table_name, r.partition_name),
+        state_of(
+            r,
             upper_bound=r.upper_bound.date() if r.upper_bound else None,
-            age_days=r.age_days,
-            age_months=r.age_months,
-            size_bytes=r.size_bytes,
             temperature=Temperature(r.temperature),
-            compression=CompressionType.parse(r.compression),
-            tablespace=r.tablespace_name,
-            tablespace_used_pct=r.tablespace_used_pct,
-            read_only=bool(r.read_only),
-            is_newest=bool(r.is_newest),
-            merge_target=r.merge_target,
-            last_access_days=r.last_access_days,
         )
         for r in conn.execute(select(pa).where(pa.c.age_days.is_not(None)))
     ]

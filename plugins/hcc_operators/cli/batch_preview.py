@@ -9,7 +9,7 @@ written, no queue item is touched.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +30,7 @@ from hcc_operators.services.ilm_execute import (
     plan_queue,
 )
 from hcc_operators.services.ilm_settings import IlmSettings
+from hcc_operators.services.queue_candidates import as_item
 from hcc_operators.warehouse.base import Warehouse
 
 
@@ -124,13 +125,9 @@ def preview_batch(
         )
         model = ThroughputModel(execution_history(conn))
     by_id = {r.queue_id: r for r in rows}
+    # A RUNNING item whose lease expired is recovered as carried over when the batch starts.
     candidates = [
-        QueueItem(
-            r.queue_id, r.policy_name, r.priority, r.enqueued_at, r.size_bytes or 0,
-            ActionKind(r.action), ObjectRef(r.owner, r.table_name, r.partition_name),
-            interrupted=bool(r.carried_over) or r.status == "RUNNING",
-            age_days=r.age_days,
-        )
+        replace(as_item(r), interrupted=True) if r.status == "RUNNING" else as_item(r)
         for r in rows
     ]
 

@@ -55,15 +55,6 @@ def _holidays():
 # -- the answers, cached ---------------------------------------------------------------------
 
 
-@cache
-def supported_countries() -> dict[str, tuple[str, ...]]:
-    """Country code -> subdivision codes, as the installed holidays package knows them.
-
-    Imports every country module: the checks below never call it.
-    """
-    return {code: tuple(subs) for code, subs in _holidays().list_supported_countries().items()}
-
-
 def package_version() -> str:
     return _facts().version or _holidays().__version__
 

@@ -95,7 +95,7 @@ def partition_decisions(conn: Connection, ref: ObjectRef) -> list[Decision]:
         )
         .order_by(p.policy_name)
     ).all()
-    state = _state(obj)
+    state = state_of(obj)
     return [
         Decision(
             policy_name=r.policy_name,
@@ -128,14 +128,16 @@ def purge_before(conn: Connection, cut: datetime) -> int:
     return deleted
 
 
-def _state(obj) -> PartitionState:
+def state_of(obj, *, upper_bound=None, temperature=None) -> PartitionState:
+    """A partition's state from a row with hcc_partition_access's fact columns (a row of that
+    table or of its snapshot, hcc_ilm_eval_objects)."""
     return PartitionState(
         ref=ObjectRef(obj.owner, obj.table_name, obj.partition_name),
-        upper_bound=None,
+        upper_bound=upper_bound,
         age_days=obj.age_days,
         age_months=obj.age_months,
         size_bytes=obj.size_bytes,
-        temperature=None,
+        temperature=temperature,
         compression=CompressionType.parse(obj.compression),
         tablespace=obj.tablespace_name,
         tablespace_used_pct=obj.tablespace_used_pct,

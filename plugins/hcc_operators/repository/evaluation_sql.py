@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy import and_, case, exists, literal, null, or_, select, text
+from sqlalchemy import and_, case, exists, func, literal, null, or_, select, text
 from sqlalchemy.sql.elements import ColumnElement
 
 from hcc_operators.core.eligibility import plan_of
@@ -62,7 +62,7 @@ def reason_code(
     if p.min_days is not None:
         whens.append((o.age_days < p.min_days, Reason.TOO_YOUNG.code))
     if p.min_months is not None:
-        whens.append((_zero_if_null(o.age_months) < p.min_months, Reason.TOO_YOUNG.code))
+        whens.append((func.coalesce(o.age_months, 0) < p.min_months, Reason.TOO_YOUNG.code))
     if p.min_bytes is not None:
         whens.append((o.size_bytes < p.min_bytes, Reason.TOO_SMALL.code))
     if p.temperatures is not None:
@@ -136,10 +136,6 @@ def _free_bytes(tablespace: ColumnElement, free: Mapping[str, int]) -> ColumnEle
     if not free:
         return null()
     return case({name: value for name, value in sorted(free.items())}, value=tablespace)
-
-
-def _zero_if_null(column: ColumnElement) -> ColumnElement:
-    return case((column.is_(None), 0), else_=column)
 
 
 def _true(column: ColumnElement) -> ColumnElement:

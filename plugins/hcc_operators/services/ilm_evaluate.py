@@ -164,52 +164,37 @@ def _snapshot(conn: Connection, number: int) -> None:
     conn.execute(_snapshot_statement(number))
 
 
+# Columns the snapshot copies unchanged from hcc_partition_access.
+_COPIED = (
+    "owner",
+    "table_name",
+    "partition_name",
+    "age_days",
+    "age_months",
+    "size_bytes",
+    "compression",
+    "tablespace_name",
+    "tablespace_used_pct",
+    "read_only",
+    "is_newest",
+    "merge_target",
+    "last_access_days",
+)
+
+
 def _snapshot_statement(number: int):
     """Copy the dated partitions' facts, numbered in (owner, table, partition) order: the
     order of hcc_partition_access's key and of the queue's index, so neither the snapshot's
     index nor the queue's is written out of order."""
-    pa = partition_access.c
-    object_no = func.row_number().over(order_by=(pa.owner, pa.table_name, pa.partition_name))
-    source = select(
-        literal(number),
-        object_no,
-        pa.owner,
-        pa.table_name,
-        pa.partition_name,
-        pa.age_days,
-        pa.age_months,
-        pa.size_bytes,
-        pa.compression,
-        evaluation_sql.compression_rank(pa.compression),
-        pa.tablespace_name,
-        pa.tablespace_used_pct,
-        pa.read_only,
-        pa.is_newest,
-        pa.merge_target,
-        pa.last_access_days,
-    ).where(pa.age_days.is_not(None))
-    o = evaluation_objects.c
-    return insert(evaluation_objects).from_select(
-            [
-                o.evaluation_no,
-                o.object_no,
-                o.owner,
-                o.table_name,
-                o.partition_name,
-                o.age_days,
-                o.age_months,
-                o.size_bytes,
-                o.compression,
-                o.compression_rank,
-                o.tablespace_name,
-                o.tablespace_used_pct,
-                o.read_only,
-                o.is_newest,
-                o.merge_target,
-                o.last_access_days,
-            ],
-            source,
-        )
+    pa, o = partition_access.c, evaluation_objects.c
+    values = {
+        o.evaluation_no: literal(number),
+        o.object_no: func.row_number().over(order_by=(pa.owner, pa.table_name, pa.partition_name)),
+        o.compression_rank: evaluation_sql.compression_rank(pa.compression),
+        **{o[name]: pa[name] for name in _COPIED},
+    }
+    source = select(*values.values()).where(pa.age_days.is_not(None))
+    return insert(evaluation_objects).from_select(list(values), source)
 
 
 def _targeted(number: int, policy_id: int):
@@ -265,14 +250,17 @@ def _check_custom_sql(conn: Connection, policies: PolicySet) -> None:
             ) from err
 
 
-class _NoMergeTarget:
-    merge_target = None
+def action_params(policy: Policy, state: PartitionState) -> dict:
+    """What a queue item carries to the executor: the policy's action settings, plus the
+    partition's merge target when it has one."""
+    params = policy_params(policy)
+    if state.merge_target:
+        params["merge_into"] = state.merge_target
+    return params
 
 
-_NO_MERGE_TARGET = _NoMergeTarget()
-
-
-def action_params(policy: Policy, state: PartitionState | _NoMergeTarget) -> dict:
+def policy_params(policy: Policy) -> dict:
+    """The action settings of ``policy``, the same for every partition it queues."""
     action = policy.action
     params: dict = {}
     for name in (
@@ -288,8 +276,6 @@ def action_params(policy: Policy, state: PartitionState | _NoMergeTarget) -> dic
         value = getattr(action, name, None)
         if value is not None:
             params[name] = getattr(value, "value", value)
-    if state.merge_target:
-        params["merge_into"] = state.merge_target
     return params
 
 
@@ -302,11 +288,6 @@ def _enqueue_statement(number: int, policy: Policy, policy_id: int, versions, no
     """Queue the policy's eligible pairs; with ``active``, only those without an
     active item (pass False when the queue has none: the probe per pair is then wasted)."""
     o, d, q = evaluation_objects.c, evaluation_details.c, ilm_queue.c
-    params = action_params(policy, _NO_MERGE_TARGET)
-    with_merge = json.dumps({**params, "merge_into": ""})
-    # merge_into is the only per-partition parameter: spliced in as a JSON string.
-    merge_into = func.replace(func.replace(o.merge_target, "\\", "\\\\"), '"', '\\"')
-    action_json = _action_json(o.merge_target, json.dumps(params), with_merge[:-2], merge_into)
     has_active = (
         select(literal(1))
         .select_from(ilm_queue)
@@ -320,24 +301,25 @@ def _enqueue_statement(number: int, policy: Policy, policy_id: int, versions, no
         .exists()
     )
     at = literal(now, UtcDateTime())
+    values = {
+        q.policy_name: literal(policy.name),
+        q.policy_version: literal(versions[policy.name]),
+        q.priority: literal(policy.priority),
+        q.owner: o.owner,
+        q.table_name: o.table_name,
+        q.partition_name: o.partition_name,
+        q.action: literal(policy.kind.value),
+        q.action_params: _action_json(policy, o.merge_target),
+        q.size_bytes: o.size_bytes,
+        q.age_days: o.age_days,
+        q.status: literal("PENDING"),
+        q.attempts: literal(0),
+        q.carried_over: literal(False),
+        q.enqueued_at: at,
+        q.updated_at: at,
+    }
     source = (
-        select(
-            literal(policy.name),
-            literal(versions[policy.name]),
-            literal(policy.priority),
-            o.owner,
-            o.table_name,
-            o.partition_name,
-            literal(policy.kind.value),
-            action_json,
-            o.size_bytes,
-            o.age_days,
-            literal("PENDING"),
-            literal(0),
-            literal(False),
-            at,
-            at,
-        )
+        select(*values.values())
         .select_from(evaluation_details)
         .join(
             evaluation_objects,
@@ -354,30 +336,18 @@ def _enqueue_statement(number: int, policy: Policy, policy_id: int, versions, no
         # execution order does not depend on it: core.selection breaks ties oldest first.
         .order_by(d.object_no)
     )
-    columns = [
-        q.policy_name,
-        q.policy_version,
-        q.priority,
-        q.owner,
-        q.table_name,
-        q.partition_name,
-        q.action,
-        q.action_params,
-        q.size_bytes,
-        q.age_days,
-        q.status,
-        q.attempts,
-        q.carried_over,
-        q.enqueued_at,
-        q.updated_at,
-    ]
-    return insert(ilm_queue).from_select(columns, source)
+    return insert(ilm_queue).from_select(list(values), source)
 
 
-def _action_json(merge_target, plain: str, prefix: str, merge_into):
+def _action_json(policy: Policy, merge_target):
+    """``json.dumps(action_params(policy, partition))`` in SQL: merge_into is the only
+    per-partition parameter, so it is spliced into the policy's JSON as an escaped string."""
+    params = policy_params(policy)
+    prefix = json.dumps({**params, "merge_into": ""})[:-2]  # up to the opening quote
+    escaped = func.replace(func.replace(merge_target, "\\", "\\\\"), '"', '\\"')
     return case(
-        (or_(merge_target.is_(None), merge_target == ""), literal(plain)),
-        else_=literal(prefix) + merge_into + literal('"}'),
+        (or_(merge_target.is_(None), merge_target == ""), literal(json.dumps(params))),
+        else_=literal(prefix) + escaped + literal('"}'),
     )
 
 

@@ -17,7 +17,8 @@ packing benchmark call as well):
   whose slot opens while the batch still runs starts when it ends, and plans what fits in the
   rest of the window. A fixed per-slot budget would leave the DDL slots idle whenever a batch
   ends early, and could never start an action longer than a slot;
-- the whole PENDING queue is ordered (core.selection) and packed (core.packing); the cap on
+- the PENDING queue is ordered (core.selection) and packed (core.packing); plan_batch reads it
+  in that order a chunk at a time (``plan_from_queue``) rather than loading it. The cap on
   operations applies to the actions chosen, by default ``MAX_MAP_LENGTH``, the most mapped
   tasks Airflow creates for one run. What fills a batch is the window, not a count.
 """
@@ -122,16 +123,26 @@ def plan_queue(
     waiting boost, one action per object) packed into the batch (core.packing): returns the
     ordered items and the plan. Items after the cap are left over as beyond max_operations."""
     ordered = select_batch(candidates, now=now, max_operations=len(candidates))
-    plan = pack(
+    cap = max_operations_or_default(max_operations)
+    return ordered, _pack(ordered, seconds_of, limits, cap, slots)
+
+
+def _pack(
+    ordered: Sequence[QueueItem],
+    seconds_of: Callable[[QueueItem], float],
+    limits: BatchLimits,
+    cap: int,
+    slots: int = DDL_SLOTS,
+) -> PackPlan[QueueItem]:
+    return pack(
         ordered,
         seconds_of=seconds_of,
         window_left_s=limits.window_left_s,
         max_batch_s=limits.max_batch_s,
         slots=slots,
         margin=limits.margin,
-        max_items=max_operations_or_default(max_operations),
+        max_items=cap,
     )
-    return ordered, plan
 
 
 CHUNK_ITEMS = 20_000
@@ -172,15 +183,7 @@ def plan_from_queue(
         read += len(chunk)
         by_id.update((row.queue_id, row) for row in chunk)
         items.extend(first_per_object(map(as_item, chunk), seen))
-        plan = pack(
-            items,
-            seconds_of=seconds,
-            window_left_s=limits.window_left_s,
-            max_batch_s=limits.max_batch_s,
-            slots=DDL_SLOTS,
-            margin=limits.margin,
-            max_items=cap,
-        )
+        plan = _pack(items, seconds, limits, cap)
         waiting = sum(lo.reason != BEYOND_MAX_ITEMS for lo in plan.left_over)
         if len(chunk) < CHUNK_ITEMS or len(plan.chosen) >= cap:
             return plan, by_id, waiting
