@@ -61,6 +61,7 @@ bench: $(AIRFLOW_READY)
 
 lint: $(STAMP)
 	$(BIN)/ruff check plugins dags tests bench
+	$(BIN)/ruff format --check plugins dags tests bench
 
 clean:
 	rm -rf $(AIRFLOW_HOME) tests/output

@@ -287,7 +287,12 @@ def _eval_details(results: dict, scales: tuple[int, ...]) -> list[str]:
             *(
                 _s(ours[key]) if ours else "—"
                 for key in (
-                    "snapshot_s", "details_s", "queue_s", "cancel_s", "reads_s", "commit_s",
+                    "snapshot_s",
+                    "details_s",
+                    "queue_s",
+                    "cancel_s",
+                    "reads_s",
+                    "commit_s",
                     "other_s",
                 )
             ),
@@ -334,8 +339,11 @@ def _eval_details(results: dict, scales: tuple[int, ...]) -> list[str]:
         ours, core, seed = (
             results.get(f"eval_{p}_{scale}") or {} for p in ("ours", "core", "seed")
         )
-        others = [(n, r["reasons"]) for n, r in (("the pure core", core), ("the seed baseline", seed))
-                  if r.get("reasons")]
+        others = [
+            (n, r["reasons"])
+            for n, r in (("the pure core", core), ("the seed baseline", seed))
+            if r.get("reasons")
+        ]
         if ours.get("reasons") and others:
             same = all(reasons == ours["reasons"] for _, reasons in others)
             agree.append(

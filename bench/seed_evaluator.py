@@ -63,8 +63,12 @@ seed_details = Table(
     Column("reason_text", Text),
     Column("evaluated_at", UtcDateTime(), nullable=False),
 )
-Index("seed_eval_obj_ix", seed_details.c.owner, seed_details.c.table_name,
-      seed_details.c.partition_name)
+Index(
+    "seed_eval_obj_ix",
+    seed_details.c.owner,
+    seed_details.c.table_name,
+    seed_details.c.partition_name,
+)
 Index("seed_eval_run_ix", seed_details.c.evaluation_id)
 
 

@@ -8,9 +8,16 @@ import sys
 from pathlib import Path
 
 CORE = Path(__file__).resolve().parents[1] / "plugins" / "hcc_operators" / "core"
-FORBIDDEN = ("airflow", "hcc_operators.warehouse", "hcc_operators.repository",
-             "hcc_operators.services", "hcc_operators.operators", "hcc_operators.api",
-             "sqlalchemy", "oracledb")
+FORBIDDEN = (
+    "airflow",
+    "hcc_operators.warehouse",
+    "hcc_operators.repository",
+    "hcc_operators.services",
+    "hcc_operators.operators",
+    "hcc_operators.api",
+    "sqlalchemy",
+    "oracledb",
+)
 
 
 def _imports(path: Path):
@@ -45,6 +52,11 @@ def test_core_imports_in_a_process_without_airflow_on_the_path():
         "    importlib.import_module('hcc_operators.core.' + m)\n"
     )
     plugins = str(CORE.parents[1])
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env={"PYTHONPATH": plugins}, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": plugins},
+        check=False,
+    )
     assert result.returncode == 0, result.stderr

@@ -144,13 +144,18 @@ def test_latest_is_inclusive():
         last_automated_data_interval=None,
         restriction=TimeRestriction(earliest, berlin(2025, 6, 13, 22), True),
     ).data_interval.start == berlin(2025, 6, 13, 22)
-    assert tt.next_dagrun_info(
-        last_automated_data_interval=None,
-        restriction=TimeRestriction(earliest, berlin(2025, 6, 13, 21, 59), True),
-    ) is None
+    assert (
+        tt.next_dagrun_info(
+            last_automated_data_interval=None,
+            restriction=TimeRestriction(earliest, berlin(2025, 6, 13, 21, 59), True),
+        )
+        is None
+    )
     runs = run_sequence(tt, TimeRestriction(earliest, berlin(2025, 6, 14, 2), True), 10)
     assert [r.data_interval.start for r in runs] == [
-        berlin(2025, 6, 13, 22), berlin(2025, 6, 14, 0), berlin(2025, 6, 14, 2)
+        berlin(2025, 6, 13, 22),
+        berlin(2025, 6, 14, 0),
+        berlin(2025, 6, 14, 2),
     ]
 
 
@@ -159,11 +164,15 @@ def test_dst_nights_through_the_timetable():
     restriction = TimeRestriction(berlin(2025, 3, 29, 12), None, True)
     spring = run_sequence(tt, restriction, 3)
     assert [r.data_interval.end - r.data_interval.start for r in spring] == [
-        timedelta(hours=4), timedelta(hours=3), timedelta(hours=4)
+        timedelta(hours=4),
+        timedelta(hours=3),
+        timedelta(hours=4),
     ]
     fall = run_sequence(tt, TimeRestriction(berlin(2025, 10, 25, 12), None, True), 3)
     assert [r.data_interval.end - r.data_interval.start for r in fall] == [
-        timedelta(hours=4), timedelta(hours=5), timedelta(hours=4)
+        timedelta(hours=4),
+        timedelta(hours=5),
+        timedelta(hours=4),
     ]
     assert local_hours(fall[1].data_interval) == ("Sun 00:00", "Sun 04:00")
     for runs in (spring, fall):
@@ -240,8 +249,10 @@ def test_summary_and_description_in_words():
 
 def test_from_config_reads_schedule_yaml(tmp_path):
     path = tmp_path / "schedule.yaml"
-    path.write_text("timezone: America/New_York\nweekend: {enabled: false, open: '20:00', "
-                    "close: '08:00', every: 4h}\n")
+    path.write_text(
+        "timezone: America/New_York\nweekend: {enabled: false, open: '20:00', "
+        "close: '08:00', every: 4h}\n"
+    )
     tt = MaintenanceWindowTimetable.from_config(path)
     assert tt.config.timezone == "America/New_York"
     assert "Sat-Sun no window" in tt.summary

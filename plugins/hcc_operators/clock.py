@@ -15,6 +15,8 @@ def now() -> datetime:
     if frozen:
         value = datetime.fromisoformat(frozen)
         if value.tzinfo is None:
-            raise ValueError(f"HCC_NOW={frozen!r} needs a UTC offset, e.g. 2026-03-06T23:00:00+00:00")
+            raise ValueError(
+                f"HCC_NOW={frozen!r} needs a UTC offset, e.g. 2026-03-06T23:00:00+00:00"
+            )
         return value.astimezone(UTC)
     return datetime.now(UTC)

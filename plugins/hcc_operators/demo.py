@@ -53,8 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--path", type=Path, default=DEFAULT_PATH)
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--prepare-only", action="store_true",
-                        help="build the warehouse if missing, run nothing (for `make airflow`)")
+    parser.add_argument(
+        "--prepare-only",
+        action="store_true",
+        help="build the warehouse if missing, run nothing (for `make airflow`)",
+    )
     parser.add_argument("--rebuild", action="store_true", help="rebuild an existing warehouse")
     args = parser.parse_args(argv)
 

@@ -34,10 +34,15 @@ def at(text: str) -> datetime:
 
 def _policy(name: str, min_age_days: int, *, drop: bool = False) -> str:
     action = {"type": "DROP"} if drop else {"type": "COMPRESS", "level": "QUERY HIGH"}
-    return Policy.model_validate({
-        "name": name, "tables": ["SALES.*"], "action": action,
-        "conditions": {"min_age_days": min_age_days}, "allow_destructive": drop,
-    }).canonical_json
+    return Policy.model_validate(
+        {
+            "name": name,
+            "tables": ["SALES.*"],
+            "action": action,
+            "conditions": {"min_age_days": min_age_days},
+            "allow_destructive": drop,
+        }
+    ).canonical_json
 
 
 def put(conn, table, rows: list[dict]) -> None:
@@ -47,156 +52,500 @@ def put(conn, table, rows: list[dict]) -> None:
 
 
 def seed(engine) -> None:
-    result = dict(object_kind="PARTITION", status="SUCCESS", recompression=False,
-                  analysed_at=at("2026-03-09T10:05"))
+    result = dict(
+        object_kind="PARTITION",
+        status="SUCCESS",
+        recompression=False,
+        analysed_at=at("2026-03-09T10:05"),
+    )
     execution = dict(simulated=False, started_at=at("2026-03-08T11:00"))
-    log = dict(policy_name="compress_old", attempt=1, simulated=False, batch_id=1,
-               dag_run_id="scheduled__b1")
+    log = dict(
+        policy_name="compress_old",
+        attempt=1,
+        simulated=False,
+        batch_id=1,
+        dag_run_id="scheduled__b1",
+    )
     with engine.begin() as conn:
-        put(conn, t.advisor_runs, [
-            dict(run_id=1, dag_run_id="scheduled__2026-03-09T10:00:00+00:00", status="SUCCESS",
-                 strategy="balanced", schemas=json.dumps(["SALES", "HR"]), objects_total=4,
-                 objects_analysed=4, objects_succeeded=3, objects_failed=1, bytes_total=4000,
-                 bytes_analysed=4000, started_at=at("2026-03-09T10:00"),
-                 finished_at=at("2026-03-09T10:10")),
-            dict(run_id=2, dag_run_id="manual__run2", status="RUNNING", strategy="balanced",
-                 schemas=json.dumps(["SALES"]), objects_total=10, objects_analysed=4,
-                 objects_succeeded=4, objects_failed=0, bytes_total=1000, bytes_analysed=250,
-                 started_at=NOW - timedelta(seconds=100)),
-        ])
-        put(conn, t.advisor_results, [
-            dict(result, result_id=1, run_id=1, owner="SALES", table_name="ORDERS",
-                 partition_name="P1", size_bytes=1000, current_compression="NONE",
-                 recommended="QUERY HIGH", expected_ratio=10.0, estimated_savings=900,
-                 hotness=1.0, reason="cold", tablespace_name="USERS"),
-            dict(result, result_id=2, run_id=1, owner="SALES", table_name="ORDERS",
-                 partition_name="P2", size_bytes=2000, current_compression="NONE",
-                 recommended="ARCHIVE HIGH", expected_ratio=4.0, estimated_savings=1500,
-                 hotness=0.5, reason="frozen"),
-            dict(result, result_id=3, run_id=1, owner="HR", table_name="EMP",
-                 object_kind="TABLE", size_bytes=500, current_compression="NONE",
-                 recommended="QUERY HIGH", expected_ratio=2.5, estimated_savings=300,
-                 hotness=2.0, reason="warm"),
-            dict(result, result_id=4, run_id=1, owner="HR", table_name="BAD",
-                 object_kind="TABLE", status="FAILED", error_code="ORA-00942"),
-            dict(result, result_id=5, run_id=2, owner="SALES", table_name="NEW",
-                 object_kind="TABLE", size_bytes=6000, recommended="ARCHIVE LOW",
-                 expected_ratio=6.0, estimated_savings=5000),
-        ])
-        put(conn, t.compression_executions, [
-            dict(execution, execution_id=1, dag_run_id="manual__c1", owner="SALES",
-                 table_name="ORDERS", partition_name="P1", operation="COMPRESS",
-                 compression_from="NONE", compression_to="QUERY HIGH", status="SUCCESS",
-                 bytes_before=1000, bytes_after=200, expected_ratio=10.0, achieved_ratio=8.0,
-                 space_saved=800, duration_s=10.0, ddl="ALTER TABLE ...",
-                 finished_at=at("2026-03-08T12:00")),
-            dict(execution, execution_id=2, dag_run_id="manual__c1", owner="HR",
-                 table_name="EMP", operation="COMPRESS", compression_to="QUERY HIGH",
-                 status="SUCCESS", expected_ratio=3.0, achieved_ratio=3.5, space_saved=200,
-                 duration_s=20.0, finished_at=at("2026-03-09T12:00")),
-            dict(execution, execution_id=3, dag_run_id="manual__c2", owner="SALES",
-                 table_name="ORDERS", partition_name="P2", operation="COMPRESS",
-                 compression_to="ARCHIVE HIGH", status="FAILED", duration_s=30.0,
-                 error_code="ORA-01652", error_message="unable to extend temp segment",
-                 started_at=at("2026-03-09T13:00")),
-            dict(execution, execution_id=4, dag_run_id="manual__c0", owner="SALES",
-                 table_name="X", operation="COMPRESS", status="ROLLED_BACK",
-                 expected_ratio=2.0, achieved_ratio=2.1, space_saved=999, duration_s=5.0),
-            dict(execution, execution_id=5, dag_run_id="manual__r1", owner="SALES",
-                 table_name="X", operation="ROLLBACK", status="SUCCESS", space_saved=-999,
-                 duration_s=5.0, rollback_of=4),
-        ])
-        put(conn, t.execution_log, [
-            dict(log, log_id=1, queue_id=3, owner="SALES", table_name="SALES_HIST",
-                 partition_name="P2020", action="COMPRESS", status="SUCCESS", map_index=0,
-                 bytes_before=4000, bytes_after=1000, ratio=4.0, duration_s=40.0,
-                 started_at=at("2026-03-09T22:00"), finished_at=at("2026-03-09T23:00")),
-            dict(log, log_id=2, queue_id=4, owner="SALES", table_name="SALES_HIST",
-                 partition_name="P2021", action="MOVE", status="FAILED", map_index=1,
-                 duration_s=2.0, error_code="ORA-00054", error_message="resource busy",
-                 started_at=at("2026-03-09T23:05")),
-        ])
-        put(conn, t.ilm_batches, [
-            dict(batch_id=1, dag_run_id="scheduled__b1", run_type="scheduled", status="COMPLETED",
-                 planned=2, succeeded=1, failed=1, started_at=at("2026-03-09T22:00"),
-                 finished_at=at("2026-03-09T23:30")),
-            dict(batch_id=2, dag_run_id="scheduled__b2", run_type="scheduled",
-                 status="INTERRUPTED", started_at=at("2026-03-10T00:00"),
-                 finished_at=at("2026-03-10T01:00")),
-            dict(batch_id=3, dag_run_id="manual__b3", run_type="forced", forced=True,
-                 status="RUNNING", started_at=at("2026-03-10T11:00")),
-        ])
-        queue = dict(policy_version=1, priority=10, owner="SALES", table_name="SALES_HIST",
-                     action="COMPRESS", attempts=0, carried_over=False)
-        put(conn, t.ilm_queue, [
-            dict(queue, queue_id=1, policy_name="compress_old", partition_name="P2022",
-                 status="PENDING", size_bytes=100, action_params='{"level": "QUERY HIGH"}',
-                 enqueued_at=at("2026-03-08T12:00"), updated_at=at("2026-03-08T12:00")),
-            dict(queue, queue_id=2, policy_name="purge_ancient", partition_name="P2019",
-                 status="PENDING", size_bytes=50, action="PURGE", priority=5,
-                 enqueued_at=at("2026-03-09T12:00"), updated_at=at("2026-03-09T12:00")),
-            dict(queue, queue_id=3, policy_name="compress_old", partition_name="P2020",
-                 status="SUCCESS", batch_id=1, enqueued_at=at("2026-03-08T12:00"),
-                 updated_at=at("2026-03-09T23:00")),
-            dict(queue, queue_id=4, policy_name="compress_old", partition_name="P2021",
-                 status="FAILED", batch_id=1, last_error="ORA-00054",
-                 enqueued_at=at("2026-03-09T00:00"), updated_at=at("2026-03-09T23:05")),
-        ])
+        put(
+            conn,
+            t.advisor_runs,
+            [
+                dict(
+                    run_id=1,
+                    dag_run_id="scheduled__2026-03-09T10:00:00+00:00",
+                    status="SUCCESS",
+                    strategy="balanced",
+                    schemas=json.dumps(["SALES", "HR"]),
+                    objects_total=4,
+                    objects_analysed=4,
+                    objects_succeeded=3,
+                    objects_failed=1,
+                    bytes_total=4000,
+                    bytes_analysed=4000,
+                    started_at=at("2026-03-09T10:00"),
+                    finished_at=at("2026-03-09T10:10"),
+                ),
+                dict(
+                    run_id=2,
+                    dag_run_id="manual__run2",
+                    status="RUNNING",
+                    strategy="balanced",
+                    schemas=json.dumps(["SALES"]),
+                    objects_total=10,
+                    objects_analysed=4,
+                    objects_succeeded=4,
+                    objects_failed=0,
+                    bytes_total=1000,
+                    bytes_analysed=250,
+                    started_at=NOW - timedelta(seconds=100),
+                ),
+            ],
+        )
+        put(
+            conn,
+            t.advisor_results,
+            [
+                dict(
+                    result,
+                    result_id=1,
+                    run_id=1,
+                    owner="SALES",
+                    table_name="ORDERS",
+                    partition_name="P1",
+                    size_bytes=1000,
+                    current_compression="NONE",
+                    recommended="QUERY HIGH",
+                    expected_ratio=10.0,
+                    estimated_savings=900,
+                    hotness=1.0,
+                    reason="cold",
+                    tablespace_name="USERS",
+                ),
+                dict(
+                    result,
+                    result_id=2,
+                    run_id=1,
+                    owner="SALES",
+                    table_name="ORDERS",
+                    partition_name="P2",
+                    size_bytes=2000,
+                    current_compression="NONE",
+                    recommended="ARCHIVE HIGH",
+                    expected_ratio=4.0,
+                    estimated_savings=1500,
+                    hotness=0.5,
+                    reason="frozen",
+                ),
+                dict(
+                    result,
+                    result_id=3,
+                    run_id=1,
+                    owner="HR",
+                    table_name="EMP",
+                    object_kind="TABLE",
+                    size_bytes=500,
+                    current_compression="NONE",
+                    recommended="QUERY HIGH",
+                    expected_ratio=2.5,
+                    estimated_savings=300,
+                    hotness=2.0,
+                    reason="warm",
+                ),
+                dict(
+                    result,
+                    result_id=4,
+                    run_id=1,
+                    owner="HR",
+                    table_name="BAD",
+                    object_kind="TABLE",
+                    status="FAILED",
+                    error_code="ORA-00942",
+                ),
+                dict(
+                    result,
+                    result_id=5,
+                    run_id=2,
+                    owner="SALES",
+                    table_name="NEW",
+                    object_kind="TABLE",
+                    size_bytes=6000,
+                    recommended="ARCHIVE LOW",
+                    expected_ratio=6.0,
+                    estimated_savings=5000,
+                ),
+            ],
+        )
+        put(
+            conn,
+            t.compression_executions,
+            [
+                dict(
+                    execution,
+                    execution_id=1,
+                    dag_run_id="manual__c1",
+                    owner="SALES",
+                    table_name="ORDERS",
+                    partition_name="P1",
+                    operation="COMPRESS",
+                    compression_from="NONE",
+                    compression_to="QUERY HIGH",
+                    status="SUCCESS",
+                    bytes_before=1000,
+                    bytes_after=200,
+                    expected_ratio=10.0,
+                    achieved_ratio=8.0,
+                    space_saved=800,
+                    duration_s=10.0,
+                    ddl="ALTER TABLE ...",
+                    finished_at=at("2026-03-08T12:00"),
+                ),
+                dict(
+                    execution,
+                    execution_id=2,
+                    dag_run_id="manual__c1",
+                    owner="HR",
+                    table_name="EMP",
+                    operation="COMPRESS",
+                    compression_to="QUERY HIGH",
+                    status="SUCCESS",
+                    expected_ratio=3.0,
+                    achieved_ratio=3.5,
+                    space_saved=200,
+                    duration_s=20.0,
+                    finished_at=at("2026-03-09T12:00"),
+                ),
+                dict(
+                    execution,
+                    execution_id=3,
+                    dag_run_id="manual__c2",
+                    owner="SALES",
+                    table_name="ORDERS",
+                    partition_name="P2",
+                    operation="COMPRESS",
+                    compression_to="ARCHIVE HIGH",
+                    status="FAILED",
+                    duration_s=30.0,
+                    error_code="ORA-01652",
+                    error_message="unable to extend temp segment",
+                    started_at=at("2026-03-09T13:00"),
+                ),
+                dict(
+                    execution,
+                    execution_id=4,
+                    dag_run_id="manual__c0",
+                    owner="SALES",
+                    table_name="X",
+                    operation="COMPRESS",
+                    status="ROLLED_BACK",
+                    expected_ratio=2.0,
+                    achieved_ratio=2.1,
+                    space_saved=999,
+                    duration_s=5.0,
+                ),
+                dict(
+                    execution,
+                    execution_id=5,
+                    dag_run_id="manual__r1",
+                    owner="SALES",
+                    table_name="X",
+                    operation="ROLLBACK",
+                    status="SUCCESS",
+                    space_saved=-999,
+                    duration_s=5.0,
+                    rollback_of=4,
+                ),
+            ],
+        )
+        put(
+            conn,
+            t.execution_log,
+            [
+                dict(
+                    log,
+                    log_id=1,
+                    queue_id=3,
+                    owner="SALES",
+                    table_name="SALES_HIST",
+                    partition_name="P2020",
+                    action="COMPRESS",
+                    status="SUCCESS",
+                    map_index=0,
+                    bytes_before=4000,
+                    bytes_after=1000,
+                    ratio=4.0,
+                    duration_s=40.0,
+                    started_at=at("2026-03-09T22:00"),
+                    finished_at=at("2026-03-09T23:00"),
+                ),
+                dict(
+                    log,
+                    log_id=2,
+                    queue_id=4,
+                    owner="SALES",
+                    table_name="SALES_HIST",
+                    partition_name="P2021",
+                    action="MOVE",
+                    status="FAILED",
+                    map_index=1,
+                    duration_s=2.0,
+                    error_code="ORA-00054",
+                    error_message="resource busy",
+                    started_at=at("2026-03-09T23:05"),
+                ),
+            ],
+        )
+        put(
+            conn,
+            t.ilm_batches,
+            [
+                dict(
+                    batch_id=1,
+                    dag_run_id="scheduled__b1",
+                    run_type="scheduled",
+                    status="COMPLETED",
+                    planned=2,
+                    succeeded=1,
+                    failed=1,
+                    started_at=at("2026-03-09T22:00"),
+                    finished_at=at("2026-03-09T23:30"),
+                ),
+                dict(
+                    batch_id=2,
+                    dag_run_id="scheduled__b2",
+                    run_type="scheduled",
+                    status="INTERRUPTED",
+                    started_at=at("2026-03-10T00:00"),
+                    finished_at=at("2026-03-10T01:00"),
+                ),
+                dict(
+                    batch_id=3,
+                    dag_run_id="manual__b3",
+                    run_type="forced",
+                    forced=True,
+                    status="RUNNING",
+                    started_at=at("2026-03-10T11:00"),
+                ),
+            ],
+        )
+        queue = dict(
+            policy_version=1,
+            priority=10,
+            owner="SALES",
+            table_name="SALES_HIST",
+            action="COMPRESS",
+            attempts=0,
+            carried_over=False,
+        )
+        put(
+            conn,
+            t.ilm_queue,
+            [
+                dict(
+                    queue,
+                    queue_id=1,
+                    policy_name="compress_old",
+                    partition_name="P2022",
+                    status="PENDING",
+                    size_bytes=100,
+                    action_params='{"level": "QUERY HIGH"}',
+                    enqueued_at=at("2026-03-08T12:00"),
+                    updated_at=at("2026-03-08T12:00"),
+                ),
+                dict(
+                    queue,
+                    queue_id=2,
+                    policy_name="purge_ancient",
+                    partition_name="P2019",
+                    status="PENDING",
+                    size_bytes=50,
+                    action="PURGE",
+                    priority=5,
+                    enqueued_at=at("2026-03-09T12:00"),
+                    updated_at=at("2026-03-09T12:00"),
+                ),
+                dict(
+                    queue,
+                    queue_id=3,
+                    policy_name="compress_old",
+                    partition_name="P2020",
+                    status="SUCCESS",
+                    batch_id=1,
+                    enqueued_at=at("2026-03-08T12:00"),
+                    updated_at=at("2026-03-09T23:00"),
+                ),
+                dict(
+                    queue,
+                    queue_id=4,
+                    policy_name="compress_old",
+                    partition_name="P2021",
+                    status="FAILED",
+                    batch_id=1,
+                    last_error="ORA-00054",
+                    enqueued_at=at("2026-03-09T00:00"),
+                    updated_at=at("2026-03-09T23:05"),
+                ),
+            ],
+        )
         policy = dict(checksum="c", enabled=True, created_at=at("2026-01-01T00:00"))
-        put(conn, t.ilm_policies, [
-            dict(policy, policy_id=1, policy_name="compress_old", version=1, priority=10,
-                 action="COMPRESS", definition=_policy("compress_old", 30), is_current=False,
-                 superseded_at=at("2026-02-01T00:00")),
-            dict(policy, policy_id=2, policy_name="compress_old", version=2, priority=10,
-                 action="COMPRESS", definition=_policy("compress_old", 90), is_current=True),
-            dict(policy, policy_id=3, policy_name="purge_ancient", version=1, priority=5,
-                 action="DROP", definition=_policy("purge_ancient", 3650, drop=True),
-                 is_current=True),
-        ])
+        put(
+            conn,
+            t.ilm_policies,
+            [
+                dict(
+                    policy,
+                    policy_id=1,
+                    policy_name="compress_old",
+                    version=1,
+                    priority=10,
+                    action="COMPRESS",
+                    definition=_policy("compress_old", 30),
+                    is_current=False,
+                    superseded_at=at("2026-02-01T00:00"),
+                ),
+                dict(
+                    policy,
+                    policy_id=2,
+                    policy_name="compress_old",
+                    version=2,
+                    priority=10,
+                    action="COMPRESS",
+                    definition=_policy("compress_old", 90),
+                    is_current=True,
+                ),
+                dict(
+                    policy,
+                    policy_id=3,
+                    policy_name="purge_ancient",
+                    version=1,
+                    priority=5,
+                    action="DROP",
+                    definition=_policy("purge_ancient", 3650, drop=True),
+                    is_current=True,
+                ),
+            ],
+        )
         # Two evaluations saw P2022: details are read from the latest one, with their text
         # rendered from its snapshot of the partition.
-        put(conn, t.evaluations, [
-            dict(evaluation_no=1, evaluation_id="ev1", evaluated_at=at("2026-03-08T01:00"),
-                 tablespaces_free='{"USERS": 0}'),
-            dict(evaluation_no=2, evaluation_id="ev2", evaluated_at=at("2026-03-09T01:00"),
-                 tablespaces_free=json.dumps({"USERS": 10 * 2**30})),
-        ])
-        snapshot = dict(owner="SALES", table_name="SALES_HIST", partition_name="P2022",
-                        object_no=1, age_months=0, size_bytes=500, compression="NONE",
-                        compression_rank=0, tablespace_name="USERS", read_only=False,
-                        is_newest=True)
-        put(conn, t.evaluation_objects, [
-            dict(snapshot, evaluation_no=1, age_days=20),
-            dict(snapshot, evaluation_no=2, age_days=120),
-        ])
-        limits = dict(owner="SALES", table_name="SALES_HIST", hot_days=90, warm_days=365,
-                      cold_days=1095)
-        put(conn, t.evaluation_targets, [
-            dict(limits, evaluation_no=1, policy_id=1),
-            dict(limits, evaluation_no=2, policy_id=2),
-            dict(limits, evaluation_no=2, policy_id=3),
-        ])
-        put(conn, t.evaluation_details, [
-            dict(evaluation_no=1, policy_id=1, object_no=1, reason=Reason.TOO_YOUNG.code),
-            dict(evaluation_no=2, policy_id=2, object_no=1, reason=Reason.ELIGIBLE.code),
-            dict(evaluation_no=2, policy_id=3, object_no=1, reason=Reason.TOO_YOUNG.code),
-        ])
-        access = dict(owner="SALES", table_name="SALES_HIST", compression="NONE",
-                      read_only=False, is_newest=False, refreshed_at=NOW)
-        put(conn, t.partition_access, [
-            dict(access, partition_name="P2020", size_bytes=1000, temperature="COLD",
-                 tablespace_name="TS_ARCHIVE"),
-            dict(access, partition_name="P2021", size_bytes=3000, temperature="COLD",
-                 tablespace_name="TS_ARCHIVE"),
-            dict(access, partition_name="P2022", size_bytes=500, temperature="HOT",
-                 tablespace_name="USERS", is_newest=True),
-        ])
-        put(conn, t.operation_log, [
-            dict(operation_id=1, strategy="online_move", target="SALES.X", status="SUCCESS",
-                 started_at=at("2026-03-09T01:00"), duration_s=3.0, context='{"degree": 4}'),
-            dict(operation_id=2, strategy="ctas", target="SALES.Y", status="FAILED",
-                 started_at=at("2026-03-09T02:00"), error="ORA-01555"),
-        ])
+        put(
+            conn,
+            t.evaluations,
+            [
+                dict(
+                    evaluation_no=1,
+                    evaluation_id="ev1",
+                    evaluated_at=at("2026-03-08T01:00"),
+                    tablespaces_free='{"USERS": 0}',
+                ),
+                dict(
+                    evaluation_no=2,
+                    evaluation_id="ev2",
+                    evaluated_at=at("2026-03-09T01:00"),
+                    tablespaces_free=json.dumps({"USERS": 10 * 2**30}),
+                ),
+            ],
+        )
+        snapshot = dict(
+            owner="SALES",
+            table_name="SALES_HIST",
+            partition_name="P2022",
+            object_no=1,
+            age_months=0,
+            size_bytes=500,
+            compression="NONE",
+            compression_rank=0,
+            tablespace_name="USERS",
+            read_only=False,
+            is_newest=True,
+        )
+        put(
+            conn,
+            t.evaluation_objects,
+            [
+                dict(snapshot, evaluation_no=1, age_days=20),
+                dict(snapshot, evaluation_no=2, age_days=120),
+            ],
+        )
+        limits = dict(
+            owner="SALES", table_name="SALES_HIST", hot_days=90, warm_days=365, cold_days=1095
+        )
+        put(
+            conn,
+            t.evaluation_targets,
+            [
+                dict(limits, evaluation_no=1, policy_id=1),
+                dict(limits, evaluation_no=2, policy_id=2),
+                dict(limits, evaluation_no=2, policy_id=3),
+            ],
+        )
+        put(
+            conn,
+            t.evaluation_details,
+            [
+                dict(evaluation_no=1, policy_id=1, object_no=1, reason=Reason.TOO_YOUNG.code),
+                dict(evaluation_no=2, policy_id=2, object_no=1, reason=Reason.ELIGIBLE.code),
+                dict(evaluation_no=2, policy_id=3, object_no=1, reason=Reason.TOO_YOUNG.code),
+            ],
+        )
+        access = dict(
+            owner="SALES",
+            table_name="SALES_HIST",
+            compression="NONE",
+            read_only=False,
+            is_newest=False,
+            refreshed_at=NOW,
+        )
+        put(
+            conn,
+            t.partition_access,
+            [
+                dict(
+                    access,
+                    partition_name="P2020",
+                    size_bytes=1000,
+                    temperature="COLD",
+                    tablespace_name="TS_ARCHIVE",
+                ),
+                dict(
+                    access,
+                    partition_name="P2021",
+                    size_bytes=3000,
+                    temperature="COLD",
+                    tablespace_name="TS_ARCHIVE",
+                ),
+                dict(
+                    access,
+                    partition_name="P2022",
+                    size_bytes=500,
+                    temperature="HOT",
+                    tablespace_name="USERS",
+                    is_newest=True,
+                ),
+            ],
+        )
+        put(
+            conn,
+            t.operation_log,
+            [
+                dict(
+                    operation_id=1,
+                    strategy="online_move",
+                    target="SALES.X",
+                    status="SUCCESS",
+                    started_at=at("2026-03-09T01:00"),
+                    duration_s=3.0,
+                    context='{"degree": 4}',
+                ),
+                dict(
+                    operation_id=2,
+                    strategy="ctas",
+                    target="SALES.Y",
+                    status="FAILED",
+                    started_at=at("2026-03-09T02:00"),
+                    error="ORA-01555",
+                ),
+            ],
+        )
 
 
 class TestUser:
@@ -228,8 +577,13 @@ def airflow_transport(airflow_requests):
         airflow_requests.append(request)
         dag_id = request.url.path.split("/")[4]
         return httpx.Response(
-            200, json={"dag_id": dag_id, "dag_run_id": "manual__2026-03-10T12:00:00+00:00",
-                       "state": "queued", "logical_date": None},
+            200,
+            json={
+                "dag_id": dag_id,
+                "dag_run_id": "manual__2026-03-10T12:00:00+00:00",
+                "state": "queued",
+                "logical_date": None,
+            },
         )
 
     return httpx.MockTransport(handler)
@@ -289,12 +643,18 @@ def demo_run_id(demo) -> str:
 @pytest.fixture
 def demo_airflow_transport(airflow_requests, demo_repository):
     """As `airflow_transport`, answering with a run id dated like the demo."""
+
     def handler(request: httpx.Request) -> httpx.Response:
         airflow_requests.append(request)
         dag_id = request.url.path.split("/")[4]
         return httpx.Response(
-            200, json={"dag_id": dag_id, "dag_run_id": demo_run_id(demo_repository),
-                       "state": "queued", "logical_date": None},
+            200,
+            json={
+                "dag_id": dag_id,
+                "dag_run_id": demo_run_id(demo_repository),
+                "state": "queued",
+                "logical_date": None,
+            },
         )
 
     return httpx.MockTransport(handler)

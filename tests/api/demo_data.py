@@ -66,8 +66,9 @@ class DemoRepository:
         self.warehouse.close()
 
 
-def build_demo_repository(directory: Path, *, seed: int = SEED,
-                          start: datetime | None = None) -> DemoRepository:
+def build_demo_repository(
+    directory: Path, *, seed: int = SEED, start: datetime | None = None
+) -> DemoRepository:
     """Build the warehouse in `directory` and run the pipeline from `start` (default: this
     hour) over two days; the dashboard's `now` is two hours after the batch."""
     path = Path(directory) / "demo_warehouse.db"
@@ -75,8 +76,9 @@ def build_demo_repository(directory: Path, *, seed: int = SEED,
     build_warehouse(path, seed=seed).close()
     # Reopened without simulated DDL durations, whatever HCC_EMBEDDED_SLEEP_SCALE says.
     warehouse = EmbeddedWarehouse(path, sleep_scale=0.0)
-    demo = DemoRepository(warehouse, warehouse.repository_engine(),
-                          now=start + timedelta(days=2, hours=2))
+    demo = DemoRepository(
+        warehouse, warehouse.repository_engine(), now=start + timedelta(days=2, hours=2)
+    )
     try:
         create_all(demo.engine)
         _run_pipeline(demo, start)
@@ -124,26 +126,32 @@ def _run_pipeline(demo: DemoRepository, start: datetime) -> None:
         )
         now_fn = ticking(at)
         for chunk in chunks:
-            advisor.analyse_chunk(wh, engine, run_id=run_id, objects=chunk["objects"],
-                                  now_fn=now_fn)
+            advisor.analyse_chunk(
+                wh, engine, run_id=run_id, objects=chunk["objects"], now_fn=now_fn
+            )
         stages["advisor"] = advisor.finish_analysis(engine, run_id, now=now_fn())
 
     # Day 1, hcc_compress: the coldest candidates, one mapped task each.
     at = start + timedelta(days=1)
     with frozen_clock(at):
-        coldest = compress.select_candidates(engine, min_ratio=COMPRESS_MIN_RATIO,
-                                             max_objects=COMPRESS_MAX_OBJECTS)
+        coldest = compress.select_candidates(
+            engine, min_ratio=COMPRESS_MIN_RATIO, max_objects=COMPRESS_MAX_OBJECTS
+        )
         stages["compress"] = _compress(wh, engine, coldest, "scheduled__demo_compress", at)
 
     # Two hours later, hcc_compress again with the `objects` an operator picked.
     at += timedelta(hours=2)
     with frozen_clock(at):
         pool = compress.select_candidates(engine, min_ratio=COMPRESS_MIN_RATIO, max_objects=1024)
-        mine = sorted((c for c in pool if c["label"].startswith(f"{PICKED_SCHEMA}.")),
-                      key=lambda c: -(c["estimated_savings"] or 0))
+        mine = sorted(
+            (c for c in pool if c["label"].startswith(f"{PICKED_SCHEMA}.")),
+            key=lambda c: -(c["estimated_savings"] or 0),
+        )
         picked = compress.select_candidates(
-            engine, objects=[c["label"] for c in mine[:PICKED_OBJECTS]],
-            min_ratio=COMPRESS_MIN_RATIO, max_objects=PICKED_OBJECTS,
+            engine,
+            objects=[c["label"] for c in mine[:PICKED_OBJECTS]],
+            min_ratio=COMPRESS_MIN_RATIO,
+            max_objects=PICKED_OBJECTS,
         )
         stages["compress_picked"] = _compress(wh, engine, picked, "manual__demo_picked", at)
 
@@ -151,7 +159,10 @@ def _run_pipeline(demo: DemoRepository, start: datetime) -> None:
     at = start + timedelta(days=1, hours=9)
     with frozen_clock(at):
         stages["ilm_refresh"] = ilm_refresh.refresh_partition_access(
-            wh, engine, is_target=settings.is_target, thresholds_for=settings.thresholds_for,
+            wh,
+            engine,
+            is_target=settings.is_target,
+            thresholds_for=settings.thresholds_for,
             now=at,
         ).to_dict()
     at += timedelta(minutes=30)
@@ -165,14 +176,28 @@ def _run_pipeline(demo: DemoRepository, start: datetime) -> None:
     dag_run_id = "manual__demo_ilm_execute"
     with frozen_clock(at):
         plan = ilm_execute.plan_batch(
-            wh, engine, dag_run_id=dag_run_id, run_type="manual", force=True,
-            max_operations=ILM_MAX_OPERATIONS, now=at, settings=settings,
+            wh,
+            engine,
+            dag_run_id=dag_run_id,
+            run_type="manual",
+            force=True,
+            max_operations=ILM_MAX_OPERATIONS,
+            now=at,
+            settings=settings,
         )
         wh.inject_fault(plan.items[LOCKED_ITEM]["label"], FaultKind.LOCK_HELD)
         now_fn = ticking(at)
         stages["ilm_items"] = [
-            ilm_execute.execute_item(wh, engine, item, dag_run_id=dag_run_id, map_index=i,
-                                     attempt=1, now_fn=now_fn, settings=settings)
+            ilm_execute.execute_item(
+                wh,
+                engine,
+                item,
+                dag_run_id=dag_run_id,
+                map_index=i,
+                attempt=1,
+                now_fn=now_fn,
+                settings=settings,
+            )
             for i, item in enumerate(plan.items)
         ]
         stages["ilm_execute"] = ilm_execute.finish_batch(wh, engine, plan.batch_id, now=now_fn())

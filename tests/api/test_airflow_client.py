@@ -42,8 +42,11 @@ def test_trigger_builds_ui_url_under_the_configured_root():
         assert request.url.path == "/root/api/v2/dags/hcc_compress/dagRuns"
         return httpx.Response(200, json={"dag_run_id": "manual__x", "state": "queued"})
 
-    client = ac.AirflowClient("https://af.example/root", ui_prefix="https://af.example/root",
-                              transport=httpx.MockTransport(handler))
+    client = ac.AirflowClient(
+        "https://af.example/root",
+        ui_prefix="https://af.example/root",
+        transport=httpx.MockTransport(handler),
+    )
     run = asyncio.run(client.trigger_dag_run("hcc_compress", {"objects": []}, "tok"))
     assert run.ui_url == "https://af.example/root/dags/hcc_compress/runs/manual__x"
 

@@ -34,13 +34,25 @@ def test_openapi_lists_every_endpoint(client):
     assert documented == set(_routes())
     # The whole surface of the issue, so a router dropped from create_app fails here too.
     assert {p for _, p in documented} >= {
-        "/health", "/advisor/runs", "/advisor/runs/{run_id}/progress",
-        "/advisor/recommendations", "/advisor/analyses", "/compression/executions",
-        "/compression/executions/{execution_id}", "/compression/runs",
-        "/compression/executions/{execution_id}/rollback", "/ilm/batches",
-        "/ilm/batches/{batch_id}", "/ilm/queue", "/ilm/backlog",
-        "/ilm/partitions/{partition}/evaluations", "/policies",
-        "/policies/{policy_name}/history", "/operations", "/metrics", "/dashboard",
+        "/health",
+        "/advisor/runs",
+        "/advisor/runs/{run_id}/progress",
+        "/advisor/recommendations",
+        "/advisor/analyses",
+        "/compression/executions",
+        "/compression/executions/{execution_id}",
+        "/compression/runs",
+        "/compression/executions/{execution_id}/rollback",
+        "/ilm/batches",
+        "/ilm/batches/{batch_id}",
+        "/ilm/queue",
+        "/ilm/backlog",
+        "/ilm/partitions/{partition}/evaluations",
+        "/policies",
+        "/policies/{policy_name}/history",
+        "/operations",
+        "/metrics",
+        "/dashboard",
         "/dashboard/data",
     }
 
@@ -60,9 +72,7 @@ def test_health_needs_no_token(client):
     assert response.json() == {"status": "ok"}
 
 
-@pytest.mark.parametrize(
-    ("method", "path"), sorted(r for r in _routes() if r[1] != "/health")
-)
+@pytest.mark.parametrize(("method", "path"), sorted(r for r in _routes() if r[1] != "/health"))
 def test_every_other_endpoint_needs_a_token(client, airflow_requests, method, path):
     response = client.request(method, "/hcc" + _concrete(path), json={})
     assert response.status_code == 401

@@ -45,8 +45,9 @@ WINDOW = (1440, 1000)
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium (apt-get install "
-                                                     "chromium)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs /usr/bin/chromium (apt-get install chromium)"
+    ),
 ]
 
 
@@ -90,8 +91,9 @@ class DevTools:
                 return message.get("result", {})
 
     def js(self, expression: str):
-        result = self("Runtime.evaluate", expression=expression, returnByValue=True,
-                      awaitPromise=True)
+        result = self(
+            "Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True
+        )
         if "exceptionDetails" in result:
             raise RuntimeError(result["exceptionDetails"])
         return result["result"].get("value")
@@ -112,11 +114,22 @@ def browser(tmp_path):
 
     profile = tmp_path / "chromium-profile"
     process = subprocess.Popen(
-        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={profile}", "--remote-debugging-port=0",
-         f"--window-size={WINDOW[0]},{WINDOW[1]}", "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--remote-debugging-port=0",
+            f"--window-size={WINDOW[0]},{WINDOW[1]}",
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         port_file = profile / "DevToolsActivePort"
@@ -141,10 +154,12 @@ def browser(tmp_path):
 
 def drawn(cdp, chart: str) -> dict[str, str]:
     """{data-point: data-value} of every datum the chart drew, in drawing order."""
-    return dict(cdp.js(
-        f"[...document.querySelectorAll('#{chart} svg [data-point]')]"
-        ".map(e => [e.getAttribute('data-point'), e.getAttribute('data-value')])"
-    ))
+    return dict(
+        cdp.js(
+            f"[...document.querySelectorAll('#{chart} svg [data-point]')]"
+            ".map(e => [e.getAttribute('data-point'), e.getAttribute('data-value')])"
+        )
+    )
 
 
 def human_bytes(n: int) -> str:
@@ -171,28 +186,44 @@ def in_repository(engine, now: datetime) -> dict:
             select(r.recommended, func.count()).where(recommended).group_by(r.recommended)
         ).all()
         top = conn.execute(
-            select(t.advisor_results).where(recommended)
+            select(t.advisor_results)
+            .where(recommended)
             .order_by(r.estimated_savings.desc(), r.result_id)
         ).first()
         candidates = conn.scalar(select(func.count()).where(recommended))
         # Space saved: successful COMPRESS executions, and successful ILM actions net of growth.
-        events = conn.execute(
-            select(c.owner, c.space_saved, func.coalesce(c.finished_at, c.started_at)).where(
-                (c.operation == "COMPRESS") & (c.status == "SUCCESS") & c.space_saved.is_not(None)
+        events = (
+            conn.execute(
+                select(c.owner, c.space_saved, func.coalesce(c.finished_at, c.started_at)).where(
+                    (c.operation == "COMPRESS")
+                    & (c.status == "SUCCESS")
+                    & c.space_saved.is_not(None)
+                )
+            ).all()
+            + conn.execute(
+                select(
+                    x.owner,
+                    x.bytes_before - x.bytes_after,
+                    func.coalesce(x.finished_at, x.started_at),
+                ).where(
+                    (x.status == "SUCCESS")
+                    & x.bytes_before.is_not(None)
+                    & x.bytes_after.is_not(None)
+                )
+            ).all()
+        )
+        ratios = conn.scalar(
+            select(func.count()).where(
+                (c.operation == "COMPRESS")
+                & c.status.in_(("SUCCESS", "ROLLED_BACK"))
+                & c.expected_ratio.is_not(None)
+                & c.achieved_ratio.is_not(None)
             )
-        ).all() + conn.execute(
-            select(x.owner, x.bytes_before - x.bytes_after,
-                   func.coalesce(x.finished_at, x.started_at)).where(
-                (x.status == "SUCCESS") & x.bytes_before.is_not(None) & x.bytes_after.is_not(None)
-            )
-        ).all()
-        ratios = conn.scalar(select(func.count()).where(
-            (c.operation == "COMPRESS") & c.status.in_(("SUCCESS", "ROLLED_BACK"))
-            & c.expected_ratio.is_not(None) & c.achieved_ratio.is_not(None)
-        ))
+        )
         tiers = conn.execute(
-            select(p.temperature, func.coalesce(p.tablespace_name, "?"), func.count())
-            .group_by(p.temperature, p.tablespace_name)
+            select(p.temperature, func.coalesce(p.tablespace_name, "?"), func.count()).group_by(
+                p.temperature, p.tablespace_name
+            )
         ).all()
         first_enqueued = conn.scalar(select(func.min(q.enqueued_at)))
         pending = conn.scalar(select(func.count()).where(q.status == "PENDING"))
@@ -214,16 +245,18 @@ def in_repository(engine, now: datetime) -> dict:
         "saving_days": {at.date().isoformat() for _, _, at in events},
         "ratios": min(ratios, 50),
         "tiers": {f"{temperature}/{ts}": str(n) for temperature, ts, n in tiers},
-        "backlog_days": [(first_day + timedelta(days=i)).isoformat()
-                         for i in range((today - first_day).days + 1)],
+        "backlog_days": [
+            (first_day + timedelta(days=i)).isoformat() for i in range((today - first_day).days + 1)
+        ],
         "pending": str(pending),
         "failed_ilm": failed_ilm,
         "failures": min(len(failed_ilm) + failed_compressions, 10),
     }
 
 
-def test_dashboard_draws_the_demo_and_starts_a_compression(server, browser, airflow_requests,
-                                                           demo_repository):
+def test_dashboard_draws_the_demo_and_starts_a_compression(
+    server, browser, airflow_requests, demo_repository
+):
     want = in_repository(demo_repository.engine, demo_repository.now)
     browser("Network.enable")
     browser("Network.setCookie", name="_token", value=TOKEN, url=server)
@@ -253,10 +286,10 @@ def test_dashboard_draws_the_demo_and_starts_a_compression(server, browser, airf
     assert browser.js("document.getElementById('run-label').textContent").startswith(
         f"Advisor run {want['run_id']} SUCCESS"
     )
-    assert browser.js("document.querySelectorAll('#candidates tbody tr').length") == \
-        want["candidates"]
-    assert browser.js("document.querySelectorAll('#failures tbody tr').length") == \
-        want["failures"]
+    assert (
+        browser.js("document.querySelectorAll('#candidates tbody tr').length") == want["candidates"]
+    )
+    assert browser.js("document.querySelectorAll('#failures tbody tr').length") == want["failures"]
     (locked,) = want["failed_ilm"]  # the partition demo_data locked during the ILM batch
     assert locked.error_code == "ORA-00054"
     assert f"execute_action?map_index={locked.map_index}" in browser.js(
@@ -271,8 +304,9 @@ def test_dashboard_draws_the_demo_and_starts_a_compression(server, browser, airf
     browser.js(f"{first}.click()")
     browser.js("document.getElementById('compress-button').click()")
     assert browser.wait_for("document.getElementById('confirm').open")
-    assert browser.js("document.getElementById('confirm-savings').textContent") == \
-        human_bytes(top.estimated_savings)
+    assert browser.js("document.getElementById('confirm-savings').textContent") == human_bytes(
+        top.estimated_savings
+    )
     assert airflow_requests == []  # nothing starts before confirmation
     browser.js("document.getElementById('confirm-ok').click()")
     href = browser.wait_for(
@@ -287,9 +321,12 @@ def test_dashboard_draws_the_demo_and_starts_a_compression(server, browser, airf
 
     # The whole page, the started run's notice on top.
     metrics = browser("Page.getLayoutMetrics")["cssContentSize"]
-    shot = browser("Page.captureScreenshot", format="png", captureBeyondViewport=True,
-                   clip={"x": 0, "y": 0, "width": metrics["width"],
-                         "height": metrics["height"], "scale": 1})
+    shot = browser(
+        "Page.captureScreenshot",
+        format="png",
+        captureBeyondViewport=True,
+        clip={"x": 0, "y": 0, "width": metrics["width"], "height": metrics["height"], "scale": 1},
+    )
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
     OUTPUT.write_bytes(base64.b64decode(shot["data"]))
     assert OUTPUT.stat().st_size > 10_000

@@ -63,8 +63,9 @@ def _our_details(engine, evaluation_id: str) -> dict[tuple, tuple[str, bool]]:
         select(p.policy_name, o.owner, o.table_name, o.partition_name, d.reason)
         .select_from(evaluation_details)
         .join(evaluations, e.evaluation_no == d.evaluation_no)
-        .join(evaluation_objects,
-              and_(o.evaluation_no == d.evaluation_no, o.object_no == d.object_no))
+        .join(
+            evaluation_objects, and_(o.evaluation_no == d.evaluation_no, o.object_no == d.object_no)
+        )
         .join(ilm_policies, p.policy_id == d.policy_id)
         .where(e.evaluation_id == evaluation_id)
     )

@@ -9,36 +9,70 @@ AT = "2026-03-06T12:00:00+00:00"
 
 
 def test_explain_gives_every_policy_naming_the_table(hcc, demo_dsn, config_copy):
-    code, out, err = hcc("explain", "sales.orders_fact:p_2020_01", "--dsn", demo_dsn,
-                         "--config-dir", str(config_copy), "--at", AT, "--json")
+    code, out, err = hcc(
+        "explain",
+        "sales.orders_fact:p_2020_01",
+        "--dsn",
+        demo_dsn,
+        "--config-dir",
+        str(config_copy),
+        "--at",
+        AT,
+        "--json",
+    )
     assert code == 0, err
     data = json.loads(out)
     assert data["partition"]["object"] == "SALES.ORDERS_FACT:P_2020_01"
     decisions = {d["policy"]: d for d in data["decisions"]}
     assert set(decisions) == {
-        "compress_warm_query_high", "archive_cold_to_hcc_tier", "read_only_after_3_years",
+        "compress_warm_query_high",
+        "archive_cold_to_hcc_tier",
+        "read_only_after_3_years",
     }
     assert decisions["compress_warm_query_high"]["reason"] == "TEMPERATURE_MISMATCH"
     assert all(d["text"] for d in data["decisions"])
 
 
 def test_explain_as_text(hcc, demo_dsn, config_copy):
-    code, out, _ = hcc("explain", "SALES.ORDERS_FACT:P_2020_01", "--dsn", demo_dsn,
-                       "--config-dir", str(config_copy), "--at", AT)
+    code, out, _ = hcc(
+        "explain",
+        "SALES.ORDERS_FACT:P_2020_01",
+        "--dsn",
+        demo_dsn,
+        "--config-dir",
+        str(config_copy),
+        "--at",
+        AT,
+    )
     assert code == 0
     assert "compress_warm_query_high" in out and "TEMPERATURE_MISMATCH" in out
 
 
 def test_explain_unknown_partition(hcc, demo_dsn, config_copy):
-    code, _, err = hcc("explain", "SALES.ORDERS_FACT:P_1999_01", "--dsn", demo_dsn,
-                       "--config-dir", str(config_copy))
+    code, _, err = hcc(
+        "explain",
+        "SALES.ORDERS_FACT:P_1999_01",
+        "--dsn",
+        demo_dsn,
+        "--config-dir",
+        str(config_copy),
+    )
     assert code == 1
     assert "is not a partition" in err
 
 
 def test_estimate_reports_the_warehouse_ratios(hcc, demo_dsn, config_copy):
-    code, out, err = hcc("estimate", "SALES.CUSTOMERS", "--dsn", demo_dsn, "--config-dir",
-                         str(config_copy), "--sample-rows", "2000", "--json")
+    code, out, err = hcc(
+        "estimate",
+        "SALES.CUSTOMERS",
+        "--dsn",
+        demo_dsn,
+        "--config-dir",
+        str(config_copy),
+        "--sample-rows",
+        "2000",
+        "--json",
+    )
     assert code == 0, err
     data = json.loads(out)
     wh = warehouse_from_dsn(demo_dsn)
@@ -54,6 +88,7 @@ def test_estimate_reports_the_warehouse_ratios(hcc, demo_dsn, config_copy):
 
 
 def test_estimate_unknown_object(hcc, demo_dsn, config_copy):
-    code, _, err = hcc("estimate", "SALES.NOPE", "--dsn", demo_dsn, "--config-dir",
-                       str(config_copy))
+    code, _, err = hcc(
+        "estimate", "SALES.NOPE", "--dsn", demo_dsn, "--config-dir", str(config_copy)
+    )
     assert code == 1 and "NOPE" in err

@@ -20,13 +20,24 @@ def _enqueue(dsn):
     ]
     with engine.begin() as conn:
         for partition, action, params, priority in rows:
-            conn.execute(insert(ilm_queue).values(
-                policy_name=f"p_{action.lower()}", policy_version=1, priority=priority,
-                owner="SALES", table_name="ORDERS_FACT", partition_name=partition,
-                action=action, action_params=json.dumps(params), size_bytes=500 * 2**20,
-                status="PENDING", attempts=0, carried_over=False, enqueued_at=at,
-                updated_at=at,
-            ))
+            conn.execute(
+                insert(ilm_queue).values(
+                    policy_name=f"p_{action.lower()}",
+                    policy_version=1,
+                    priority=priority,
+                    owner="SALES",
+                    table_name="ORDERS_FACT",
+                    partition_name=partition,
+                    action=action,
+                    action_params=json.dumps(params),
+                    size_bytes=500 * 2**20,
+                    status="PENDING",
+                    attempts=0,
+                    carried_over=False,
+                    enqueued_at=at,
+                    updated_at=at,
+                )
+            )
     return engine
 
 
@@ -34,8 +45,17 @@ def test_plan_shows_order_timing_and_exact_ddl_without_changing_anything(
     hcc, demo_dsn, config_copy
 ):
     engine = _enqueue(demo_dsn)
-    code, out, err = hcc("plan", "--dsn", demo_dsn, "--config-dir", str(config_copy),
-                         "--force", "--at", NOW, "--json")
+    code, out, err = hcc(
+        "plan",
+        "--dsn",
+        demo_dsn,
+        "--config-dir",
+        str(config_copy),
+        "--force",
+        "--at",
+        NOW,
+        "--json",
+    )
     assert code == 0, err
     plan = json.loads(out)
     assert [i["action"] for i in plan["items"]] == ["COMPRESS", "CUSTOM", "READ_ONLY"]
@@ -57,8 +77,18 @@ def test_plan_shows_order_timing_and_exact_ddl_without_changing_anything(
 
 def test_plan_as_text_and_with_a_cap(hcc, demo_dsn, config_copy):
     _enqueue(demo_dsn)
-    code, out, _ = hcc("plan", "--dsn", demo_dsn, "--config-dir", str(config_copy), "--force",
-                       "--at", NOW, "--max-operations", "1")
+    code, out, _ = hcc(
+        "plan",
+        "--dsn",
+        demo_dsn,
+        "--config-dir",
+        str(config_copy),
+        "--force",
+        "--at",
+        NOW,
+        "--max-operations",
+        "1",
+    )
     assert code == 0
     assert "would run" in out and "would wait" in out
     assert 'ALTER TABLE "SALES"."ORDERS_FACT" MOVE PARTITION "P_2020_01"' in out
@@ -67,16 +97,27 @@ def test_plan_as_text_and_with_a_cap(hcc, demo_dsn, config_copy):
 
 
 def test_a_cap_beyond_airflow_s_mapping_limit_is_refused(hcc, demo_dsn, config_copy):
-    code, _, err = hcc("plan", "--dsn", demo_dsn, "--config-dir", str(config_copy), "--force",
-                       "--at", NOW, "--max-operations", "1025")
+    code, _, err = hcc(
+        "plan",
+        "--dsn",
+        demo_dsn,
+        "--config-dir",
+        str(config_copy),
+        "--force",
+        "--at",
+        NOW,
+        "--max-operations",
+        "1025",
+    )
     assert code != 0
     assert "--max-operations must be between 1 and 1024" in err
 
 
 def test_outside_a_window_plans_for_the_next_one(hcc, demo_dsn, config_copy):
     _enqueue(demo_dsn)
-    code, out, _ = hcc("plan", "--dsn", demo_dsn, "--config-dir", str(config_copy),
-                       "--at", NOW, "--json")
+    code, out, _ = hcc(
+        "plan", "--dsn", demo_dsn, "--config-dir", str(config_copy), "--at", NOW, "--json"
+    )
     assert code == 0
     plan = json.loads(out)
     assert "no window is open now" in plan["note"]

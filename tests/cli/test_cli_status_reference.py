@@ -17,23 +17,50 @@ T = datetime(2026, 3, 6, 22, 0, tzinfo=UTC)
 def test_status_shows_backlog_failures_and_runs(hcc, demo_dsn):
     engine = create_engine(demo_dsn)
     with engine.begin() as conn:
-        conn.execute(insert(ilm_queue).values(
-            policy_name="p", policy_version=1, priority=1, owner="S", table_name="T",
-            partition_name="P1", action="COMPRESS", size_bytes=2**30, status="PENDING",
-            attempts=0, carried_over=False, enqueued_at=T, updated_at=T,
-        ))
-        conn.execute(insert(execution_log).values(
-            owner="S", table_name="T", partition_name="P0", action="MOVE", status="FAILED",
-            error_code="ORA-01688", error_message="unable to extend", started_at=T,
-        ))
+        conn.execute(
+            insert(ilm_queue).values(
+                policy_name="p",
+                policy_version=1,
+                priority=1,
+                owner="S",
+                table_name="T",
+                partition_name="P1",
+                action="COMPRESS",
+                size_bytes=2**30,
+                status="PENDING",
+                attempts=0,
+                carried_over=False,
+                enqueued_at=T,
+                updated_at=T,
+            )
+        )
+        conn.execute(
+            insert(execution_log).values(
+                owner="S",
+                table_name="T",
+                partition_name="P0",
+                action="MOVE",
+                status="FAILED",
+                error_code="ORA-01688",
+                error_message="unable to extend",
+                started_at=T,
+            )
+        )
     run_id = run_control.start_run(engine, "hcc_ilm_execute", "manual__1", "manual", T)
     run_control.finish_run(engine, run_id, now=T, actions_done=1, errors=1)
 
     code, out, _ = hcc("status", "--dsn", demo_dsn, "--json")
     assert code == 0
     data = json.loads(out)
-    assert data["backlog"] == [{"policy": "p", "action": "COMPRESS", "items": 1,
-                                "bytes": 2**30, "oldest": data["backlog"][0]["oldest"]}]
+    assert data["backlog"] == [
+        {
+            "policy": "p",
+            "action": "COMPRESS",
+            "items": 1,
+            "bytes": 2**30,
+            "oldest": data["backlog"][0]["oldest"],
+        }
+    ]
     assert data["failures"][0]["error_code"] == "ORA-01688"
     assert data["dag_runs"][0]["status"] == "PARTIAL"
     code, out, _ = hcc("status", "--dsn", demo_dsn)

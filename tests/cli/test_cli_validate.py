@@ -49,10 +49,12 @@ def test_custom_policies_are_checked_against_the_registry(hcc, config_copy):
     code, out, _ = hcc("validate", "--config-dir", str(config_copy), "--json")
     assert code == 1
     errors = next(r for r in json.loads(out) if r["file"].endswith("strategies.yaml"))["errors"]
-    assert any("policies[unknown].action.strategy" in e and "unknown strategy 'nope'" in e
-               for e in errors)
-    assert any("policies[bad_params].action" in e and "params.max_decayed_fraction" in e
-               for e in errors)
+    assert any(
+        "policies[unknown].action.strategy" in e and "unknown strategy 'nope'" in e for e in errors
+    )
+    assert any(
+        "policies[bad_params].action" in e and "params.max_decayed_fraction" in e for e in errors
+    )
 
 
 def test_missing_file_is_an_error(hcc, config_copy):

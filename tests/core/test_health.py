@@ -10,9 +10,17 @@ LIMITS = Health()
 
 
 def figures(**overrides) -> HealthFigures:
-    base = dict(actions_in_window=10, failures_in_window=0, backlog=10,
-                last_completed_batch=NOW - timedelta(hours=1), first_batch=NOW - timedelta(days=9),
-                shortfalls=[], large_successes=[], enqueued_last_day=5, executed_last_day=5)
+    base = dict(
+        actions_in_window=10,
+        failures_in_window=0,
+        backlog=10,
+        last_completed_batch=NOW - timedelta(hours=1),
+        first_batch=NOW - timedelta(days=9),
+        shortfalls=[],
+        large_successes=[],
+        enqueued_last_day=5,
+        executed_last_day=5,
+    )
     base.update(overrides)
     return HealthFigures(**base)
 
@@ -49,9 +57,14 @@ def test_no_completed_batch_for_too_long_but_not_before_the_first_batch():
 
 
 def test_ratio_shortfall_and_large_success_notice():
-    found = check(figures(shortfalls=[("S.T:P1", 4.0, 2.9), ("S.T:P2", 4.0, 3.1)],
-                          large_successes=[("S.T:P3", 11 * GB), ("S.T:P4", 9 * GB)]),
-                  LIMITS, NOW)
+    found = check(
+        figures(
+            shortfalls=[("S.T:P1", 4.0, 2.9), ("S.T:P2", 4.0, 3.1)],
+            large_successes=[("S.T:P3", 11 * GB), ("S.T:P4", 9 * GB)],
+        ),
+        LIMITS,
+        NOW,
+    )
     assert keys(found) == ["large_success:S.T:P3", "ratio_shortfall:S.T:P1"]
     assert {a.severity for a in found} == {"INFO", "WARNING"}
 

@@ -285,10 +285,21 @@ def test_storage_without_hcc_caps_the_recommendation_at_advanced():
     from hcc_operators.core.recommendation import ObjectMeasurement, recommend
 
     strategy = load_advisor_config().strategy("balanced")
-    ratios = {CT.ADVANCED: 2.0, CT.QUERY_LOW: 3.0, CT.QUERY_HIGH: 5.0, CT.ARCHIVE_LOW: 6.0,
-              CT.ARCHIVE_HIGH: 8.0}
-    base = dict(ref=ObjectRef("S", "T", "P"), size_bytes=10 * 2**30, num_rows=10**7,
-                current=CT.NONE, ratios=ratios, hotness=0.0)
+    ratios = {
+        CT.ADVANCED: 2.0,
+        CT.QUERY_LOW: 3.0,
+        CT.QUERY_HIGH: 5.0,
+        CT.ARCHIVE_LOW: 6.0,
+        CT.ARCHIVE_HIGH: 8.0,
+    }
+    base = dict(
+        ref=ObjectRef("S", "T", "P"),
+        size_bytes=10 * 2**30,
+        num_rows=10**7,
+        current=CT.NONE,
+        ratios=ratios,
+        hotness=0.0,
+    )
     on_exadata = recommend(ObjectMeasurement(**base), strategy)
     on_plain_disk = recommend(ObjectMeasurement(**base, hcc_capable=False), strategy)
     assert on_exadata.recommended.is_hcc

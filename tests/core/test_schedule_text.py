@@ -8,8 +8,14 @@ from hcc_operators.core.schedule_text import day_ranges, describe, summarize
 
 @pytest.mark.parametrize(
     ("days", "text"),
-    [({5, 6}, "Sat-Sun"), ({6, 0, 1, 2, 3}, "Sun-Thu"), ({0, 2}, "Mon, Wed"),
-     ({0, 1, 3, 4}, "Mon-Tue, Thu-Fri"), (set(range(7)), "daily"), (set(), "never")],
+    [
+        ({5, 6}, "Sat-Sun"),
+        ({6, 0, 1, 2, 3}, "Sun-Thu"),
+        ({0, 2}, "Mon, Wed"),
+        ({0, 1, 3, 4}, "Mon-Tue, Thu-Fri"),
+        (set(range(7)), "daily"),
+        (set(), "never"),
+    ],
 )
 def test_day_ranges(days, text):
     assert day_ranges(days) == text
@@ -30,11 +36,20 @@ def test_summary_with_weekends_off_and_exceptions():
     config = parse_schedule(
         {
             "timezone": "Asia/Dubai",
-            "weekend": {"enabled": False, "days": ["fri", "sat"], "open": "20:00",
-                        "close": "08:00", "every": "4h"},
-            "holidays": {"country": "DE", "subdivision": "BY", "treatment": "weekend",
-                         "extra_dates": {"2026-12-24": "Christmas Eve"},
-                         "by_date": {"2026-12-24": "blackout"}},
+            "weekend": {
+                "enabled": False,
+                "days": ["fri", "sat"],
+                "open": "20:00",
+                "close": "08:00",
+                "every": "4h",
+            },
+            "holidays": {
+                "country": "DE",
+                "subdivision": "BY",
+                "treatment": "weekend",
+                "extra_dates": {"2026-12-24": "Christmas Eve"},
+                "by_date": {"2026-12-24": "blackout"},
+            },
         },
         source="t",
     )

@@ -29,6 +29,7 @@ def wall(window_or_slot_time: datetime, zone: ZoneInfo = BERLIN) -> tuple:
 
 # --- day types and the opening-day rule ------------------------------------------------------
 
+
 def test_friday_night_is_a_weekday_window_closing_on_saturday_morning():
     cal = calendar()
     friday = cal.window_for_day(date(2025, 6, 6))
@@ -79,6 +80,7 @@ def test_window_not_crossing_midnight():
 
 
 # --- slots -----------------------------------------------------------------------------------
+
 
 def test_weekday_and_weekend_slots_follow_the_run_interval():
     cal = calendar()
@@ -152,6 +154,7 @@ def test_windows_between_and_slots_between_return_overlapping_intervals():
 
 # --- remaining -------------------------------------------------------------------------------
 
+
 def test_remaining_counts_to_the_window_close_in_any_input_zone():
     cal = calendar()
     instant = local(BERLIN, 2025, 6, 11, 4, 30)
@@ -206,8 +209,12 @@ def test_holidays_as_weekend_use_the_weekend_window_on_either_side_of_a_weekend(
         assert len(cal.slots(window)) == 3
     # Four weekend-style nights in a row, from Good Friday to Easter Monday.
     nights = cal.windows_between(local(BERLIN, 2025, 4, 18, 12), local(BERLIN, 2025, 4, 22, 12))
-    assert [w.kind for w in nights] == [DayKind.HOLIDAY, DayKind.WEEKEND, DayKind.WEEKEND,
-                                        DayKind.HOLIDAY]
+    assert [w.kind for w in nights] == [
+        DayKind.HOLIDAY,
+        DayKind.WEEKEND,
+        DayKind.WEEKEND,
+        DayKind.HOLIDAY,
+    ]
 
 
 def test_overrides_by_name_and_by_date():
@@ -268,6 +275,7 @@ def test_subdivision_holidays_apply_only_there():
 
 # --- weekends --------------------------------------------------------------------------------
 
+
 def test_weekends_disabled_means_no_window_on_weekend_days_or_weekend_holidays():
     cal = calendar(
         weekend={"enabled": False, "open": "20:00", "close": "08:00", "every": "4h"},
@@ -300,6 +308,7 @@ def test_a_calendar_without_any_window_raises_window_error():
 
 
 # --- DST -------------------------------------------------------------------------------------
+
 
 def test_berlin_spring_forward_weekend_night_is_an_hour_shorter():
     cal = calendar()
@@ -351,7 +360,10 @@ def test_window_opening_in_an_ambiguous_hour_opens_at_the_first_occurrence():
     assert window.duration == timedelta(hours=5, minutes=30)
     # 02:30 CEST -> 03:30 CET spans the repeated hour; the rest keep their length.
     assert [s.duration for s in cal.slots(window)] == [
-        timedelta(hours=2), timedelta(hours=1), timedelta(hours=1), timedelta(hours=1),
+        timedelta(hours=2),
+        timedelta(hours=1),
+        timedelta(hours=1),
+        timedelta(hours=1),
         timedelta(minutes=30),
     ]
 
@@ -375,12 +387,18 @@ def test_window_opening_in_the_gap_opens_when_the_clocks_jump():
 
 YEAR_CONFIGS = [
     {},
-    {"weekday": {"open": "22:00", "close": "06:00", "every": "1h"},
-     "weekend": {"open": "20:00", "close": "08:00", "every": "30m"}},
-    {"weekday": {"open": "01:30", "close": "03:15", "every": "45m"},
-     "weekend": {"open": "00:00", "close": "23:00", "every": "7h"}},
-    {"weekday": {"open": "02:30", "close": "02:00", "every": "5h"},
-     "weekend": {"enabled": False, "open": "20:00", "close": "08:00", "every": "4h"}},
+    {
+        "weekday": {"open": "22:00", "close": "06:00", "every": "1h"},
+        "weekend": {"open": "20:00", "close": "08:00", "every": "30m"},
+    },
+    {
+        "weekday": {"open": "01:30", "close": "03:15", "every": "45m"},
+        "weekend": {"open": "00:00", "close": "23:00", "every": "7h"},
+    },
+    {
+        "weekday": {"open": "02:30", "close": "02:00", "every": "5h"},
+        "weekend": {"enabled": False, "open": "20:00", "close": "08:00", "every": "4h"},
+    },
 ]
 YEAR_ZONES = ["Europe/Berlin", "America/New_York", "Australia/Sydney", "Australia/Lord_Howe"]
 

@@ -59,7 +59,9 @@ def test_naive_datetimes_are_refused(sqlite_engine):
     with pytest.raises(Exception, match="naive datetime"), sqlite_engine.begin() as conn:
         conn.execute(
             insert(tables.leases).values(
-                lease_name="x", holder="h", acquired_at=datetime(2026, 1, 1),
+                lease_name="x",
+                holder="h",
+                acquired_at=datetime(2026, 1, 1),
                 expires_at=datetime(2026, 1, 1),
             )
         )

@@ -109,16 +109,22 @@ def test_a_stale_recommendation_is_skipped_instead_of_lowering_compression(wh):
     seg = segment_where(wh, "SALES", hcc=True)
     assert do(wh, seg, "ARCHIVE LOW")["status"] == "SUCCESS"  # e.g. ILM got there first
     before = wh.segment(seg.ref)
-    item = {"label": seg.ref.label, "compression": "QUERY HIGH", "current_compression": "NONE",
-            "expected_ratio": 4.0}
-    result = compress.compress_object(wh, wh.repository_engine(), item, dry_run=False,
-                                      dag_run_id="d", now=T0)
+    item = {
+        "label": seg.ref.label,
+        "compression": "QUERY HIGH",
+        "current_compression": "NONE",
+        "expected_ratio": 4.0,
+    }
+    result = compress.compress_object(
+        wh, wh.repository_engine(), item, dry_run=False, dag_run_id="d", now=T0
+    )
     assert result["status"] == "SKIPPED" and "re-run the advisor" in result["message"]
     after = wh.segment(seg.ref)
     assert after.compression is CompressionType.ARCHIVE_LOW and after.bytes == before.bytes
     item["current_compression"] = "ARCHIVE LOW"
-    lower = compress.compress_object(wh, wh.repository_engine(), item, dry_run=False,
-                                     dag_run_id="d", now=T0)
+    lower = compress.compress_object(
+        wh, wh.repository_engine(), item, dry_run=False, dag_run_id="d", now=T0
+    )
     assert lower["status"] == "SKIPPED" and "never goes to a lower level" in lower["message"]
 
 
@@ -126,12 +132,21 @@ def test_expected_ratio_of_an_already_compressed_object_is_its_rewrite_ratio(wh)
     seg = segment_where(wh, "SALES", hcc=True)
     assert do(wh, seg, "QUERY LOW")["status"] == "SUCCESS"
     now_bytes = wh.segment(seg.ref).bytes
-    item = {"label": seg.ref.label, "compression": "ARCHIVE HIGH", "expected_ratio": 8.0,
-            "current_compression": "QUERY LOW", "estimated_savings": now_bytes // 2}
-    result = compress.compress_object(wh, wh.repository_engine(), item, dry_run=False,
-                                      dag_run_id="d", now=T0)
+    item = {
+        "label": seg.ref.label,
+        "compression": "ARCHIVE HIGH",
+        "expected_ratio": 8.0,
+        "current_compression": "QUERY LOW",
+        "estimated_savings": now_bytes // 2,
+    }
+    result = compress.compress_object(
+        wh, wh.repository_engine(), item, dry_run=False, dag_run_id="d", now=T0
+    )
     with wh.repository_engine().connect() as conn:
-        row = conn.execute(select(compression_executions).where(
-            compression_executions.c.execution_id == result["execution_id"])).one()
+        row = conn.execute(
+            select(compression_executions).where(
+                compression_executions.c.execution_id == result["execution_id"]
+            )
+        ).one()
     assert row.expected_ratio == pytest.approx(2.0, rel=1e-3)  # halving, not 8x
     assert row.achieved_ratio == pytest.approx(row.bytes_before / row.bytes_after, rel=1e-3)

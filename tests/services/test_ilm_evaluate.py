@@ -116,7 +116,9 @@ def states_of(rows: list[dict], custom: dict[tuple, bool]) -> list[PartitionStat
             is_newest=r["is_newest"],
             merge_target=r["merge_target"],
             last_access_days=r["last_access_days"],
-            custom_predicates={"custom": custom[(r["owner"], r["table_name"], r["partition_name"])]},
+            custom_predicates={
+                "custom": custom[(r["owner"], r["table_name"], r["partition_name"])]
+            },
         )
         for r in rows
         if r["age_days"] is not None
@@ -158,9 +160,16 @@ def test_set_based_decisions_queue_and_texts_equal_the_pure_evaluator(sqlite_eng
     eligible = [d for d in expected if d.eligible]
     # The queue's own order is its index's; the order batches take them in is core's.
     items = [
-        QueueItem(q.queue_id, q.policy_name, q.priority, q.enqueued_at, q.size_bytes,
-                  ActionKind(q.action), ObjectRef(q.owner, q.table_name, q.partition_name),
-                  age_days=q.age_days)
+        QueueItem(
+            q.queue_id,
+            q.policy_name,
+            q.priority,
+            q.enqueued_at,
+            q.size_bytes,
+            ActionKind(q.action),
+            ObjectRef(q.owner, q.table_name, q.partition_name),
+            age_days=q.age_days,
+        )
         for q in queued
     ]
     by_id = {q.queue_id: q for q in queued}
@@ -202,18 +211,30 @@ def test_a_second_evaluation_keeps_active_items_and_cancels_stale_ones(sqlite_en
     with sqlite_engine.begin() as conn:
         conn.execute(insert(partition_access), rows)
     wh = Warehouse({s: 2**40 for s in SPACES})
-    first = evaluate_policies(wh, sqlite_engine, parse_policies(POLICIES), now=NOW,
-                              evaluation_id="ev1")
+    first = evaluate_policies(
+        wh, sqlite_engine, parse_policies(POLICIES), now=NOW, evaluation_id="ev1"
+    )
     assert first["enqueued"] == first["eligible"] > 0
-    again = evaluate_policies(wh, sqlite_engine, parse_policies(POLICIES),
-                              now=NOW + timedelta(hours=1), evaluation_id="ev2")
+    again = evaluate_policies(
+        wh,
+        sqlite_engine,
+        parse_policies(POLICIES),
+        now=NOW + timedelta(hours=1),
+        evaluation_id="ev2",
+    )
     assert (again["enqueued"], again["cancelled_stale"]) == (0, 0)
 
     # Raising qh's minimum age makes its younger items stale: they are cancelled, once.
-    stricter = POLICIES.replace("min_age_days: 90, min_size_mb: 64", "min_age_days: 1000, "
-                                "min_size_mb: 64")
-    third = evaluate_policies(wh, sqlite_engine, parse_policies(stricter),
-                              now=NOW + timedelta(hours=2), evaluation_id="ev3")
+    stricter = POLICIES.replace(
+        "min_age_days: 90, min_size_mb: 64", "min_age_days: 1000, min_size_mb: 64"
+    )
+    third = evaluate_policies(
+        wh,
+        sqlite_engine,
+        parse_policies(stricter),
+        now=NOW + timedelta(hours=2),
+        evaluation_id="ev3",
+    )
     with sqlite_engine.connect() as conn:
         cancelled = conn.execute(
             select(ilm_queue.c.policy_name, func.count())
@@ -230,8 +251,9 @@ def test_a_broken_custom_predicate_names_the_policy_and_writes_nothing(sqlite_en
         conn.execute(insert(partition_access), random_rows(random.Random(3), 20))
     broken = POLICIES.replace("size_bytes >= 1073741824", "no_such_column > 1")
     with pytest.raises(ConfigError) as err:
-        evaluate_policies(Warehouse({}), sqlite_engine, parse_policies(broken), now=NOW,
-                          evaluation_id="bad")
+        evaluate_policies(
+            Warehouse({}), sqlite_engine, parse_policies(broken), now=NOW, evaluation_id="bad"
+        )
     assert "custom.conditions.custom_sql" in str(err.value)
     assert "no_such_column" in str(err.value)
     with sqlite_engine.connect() as conn:

@@ -322,8 +322,9 @@ def test_an_item_left_running_by_a_killed_worker_is_reverified(wh):
 def test_no_space_in_the_target_defers_the_item_instead_of_failing_the_batch(wh):
     seg = pick(wh)
     assert wh.tablespaces()["ARCHIVE_FULL"].free_bytes < seg.bytes
-    queue_id = enqueue(wh, seg.ref, "MOVE", {"tablespace": "ARCHIVE_FULL",
-                                            "compression": "QUERY HIGH"})
+    queue_id = enqueue(
+        wh, seg.ref, "MOVE", {"tablespace": "ARCHIVE_FULL", "compression": "QUERY HIGH"}
+    )
     batch = plan(wh)
     (item,) = batch.items
     result = execute(wh, item)
@@ -355,9 +356,15 @@ def test_an_item_claimed_by_another_run_is_not_run_twice(wh):
     queue_id = enqueue(wh, seg.ref, "COMPRESS", {"level": "QUERY HIGH"})
     (item,) = plan(wh).items
     with wh.repository_engine().begin() as conn:
-        conn.execute(update(ilm_queue).where(ilm_queue.c.queue_id == queue_id)
-                     .values(status="RUNNING", lease_holder="other#0",
-                             lease_expires_at=IN_WINDOW + timedelta(hours=1)))
+        conn.execute(
+            update(ilm_queue)
+            .where(ilm_queue.c.queue_id == queue_id)
+            .values(
+                status="RUNNING",
+                lease_holder="other#0",
+                lease_expires_at=IN_WINDOW + timedelta(hours=1),
+            )
+        )
     result = execute(wh, item)
     assert result["status"] == "SKIPPED" and "another run" in result["message"]
     assert log_rows(wh, queue_id) == []
@@ -369,9 +376,15 @@ def test_a_retry_of_the_same_task_after_its_worker_died_reverifies(wh):
     (item,) = plan(wh).items
     wh.inject_fault(seg.ref.label, "CONNECTION_LOST_AFTER_COMMIT", times=1)
     with wh.repository_engine().begin() as conn:  # the dead attempt left its own lease behind
-        conn.execute(update(ilm_queue).where(ilm_queue.c.queue_id == queue_id)
-                     .values(status="RUNNING", lease_holder="run-1#0",
-                             lease_expires_at=IN_WINDOW + timedelta(hours=1)))
+        conn.execute(
+            update(ilm_queue)
+            .where(ilm_queue.c.queue_id == queue_id)
+            .values(
+                status="RUNNING",
+                lease_holder="run-1#0",
+                lease_expires_at=IN_WINDOW + timedelta(hours=1),
+            )
+        )
     result = execute(wh, item, attempt=2)
     assert result["status"] == "SUCCESS"
     assert queue_row(wh, queue_id).status == "SUCCESS"

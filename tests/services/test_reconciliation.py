@@ -34,11 +34,20 @@ def _enqueue(engine, refs, level="ADVANCED"):
         for ref in refs:
             conn.execute(
                 insert(ilm_queue).values(
-                    policy_name="compress_old", policy_version=1, priority=10,
-                    owner=ref.owner, table_name=ref.table, partition_name=ref.partition,
-                    action="COMPRESS", action_params=json.dumps({"level": level}),
-                    size_bytes=1, status="PENDING", attempts=0, carried_over=False,
-                    enqueued_at=NOW, updated_at=NOW,
+                    policy_name="compress_old",
+                    policy_version=1,
+                    priority=10,
+                    owner=ref.owner,
+                    table_name=ref.table,
+                    partition_name=ref.partition,
+                    action="COMPRESS",
+                    action_params=json.dumps({"level": level}),
+                    size_bytes=1,
+                    status="PENDING",
+                    attempts=0,
+                    carried_over=False,
+                    enqueued_at=NOW,
+                    updated_at=NOW,
                 )
             )
 
@@ -53,13 +62,25 @@ def _run_batch(wh, max_operations):
     engine = wh.repository_engine()
     settings = IlmSettings(PolicySet(), load_schedule())
     plan = plan_batch(
-        wh, engine, dag_run_id="manual__r", run_type="manual", force=True,
-        max_operations=max_operations, now=NOW, settings=settings,
+        wh,
+        engine,
+        dag_run_id="manual__r",
+        run_type="manual",
+        force=True,
+        max_operations=max_operations,
+        now=NOW,
+        settings=settings,
     )
     for i, item in enumerate(plan.items):
         result = execute_item(
-            wh, engine, item, dag_run_id="manual__r", map_index=i, attempt=1,
-            now_fn=lambda: NOW, settings=settings,
+            wh,
+            engine,
+            item,
+            dag_run_id="manual__r",
+            map_index=i,
+            attempt=1,
+            now_fn=lambda: NOW,
+            settings=settings,
         )
         assert result["status"] == "SUCCESS", result
     return plan
@@ -116,21 +137,30 @@ def test_duplicate_success_and_dead_lease_are_caught(warehouse):
             select(execution_log).where(execution_log.c.queue_id == first["queue_id"])
         ).one()
         copy = {k: v for k, v in original._mapping.items() if k != "log_id"}
-        conn.execute(insert(execution_log).values(**copy, ))
+        conn.execute(
+            insert(execution_log).values(
+                **copy,
+            )
+        )
         conn.execute(
             update(ilm_queue)
             .where(ilm_queue.c.queue_id == second["queue_id"])
-            .values(status="RUNNING", lease_holder="manual__r#1",
-                    lease_expires_at=NOW - timedelta(minutes=1))
+            .values(
+                status="RUNNING",
+                lease_holder="manual__r#1",
+                lease_expires_at=NOW - timedelta(minutes=1),
+            )
         )
 
     report = reconcile_batch(warehouse, engine, plan.batch_id, now=NOW)
 
-    assert _checks(report) == sorted([
-        ("DUPLICATE_SUCCESS", first["label"]),
-        ("RUNNING_WITHOUT_LEASE", second["label"]),
-        ("STATUS_MISMATCH", second["label"]),
-    ])
+    assert _checks(report) == sorted(
+        [
+            ("DUPLICATE_SUCCESS", first["label"]),
+            ("RUNNING_WITHOUT_LEASE", second["label"]),
+            ("STATUS_MISMATCH", second["label"]),
+        ]
+    )
 
 
 def test_unknown_batch_is_a_config_error(warehouse):

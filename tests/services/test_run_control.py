@@ -13,14 +13,24 @@ T0 = datetime(2026, 3, 6, 22, 0, tzinfo=UTC)
 
 
 def test_a_run_is_recorded_from_start_to_finish(sqlite_engine):
-    run_id = run_control.start_run(sqlite_engine, "hcc_ilm_execute", "scheduled__1", "scheduled", T0)
+    run_id = run_control.start_run(
+        sqlite_engine, "hcc_ilm_execute", "scheduled__1", "scheduled", T0
+    )
     assert run_control.get_run(sqlite_engine, run_id).status == "RUNNING"
     record = run_control.finish_run(
-        sqlite_engine, run_id, now=T0 + timedelta(minutes=5), objects_extracted=40,
-        actions_done=3, errors=0, summary={"batch_id": 9},
+        sqlite_engine,
+        run_id,
+        now=T0 + timedelta(minutes=5),
+        objects_extracted=40,
+        actions_done=3,
+        errors=0,
+        summary={"batch_id": 9},
     )
     assert (record.status, record.objects_extracted, record.actions_done, record.errors) == (
-        "SUCCESS", 40, 3, 0
+        "SUCCESS",
+        40,
+        3,
+        0,
     )
     assert record.summary == {"batch_id": 9}
     assert record.duration_s == 300
@@ -49,9 +59,13 @@ def test_a_retried_run_reuses_its_row(sqlite_engine):
 
 @pytest.mark.parametrize(
     ("airflow", "forced", "ours"),
-    [("scheduled", False, "scheduled"), ("MANUAL", False, "manual"),
-     ("backfill", False, "backfill"), ("manual", True, "forced"),
-     ("asset_triggered", False, "scheduled")],
+    [
+        ("scheduled", False, "scheduled"),
+        ("MANUAL", False, "manual"),
+        ("backfill", False, "backfill"),
+        ("manual", True, "forced"),
+        ("asset_triggered", False, "scheduled"),
+    ],
 )
 def test_classify_run_type(airflow, forced, ours):
     assert run_control.classify_run_type(airflow, forced=forced) == ours

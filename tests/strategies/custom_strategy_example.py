@@ -23,9 +23,7 @@ class RecordRowCount(BaseStrategy):
         seg = warehouse.segment(target)
         details = {"rows": rows, "bytes": seg.bytes if seg else None}
         if rows < params.min_rows:
-            return StrategyResult(
-                ActionStatus.SKIPPED, f"{rows} rows < {params.min_rows}", details
-            )
+            return StrategyResult(ActionStatus.SKIPPED, f"{rows} rows < {params.min_rows}", details)
         return StrategyResult(ActionStatus.SUCCESS, f"{target.label} holds {rows} rows", details)
 
 

@@ -48,14 +48,26 @@ def test_custom_policy_runs_the_registered_strategy(
     evaluation = evaluate_policies(wh, engine, settings.policies, now=NOW, evaluation_id="e2e")
     assert evaluation["enqueued"] > 0
     plan = plan_batch(
-        wh, engine, dag_run_id="manual__e2e", run_type="manual", force=True,
-        max_operations=2, now=NOW, settings=settings,
+        wh,
+        engine,
+        dag_run_id="manual__e2e",
+        run_type="manual",
+        force=True,
+        max_operations=2,
+        now=NOW,
+        settings=settings,
     )
     assert len(plan.items) == 2
     results = [
         execute_item(
-            wh, engine, item, dag_run_id="manual__e2e", map_index=i, attempt=1,
-            now_fn=lambda: NOW, settings=settings,
+            wh,
+            engine,
+            item,
+            dag_run_id="manual__e2e",
+            map_index=i,
+            attempt=1,
+            now_fn=lambda: NOW,
+            settings=settings,
         )
         for i, item in enumerate(plan.items)
     ]

@@ -75,9 +75,7 @@ def test_unknown_top_level_key(tmp_path):
 
 def test_a_custom_strategy_cannot_shadow_a_builtin(tmp_path, example_on_path):
     with pytest.raises(ConfigError) as err:
-        _registry(
-            tmp_path, "strategies:\n  recompress_if_decayed: custom_strategy_example:X\n"
-        )
+        _registry(tmp_path, "strategies:\n  recompress_if_decayed: custom_strategy_example:X\n")
     assert "already taken" in str(err.value)
     assert err.value.field == "strategies.recompress_if_decayed"
 

@@ -43,8 +43,7 @@ class Fine(BaseStrategy):
 
 
 REGISTRY = StrategyRegistry(
-    StrategySource(cls.name, f"{__name__}:{cls.__name__}", "test")
-    for cls in (Locked, Buggy, Fine)
+    StrategySource(cls.name, f"{__name__}:{cls.__name__}", "test") for cls in (Locked, Buggy, Fine)
 )
 
 
@@ -55,13 +54,22 @@ def _rows(engine):
 
 def test_success_is_logged_with_context(sqlite_engine):
     run = run_strategy(
-        _Warehouse(), sqlite_engine, "fine", REF, {}, NOW, registry=REGISTRY,
+        _Warehouse(),
+        sqlite_engine,
+        "fine",
+        REF,
+        {},
+        NOW,
+        registry=REGISTRY,
         context={"queue_id": 7},
     )
     assert run.result.status is ActionStatus.SUCCESS
     (row,) = _rows(sqlite_engine)
     assert (row.operation_id, row.strategy, row.target, row.status) == (
-        run.operation_id, "fine", REF.label, "SUCCESS"
+        run.operation_id,
+        "fine",
+        REF.label,
+        "SUCCESS",
     )
     assert row.started_at == NOW and row.finished_at >= NOW
     assert row.duration_s is not None and row.error is None

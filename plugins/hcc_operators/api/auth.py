@@ -64,9 +64,7 @@ def _unauthorized(detail: str) -> HTTPException:
     )
 
 
-def request_token(
-    bearer: HTTPAuthorizationCredentials | None, cookie: str | None
-) -> str | None:
+def request_token(bearer: HTTPAuthorizationCredentials | None, cookie: str | None) -> str | None:
     # An explicit header wins over the ambient browser cookie, as in Airflow's get_user.
     if bearer and bearer.scheme.lower() == "bearer" and bearer.credentials:
         return bearer.credentials

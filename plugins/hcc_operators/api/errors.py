@@ -33,8 +33,10 @@ async def _unreachable(_: Request, err: AirflowUnreachable) -> JSONResponse:
 async def _repository_unavailable(_: Request, err: Exception) -> JSONResponse:
     log.warning("repository unavailable: %s", err)
     return JSONResponse(
-        {"detail": f"HCC repository unavailable ({type(err).__name__}); check the "
-                   "hcc_warehouse connection and that a DAG has created the repository"},
+        {
+            "detail": f"HCC repository unavailable ({type(err).__name__}); check the "
+            "hcc_warehouse connection and that a DAG has created the repository"
+        },
         status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
     )
 

@@ -105,25 +105,33 @@ class RepositoryCollector(Collector):
             if ok + failed:
                 failure[(kind,)] = failed / (ok + failed)
         yield _gauge(
-            "hcc_executions", "Compression executions and ILM actions, by status",
-            ["kind", "status"], counts,
+            "hcc_executions",
+            "Compression executions and ILM actions, by status",
+            ["kind", "status"],
+            counts,
         )
         yield _gauge(
             "hcc_execution_duration_seconds_avg",
             "Average duration of finished (succeeded or failed) executions",
-            ["kind"], durations,
+            ["kind"],
+            durations,
         )
         yield _gauge(
             "hcc_execution_failure_ratio",
             "Failed / (succeeded + failed); skipped and dry runs excluded",
-            ["kind"], failure,
+            ["kind"],
+            failure,
         )
 
     def _queue(self, conn) -> Iterator[Metric]:
         q = ilm_queue.c
         rows = conn.execute(select(q.status, func.count()).group_by(q.status)).all()
-        yield _gauge("hcc_ilm_queue_items", "ILM queue items by status", ["status"],
-                     {(s,): n for s, n in rows})
+        yield _gauge(
+            "hcc_ilm_queue_items",
+            "ILM queue items by status",
+            ["status"],
+            {(s,): n for s, n in rows},
+        )
         oldest = conn.scalar(
             select(q.enqueued_at).where(q.status == "PENDING").order_by(q.enqueued_at).limit(1)
         )

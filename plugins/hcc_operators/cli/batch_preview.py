@@ -127,8 +127,7 @@ def preview_batch(
     by_id = {r.queue_id: r for r in rows}
     # A RUNNING item whose lease expired is recovered as carried over when the batch starts.
     candidates = [
-        replace(as_item(r), interrupted=True) if r.status == "RUNNING" else as_item(r)
-        for r in rows
+        replace(as_item(r), interrupted=True) if r.status == "RUNNING" else as_item(r) for r in rows
     ]
 
     def level(item: QueueItem) -> str | None:
@@ -142,34 +141,56 @@ def preview_batch(
     )
     version = warehouse.version()
     preview = BatchPreview(
-        at, force, window.start if window and not force else None,
-        window.end if window and not force else None, budget.total_seconds(), limits.margin,
-        len(rows), note,
+        at,
+        force,
+        window.start if window and not force else None,
+        window.end if window and not force else None,
+        budget.total_seconds(),
+        limits.margin,
+        len(rows),
+        note,
     )
     for placement in packed.chosen:
         item = placement.item
         row = by_id[item.queue_id]
         preview.items.append(
             PlannedItem(
-                item.queue_id, item.policy, item.ref.label, item.action.value,
-                json.loads(row.action_params or "{}"), item.size_bytes, placement.slot,
-                round(placement.start_s, 1), round(placement.seconds, 1),
+                item.queue_id,
+                item.policy,
+                item.ref.label,
+                item.action.value,
+                json.loads(row.action_params or "{}"),
+                item.size_bytes,
+                placement.slot,
+                round(placement.start_s, 1),
+                round(placement.seconds, 1),
                 model.rate(item.action, level(item)).source,
-                _why(item, at), statements(row, version),
+                _why(item, at),
+                statements(row, version),
             )
         )
     chosen_ids = {p.item.queue_id for p in packed.chosen}
     for left in packed.left_over:
         preview.waiting.append(
-            WaitingItem(left.item.queue_id, left.item.ref.label, left.item.action.value,
-                        round(left.seconds, 1), left.reason)
+            WaitingItem(
+                left.item.queue_id,
+                left.item.ref.label,
+                left.item.action.value,
+                round(left.seconds, 1),
+                left.reason,
+            )
         )
     selected = {i.ref: i.queue_id for i in chosen}
     for item in candidates:
         if selected.get(item.ref) != item.queue_id and item.queue_id not in chosen_ids:
             preview.waiting.append(
-                WaitingItem(item.queue_id, item.ref.label, item.action.value,
-                            round(seconds(item), 1), _not_selected(item, selected))
+                WaitingItem(
+                    item.queue_id,
+                    item.ref.label,
+                    item.action.value,
+                    round(seconds(item), 1),
+                    _not_selected(item, selected),
+                )
             )
     return preview
 
@@ -189,8 +210,9 @@ def statements(row, version: tuple[int, ...]) -> list[str]:
     except (PolicyError, ConfigError) as err:
         return [f"-- cannot be rendered: {err}"]
     if action.kind is ActionKind.MOVE:
-        rendered.append("-- then, if adjacent and now in the same tablespace, a MERGE into the "
-                        "yearly partition")
+        rendered.append(
+            "-- then, if adjacent and now in the same tablespace, a MERGE into the yearly partition"
+        )
     return rendered
 
 

@@ -11,7 +11,10 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("PolicySet", "settings"): "File-wide switches.",
     ("PolicySet", "profiles"): "Temperature threshold profiles by name (upper case).",
     ("PolicySet", "policies"): "The ILM policies, evaluated in priority order.",
-    ("Settings", "allow_custom_sql"): "Allow `conditions.custom_sql` predicates (review them first).",
+    (
+        "Settings",
+        "allow_custom_sql",
+    ): "Allow `conditions.custom_sql` predicates (review them first).",
     ("Settings", "default_profile"): "Profile used when a policy and its table entry name none.",
     ("ThresholdProfile", "hot_days"): "Younger than this (days) is HOT.",
     ("ThresholdProfile", "warm_days"): "Younger than this is WARM; must exceed hot_days.",
@@ -38,7 +41,10 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("CompressAction", "pctfree"): "PCTFREE for the rewritten segment.",
     ("MoveAction", "type"): "`MOVE`.",
     ("MoveAction", "tablespace"): "Target tablespace.",
-    ("MoveAction", "compression"): "Level while moving (not NONE or BASIC); omitted keeps the current one.",
+    (
+        "MoveAction",
+        "compression",
+    ): "Level while moving (not NONE or BASIC); omitted keeps the current one.",
     ("ReadOnlyAction", "type"): "`READ_ONLY`.",
     ("MergeAction", "type"): "`MERGE`.",
     ("MergeAction", "into"): "Merge target; only `yearly` (the same year's partition).",

@@ -56,7 +56,9 @@ class MissingDescription(LookupError):
 
 def add_parser(commands) -> None:
     parser = commands.add_parser(
-        "config-reference", help="print (or --write) docs/configuration.md", description=__doc__,
+        "config-reference",
+        help="print (or --write) docs/configuration.md",
+        description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--write", action="store_true", help=f"write {DOC_PATH}")
@@ -81,9 +83,7 @@ def generate() -> str:
         parts.append(f"\n## {file_name}\n")
         parts.extend(_models(model))
     parts.append("\n## Parameters of the built-in strategies\n")
-    parts.append(
-        "\nGiven as `action.params` of a CUSTOM policy; unknown keys are errors.\n"
-    )
+    parts.append("\nGiven as `action.params` of a CUSTOM policy; unknown keys are errors.\n")
     for name in sorted(BUILTINS):
         strategy = load_strategy(StrategySource(name, BUILTINS[name], BUILTIN))
         parts.append(f"\n### {name}\n\n{strategy.description}\n\n")
@@ -206,8 +206,12 @@ def _type_name(annotation: Any) -> str:
         if issubclass(annotation, enum.Enum):
             return "one of " + ", ".join(f'"{m.value}"' for m in annotation)
         simple = {
-            bool: "boolean", int: "integer", float: "number", str: "text",
-            dt.date: "date YYYY-MM-DD", dt.time: "time 'HH:MM'",
+            bool: "boolean",
+            int: "integer",
+            float: "number",
+            str: "text",
+            dt.date: "date YYYY-MM-DD",
+            dt.time: "time 'HH:MM'",
             dt.timedelta: "duration ('2h', '90m', '1h30m')",
         }
         if annotation in simple:
@@ -242,6 +246,9 @@ def _value(value: Any) -> str:
     if isinstance(value, tuple | list):
         return "[" + ", ".join(_value(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{}" if not value else "{" + ", ".join(
-            f"{_value(k)}: {_value(v)}" for k, v in value.items()) + "}"
+        return (
+            "{}"
+            if not value
+            else "{" + ", ".join(f"{_value(k)}: {_value(v)}" for k, v in value.items()) + "}"
+        )
     return f"{value:,}" if isinstance(value, int) and abs(value) >= 10_000 else str(value)

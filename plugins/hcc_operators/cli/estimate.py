@@ -26,7 +26,9 @@ from hcc_operators.core.models import ESTIMATED_TYPES, CompressionType
 
 def add_parser(commands) -> None:
     parser = commands.add_parser(
-        "estimate", help="estimated compression ratio per type", description=__doc__,
+        "estimate",
+        help="estimated compression ratio per type",
+        description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("object", metavar="OWNER.TABLE[:PARTITION]")
@@ -44,8 +46,9 @@ def run(args: argparse.Namespace, out: Output) -> int:
     defaults = load_advisor_config(directory(args) / ADVISOR_FILE).defaults
     sample_rows = args.sample_rows if args.sample_rows is not None else defaults.sample_rows
     if sample_rows < 1 and sample_rows != -1:
-        raise CliError(f"--sample-rows must be positive (or -1 for all rows), got {sample_rows}",
-                       PROBLEM)
+        raise CliError(
+            f"--sample-rows must be positive (or -1 for all rows), got {sample_rows}", PROBLEM
+        )
     with connected(args, repository=False) as wh:
         try:
             seg = wh.segment(ref)
@@ -55,7 +58,9 @@ def run(args: argparse.Namespace, out: Output) -> int:
             raise CliError(f"{ref.label} does not exist in the dictionary", PROBLEM)
         ratios = {
             ctype: wh.estimate_ratio(
-                ref, ctype, sample_rows=sample_rows,
+                ref,
+                ctype,
+                sample_rows=sample_rows,
                 scratch_tablespace=defaults.scratch_tablespace,
             )
             for ctype in ESTIMATED_TYPES
@@ -72,11 +77,19 @@ def run(args: argparse.Namespace, out: Output) -> int:
         for ctype, ratio in ratios.items()
     ]
     if args.json:
-        out.json({"object": ref.label, "bytes": seg.bytes, "compression": seg.compression.value,
-                  "sample_rows": sample_rows, "estimates": rows})
+        out.json(
+            {
+                "object": ref.label,
+                "bytes": seg.bytes,
+                "compression": seg.compression.value,
+                "sample_rows": sample_rows,
+                "estimates": rows,
+            }
+        )
         return OK
-    out.line(f"{ref.label}: {size(seg.bytes)}, now {seg.compression.value}; "
-             f"sample of {sample_rows} rows")
+    out.line(
+        f"{ref.label}: {size(seg.bytes)}, now {seg.compression.value}; sample of {sample_rows} rows"
+    )
     out.table(
         ("compression", "ratio", "estimated size"),
         [(r["compression"], f"{r['ratio']:.2f}x", size(r["estimated_bytes"])) for r in rows],

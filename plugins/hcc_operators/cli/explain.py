@@ -27,8 +27,10 @@ from hcc_operators.core.eligibility import explain
 
 def add_parser(commands) -> None:
     parser = commands.add_parser(
-        "explain", help="why each policy does or does not apply to a partition",
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+        "explain",
+        help="why each policy does or does not apply to a partition",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("object", metavar="OWNER.TABLE:PARTITION")
     add_connection(parser)

@@ -36,7 +36,9 @@ class Output:
         else:
             print(f"== {text} ==", file=self.stream)
 
-    def table(self, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, title: str = "") -> None:
+    def table(
+        self, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, title: str = ""
+    ) -> None:
         cells = [[_cell(v) for v in row] for row in rows]
         if self.rich:
             table = Table(title=title or None, show_lines=False)
@@ -52,8 +54,10 @@ class Output:
         for row in cells:
             widths = [max(w, len(v)) for w, v in zip(widths, row, strict=True)]
         for row in [list(columns), *cells]:
-            print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip(),
-                  file=self.stream)
+            print(
+                "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip(),
+                file=self.stream,
+            )
 
     def json(self, data: Any) -> None:
         print(json.dumps(data, indent=2, default=str, sort_keys=False), file=self.stream)
@@ -85,4 +89,8 @@ def seconds(value: float | None) -> str:
         return "-"
     minutes, secs = divmod(int(round(value)), 60)
     hours, minutes = divmod(minutes, 60)
-    return f"{hours}h{minutes:02d}m" if hours else (f"{minutes}m{secs:02d}s" if minutes else f"{secs}s")
+    return (
+        f"{hours}h{minutes:02d}m"
+        if hours
+        else (f"{minutes}m{secs:02d}s" if minutes else f"{secs}s")
+    )

@@ -45,7 +45,11 @@ def run(args: argparse.Namespace, out: Output) -> int:
     settings = ilm_settings(args)
     with connected(args) as wh:
         preview = preview_batch(
-            wh, wh.repository_engine(), settings, now=now(args), force=args.force,
+            wh,
+            wh.repository_engine(),
+            settings,
+            now=now(args),
+            force=args.force,
             max_operations=args.max_operations,
         )
     if args.json:
@@ -63,11 +67,31 @@ def run(args: argparse.Namespace, out: Output) -> int:
     )
     if preview.items:
         out.table(
-            ("#", "queue", "slot", "start", "predicted", "policy", "object", "action", "size",
-             "why"),
+            (
+                "#",
+                "queue",
+                "slot",
+                "start",
+                "predicted",
+                "policy",
+                "object",
+                "action",
+                "size",
+                "why",
+            ),
             [
-                (n, i.queue_id, i.slot, f"+{seconds(i.start_s)}", f"{seconds(i.predicted_s)} "
-                 f"({i.rate})", i.policy, i.label, i.action, size(i.size_bytes), i.why)
+                (
+                    n,
+                    i.queue_id,
+                    i.slot,
+                    f"+{seconds(i.start_s)}",
+                    f"{seconds(i.predicted_s)} ({i.rate})",
+                    i.policy,
+                    i.label,
+                    i.action,
+                    size(i.size_bytes),
+                    i.why,
+                )
                 for n, i in enumerate(preview.items, start=1)
             ],
             title="would run",
@@ -80,8 +104,10 @@ def run(args: argparse.Namespace, out: Output) -> int:
     if preview.waiting:
         out.table(
             ("queue", "object", "action", "predicted", "waits because"),
-            [(w.queue_id, w.label, w.action, seconds(w.predicted_s), w.reason)
-             for w in preview.waiting],
+            [
+                (w.queue_id, w.label, w.action, seconds(w.predicted_s), w.reason)
+                for w in preview.waiting
+            ],
             title="would wait",
         )
     return OK

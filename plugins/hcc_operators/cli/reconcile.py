@@ -15,7 +15,9 @@ from hcc_operators.services.reconciliation import reconcile_batch
 
 def add_parser(commands) -> None:
     parser = commands.add_parser(
-        "reconcile", help="check a batch against the live dictionary", description=__doc__,
+        "reconcile",
+        help="check a batch against the live dictionary",
+        description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("batch_id", type=int)

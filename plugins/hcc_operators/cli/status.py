@@ -62,22 +62,38 @@ def collect(engine: Engine, at: datetime) -> dict[str, Any]:
         "advisor": _advisor(advisor, at),
         "batches": [
             {
-                "batch_id": b.batch_id, "status": b.status, "run_type": b.run_type,
-                "started_at": b.started_at, "finished_at": b.finished_at, "planned": b.planned,
-                "succeeded": b.succeeded, "skipped": b.skipped, "failed": b.failed,
-                "left_pending": b.left_pending, "reason": b.reason,
+                "batch_id": b.batch_id,
+                "status": b.status,
+                "run_type": b.run_type,
+                "started_at": b.started_at,
+                "finished_at": b.finished_at,
+                "planned": b.planned,
+                "succeeded": b.succeeded,
+                "skipped": b.skipped,
+                "failed": b.failed,
+                "left_pending": b.left_pending,
+                "reason": b.reason,
             }
             for b in batches
         ],
         "backlog": [
-            {"policy": r.policy_name, "action": r.action, "items": r.items,
-             "bytes": int(r.bytes), "oldest": r.oldest}
+            {
+                "policy": r.policy_name,
+                "action": r.action,
+                "items": r.items,
+                "bytes": int(r.bytes),
+                "oldest": r.oldest,
+            }
             for r in backlog
         ],
         "failures": [
             {
-                "at": f.started_at, "object": _label(f), "action": f.action,
-                "error_code": f.error_code, "message": f.error_message, "batch_id": f.batch_id,
+                "at": f.started_at,
+                "object": _label(f),
+                "action": f.action,
+                "error_code": f.error_code,
+                "message": f.error_message,
+                "batch_id": f.batch_id,
             }
             for f in failures
         ],
@@ -101,17 +117,42 @@ def run(args: argparse.Namespace, out: Output) -> int:
             f"run {advisor['run_id']} {advisor['status']} (strategy {advisor['strategy']}), "
             f"started {advisor['started_at']}: {p['objects_done']}/{p['objects_total']} objects, "
             f"{p['percent']}% done, {advisor['objects_failed']} failed"
-            + (f", about {seconds(p['estimated_remaining_s'])} left"
-               if advisor["status"] == "RUNNING" and p["estimated_remaining_s"] else "")
+            + (
+                f", about {seconds(p['estimated_remaining_s'])} left"
+                if advisor["status"] == "RUNNING" and p["estimated_remaining_s"]
+                else ""
+            )
         )
     out.heading("ILM batches")
     if data["batches"]:
         out.table(
-            ("batch", "status", "type", "started", "planned", "ok", "skipped", "failed",
-             "pending", "reason"),
-            [(b["batch_id"], b["status"], b["run_type"], b["started_at"], b["planned"],
-              b["succeeded"], b["skipped"], b["failed"], b["left_pending"], b["reason"])
-             for b in data["batches"]],
+            (
+                "batch",
+                "status",
+                "type",
+                "started",
+                "planned",
+                "ok",
+                "skipped",
+                "failed",
+                "pending",
+                "reason",
+            ),
+            [
+                (
+                    b["batch_id"],
+                    b["status"],
+                    b["run_type"],
+                    b["started_at"],
+                    b["planned"],
+                    b["succeeded"],
+                    b["skipped"],
+                    b["failed"],
+                    b["left_pending"],
+                    b["reason"],
+                )
+                for b in data["batches"]
+            ],
         )
     else:
         out.line("no batch yet")
@@ -119,8 +160,10 @@ def run(args: argparse.Namespace, out: Output) -> int:
     if data["backlog"]:
         out.table(
             ("policy", "action", "items", "size", "oldest"),
-            [(r["policy"], r["action"], r["items"], size(r["bytes"]), r["oldest"])
-             for r in data["backlog"]],
+            [
+                (r["policy"], r["action"], r["items"], size(r["bytes"]), r["oldest"])
+                for r in data["backlog"]
+            ],
         )
     else:
         out.line("queue is empty")
@@ -128,8 +171,10 @@ def run(args: argparse.Namespace, out: Output) -> int:
     if data["failures"]:
         out.table(
             ("at", "object", "action", "code", "message"),
-            [(f["at"], f["object"], f["action"], f["error_code"], f["message"])
-             for f in data["failures"]],
+            [
+                (f["at"], f["object"], f["action"], f["error_code"], f["message"])
+                for f in data["failures"]
+            ],
         )
     else:
         out.line("none")
@@ -137,9 +182,19 @@ def run(args: argparse.Namespace, out: Output) -> int:
         out.heading("DAG runs")
         out.table(
             ("dag", "run", "type", "status", "objects", "actions", "errors", "started"),
-            [(r["dag_id"], r["dag_run_id"], r["run_type"], r["status"],
-              r["objects_extracted"], r["actions_done"], r["errors"], r["started_at"])
-             for r in data["dag_runs"]],
+            [
+                (
+                    r["dag_id"],
+                    r["dag_run_id"],
+                    r["run_type"],
+                    r["status"],
+                    r["objects_extracted"],
+                    r["actions_done"],
+                    r["errors"],
+                    r["started_at"],
+                )
+                for r in data["dag_runs"]
+            ],
         )
     return OK
 
@@ -150,14 +205,20 @@ def _advisor(row, at: datetime) -> dict[str, Any] | None:
     until = row.finished_at or (at if row.status == "RUNNING" else row.updated_at) or at
     done = min(row.objects_analysed, row.objects_total)
     p = progress(
-        done=done, total=row.objects_total, bytes_done=row.bytes_analysed,
+        done=done,
+        total=row.objects_total,
+        bytes_done=row.bytes_analysed,
         bytes_total=row.bytes_total,
         elapsed_s=max((until - row.started_at).total_seconds(), 0.0),
     )
     return {
-        "run_id": row.run_id, "status": row.status, "strategy": row.strategy,
-        "started_at": row.started_at, "finished_at": row.finished_at,
-        "objects_failed": row.objects_failed, "progress": p.to_dict(),
+        "run_id": row.run_id,
+        "status": row.status,
+        "strategy": row.strategy,
+        "started_at": row.started_at,
+        "finished_at": row.finished_at,
+        "objects_failed": row.objects_failed,
+        "progress": p.to_dict(),
     }
 
 

@@ -44,8 +44,7 @@ class FileReport:
 def add_parser(commands) -> None:
     parser = commands.add_parser(
         "validate",
-        help="check policies.yaml, schedule.yaml, advisor.yaml, housekeeping.yaml, "
-        "strategies.yaml",
+        help="check policies.yaml, schedule.yaml, advisor.yaml, housekeeping.yaml, strategies.yaml",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -68,8 +67,12 @@ def validate_all(folder: Path) -> list[FileReport]:
 def run(args: argparse.Namespace, out: Output) -> int:
     reports = validate_all(directory(args))
     if args.json:
-        out.json([{"file": r.file, "status": r.status, "errors": r.errors,
-                   "warnings": r.warnings} for r in reports])
+        out.json(
+            [
+                {"file": r.file, "status": r.status, "errors": r.errors, "warnings": r.warnings}
+                for r in reports
+            ]
+        )
     else:
         rows = []
         for report in reports:

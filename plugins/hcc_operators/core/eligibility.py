@@ -491,7 +491,9 @@ def _temperature_of(state: PartitionState, bands: Limits) -> Temperature:
     days = state.age_days
     if days is None:
         return state.temperature or _HOT
-    if days < bands[0] or (state.last_access_days is not None and state.last_access_days < bands[0]):
+    if days < bands[0] or (
+        state.last_access_days is not None and state.last_access_days < bands[0]
+    ):
         return _HOT
     if days < bands[1]:
         return _WARM

@@ -101,7 +101,9 @@ def resolve_language(country: str, language: str | None) -> str | None:
         return _country_info(country)["default_language"]
     if language not in languages:
         listed = ", ".join(languages) if languages else "none"
-        raise ValueError(f"{country} holidays are not available in {language!r}; available: {listed}")
+        raise ValueError(
+            f"{country} holidays are not available in {language!r}; available: {listed}"
+        )
     return language
 
 
@@ -159,9 +161,7 @@ class HolidayTable:
             language=self.language,
             years=[year - 1, year, year + 1],
         )
-        return {
-            day.isoformat(): table.get_list(day) for day in sorted(table) if day.year == year
-        }
+        return {day.isoformat(): table.get_list(day) for day in sorted(table) if day.year == year}
 
 
 # -- computing an answer with the package ----------------------------------------------------
@@ -217,9 +217,7 @@ class _Facts:
     def __init__(self) -> None:
         self.version, self.package = _package_identity()
         folder = _cache_dir()
-        self.path = (
-            folder / f"holidays-{self.version}.json" if self.version and folder else None
-        )
+        self.path = folder / f"holidays-{self.version}.json" if self.version and folder else None
         self.answers: dict[str, Any] = self._read()
 
     def _read(self) -> dict[str, Any]:

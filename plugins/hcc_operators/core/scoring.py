@@ -119,4 +119,3 @@ def _idle_days(access: AccessStats, now: datetime) -> float | None:
     latest = max(as_utc(t) for t in touched)
     # A clock skew between the database and the scheduler must not push recency above 1.
     return max((as_utc(now) - latest).total_seconds() / 86400.0, 0.0)
-

@@ -28,8 +28,10 @@ def failure_text(context) -> tuple[str, str]:
     error = context.get("exception") or context.get("reason") or "see the task log"
     if ti is not None and getattr(ti, "task_id", None):
         where = ti.task_id + (f"[{ti.map_index}]" if getattr(ti, "map_index", -1) >= 0 else "")
-        return (f"task_failed:{dag_id}.{where}",
-                f"{dag_id}.{where} failed in run {run_id}: {error}")
+        return (
+            f"task_failed:{dag_id}.{where}",
+            f"{dag_id}.{where} failed in run {run_id}: {error}",
+        )
     return f"dag_failed:{dag_id}", f"DAG {dag_id} run {run_id} failed: {error}"
 
 
@@ -67,7 +69,13 @@ class HccFailureNotifier(BaseNotifier):
             engine = warehouse.repository_engine()
             create_all(engine)
             with engine.begin() as conn:
-                conn.execute(insert(alerts).values(alert_key=key[:250], severity="CRITICAL",
-                                                   message=message, raised_at=clock.now()))
+                conn.execute(
+                    insert(alerts).values(
+                        alert_key=key[:250],
+                        severity="CRITICAL",
+                        message=message,
+                        raised_at=clock.now(),
+                    )
+                )
         finally:
             warehouse.close()

@@ -52,7 +52,9 @@ def reason_counts(conn: Connection, evaluation_no: int | None = None) -> dict[Re
     return {
         Reason.from_code(code): n
         for code, n in conn.execute(
-            select(d.reason, func.count()).where(d.evaluation_no == evaluation_no).group_by(d.reason)
+            select(d.reason, func.count())
+            .where(d.evaluation_no == evaluation_no)
+            .group_by(d.reason)
         )
     }
 
@@ -77,7 +79,9 @@ def partition_decisions(conn: Connection, ref: ObjectRef) -> list[Decision]:
     header = conn.execute(select(evaluations).where(e.evaluation_no == obj.evaluation_no)).one()
     free = json.loads(header.tablespaces_free or "{}")
     rows = conn.execute(
-        select(d.reason, p.policy_name, p.version, p.definition, t.hot_days, t.warm_days, t.cold_days)
+        select(
+            d.reason, p.policy_name, p.version, p.definition, t.hot_days, t.warm_days, t.cold_days
+        )
         .select_from(evaluation_targets)
         .join(ilm_policies, p.policy_id == t.policy_id)
         .join(

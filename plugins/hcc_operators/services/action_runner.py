@@ -92,8 +92,11 @@ def _run(warehouse, action, outcome, ddl_lock_timeout_s, expected_bytes_after) -
     if action.kind is ActionKind.MERGE and result_live is not None:
         # Without explicit storage Oracle gives the merged partition the TABLE's defaults, which
         # would silently decompress an archived year: keep the surviving partition's storage.
-        action = replace(action, compression=action.compression or result_live.compression,
-                         tablespace=action.tablespace or result_live.tablespace)
+        action = replace(
+            action,
+            compression=action.compression or result_live.compression,
+            tablespace=action.tablespace or result_live.tablespace,
+        )
     _precheck(warehouse, action, live, expected_bytes_after)
     rows_before = _rows_before(warehouse, action, live)
     outcome.rows_before = rows_before

@@ -47,10 +47,10 @@ def archive_then_drop(warehouse: Warehouse, drop: Action, suffix: str) -> Action
                 f"archive table {archive.label} already holds {archived_rows} rows and "
                 f"{drop.ref.label} still holds {partition_rows}; refusing to exchange and drop. "
                 "Move the archive table's rows elsewhere, then clear the task",
-                code="HCC-ARCHIVE-NOT-EMPTY")
+                code="HCC-ARCHIVE-NOT-EMPTY",
+            )
         if partition_rows:
-            exchange = Action(ActionKind.EXCHANGE, drop.ref, exchange_table=archive,
-                              online=False)
+            exchange = Action(ActionKind.EXCHANGE, drop.ref, exchange_table=archive, online=False)
             result = warehouse.apply(exchange)
             statements += result.statements
             moved = warehouse.row_count(archive)
@@ -58,12 +58,20 @@ def archive_then_drop(warehouse: Warehouse, drop: Action, suffix: str) -> Action
                 raise WarehouseError(
                     f"after the exchange {archive.label} holds {moved} rows, expected "
                     f"{partition_rows}; not dropping {drop.ref.label}",
-                    code="ROW_COUNT_MISMATCH")
+                    code="ROW_COUNT_MISMATCH",
+                )
     except WarehouseError as err:
-        return ActionOutcome(ActionStatus.FAILED, drop.kind.value, drop.ref.label,
-                             message=str(err), error_code=err.code,
-                             transience=err.transience.value, statements=statements,
-                             bytes_before=live.bytes, rows_before=live.num_rows)
+        return ActionOutcome(
+            ActionStatus.FAILED,
+            drop.kind.value,
+            drop.ref.label,
+            message=str(err),
+            error_code=err.code,
+            transience=err.transience.value,
+            statements=statements,
+            bytes_before=live.bytes,
+            rows_before=live.num_rows,
+        )
     outcome = run_action(warehouse, drop)
     outcome.statements = statements + outcome.statements
     outcome.bytes_before, outcome.rows_before = live.bytes, live.num_rows

@@ -110,7 +110,9 @@ def health_figures(engine: Engine, config: HousekeepingConfig, now: datetime) ->
             select(func.count()).select_from(ilm_queue).where(ilm_queue.c.enqueued_at >= day)
         ).scalar()
         executed = conn.execute(
-            select(func.count()).select_from(execution_log).where(
+            select(func.count())
+            .select_from(execution_log)
+            .where(
                 execution_log.c.started_at >= day,
                 execution_log.c.status.in_(("SUCCESS", "SKIPPED")),
             )

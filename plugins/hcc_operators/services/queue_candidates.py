@@ -57,7 +57,9 @@ def pending_in_order(
             interrupted=bool(carried_over),
         )
         for n, (carried_over, priority, enqueued_at) in enumerate(
-            conn.execute(select(q.carried_over, q.priority, q.enqueued_at).where(pending).distinct())
+            conn.execute(
+                select(q.carried_over, q.priority, q.enqueued_at).where(pending).distinct()
+            )
         )
     ]
     for group in order_queue(groups, now=now, boost_every_hours=boost_every_hours):

@@ -77,28 +77,39 @@ def reconcile_batch(
 ) -> ReconciliationReport:
     now = now or clock.now()
     with engine.connect() as conn:
-        if conn.execute(
-            select(ilm_batches.c.batch_id).where(ilm_batches.c.batch_id == batch_id)
-        ).first() is None:
+        if (
+            conn.execute(
+                select(ilm_batches.c.batch_id).where(ilm_batches.c.batch_id == batch_id)
+            ).first()
+            is None
+        ):
             raise ConfigError(f"there is no ILM batch {batch_id}", field="batch_id")
         items = list(conn.execute(select(ilm_queue).where(ilm_queue.c.batch_id == batch_id)))
         ids = [r.queue_id for r in items]
-        logs = list(
-            conn.execute(
-                select(execution_log)
-                .where(execution_log.c.queue_id.in_(ids))
-                .order_by(execution_log.c.log_id)
-            )
-        ) if ids else []
-        merges = {
-            r.log_id: r.target_partition
-            for r in conn.execute(
-                select(partition_merges.c.log_id, partition_merges.c.target_partition).where(
-                    partition_merges.c.status == "SUCCESS",
-                    partition_merges.c.log_id.in_([r.log_id for r in logs]),
+        logs = (
+            list(
+                conn.execute(
+                    select(execution_log)
+                    .where(execution_log.c.queue_id.in_(ids))
+                    .order_by(execution_log.c.log_id)
                 )
             )
-        } if logs else {}
+            if ids
+            else []
+        )
+        merges = (
+            {
+                r.log_id: r.target_partition
+                for r in conn.execute(
+                    select(partition_merges.c.log_id, partition_merges.c.target_partition).where(
+                        partition_merges.c.status == "SUCCESS",
+                        partition_merges.c.log_id.in_([r.log_id for r in logs]),
+                    )
+                )
+            }
+            if logs
+            else {}
+        )
         later = _later_successes(conn, items)
 
     report = ReconciliationReport(batch_id, items=len(items))

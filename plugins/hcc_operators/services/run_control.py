@@ -86,9 +86,7 @@ def classify_run_type(airflow_run_type: Any, *, forced: bool = False) -> str:
         ) from None
 
 
-def start_run(
-    engine: Engine, dag_id: str, dag_run_id: str, run_type: str, now: datetime
-) -> int:
+def start_run(engine: Engine, dag_id: str, dag_run_id: str, run_type: str, now: datetime) -> int:
     """Open (or reopen, for a retried run) the run's row; returns its run_log_id."""
     if run_type not in RUN_TYPES:
         raise ConfigError(
@@ -185,7 +183,9 @@ def get_run(engine: Engine, run_log_id: int) -> DagRunRecord:
     return _record(row)
 
 
-def recent_runs(engine: Engine, *, limit: int = 10, dag_id: str | None = None) -> list[DagRunRecord]:
+def recent_runs(
+    engine: Engine, *, limit: int = 10, dag_id: str | None = None
+) -> list[DagRunRecord]:
     query = select(dag_run_log).order_by(dag_run_log.c.started_at.desc()).limit(limit)
     if dag_id is not None:
         query = query.where(dag_run_log.c.dag_id == dag_id)

@@ -51,9 +51,7 @@ class StrategyResult:
     def __post_init__(self) -> None:
         status = ActionStatus(self.status)
         if status not in FINAL_STATUSES:
-            raise ValueError(
-                f"a strategy result is SUCCESS, SKIPPED or FAILED, not {status.value}"
-            )
+            raise ValueError(f"a strategy result is SUCCESS, SKIPPED or FAILED, not {status.value}")
         object.__setattr__(self, "status", status)
 
     def to_dict(self) -> dict[str, Any]:
@@ -76,9 +74,7 @@ class Strategy(Protocol):
     def validate(self, target: ObjectRef, params: dict[str, Any]) -> BaseModel:
         """Check target and params before anything runs; raise ConfigError naming the field."""
 
-    def execute(
-        self, warehouse: Warehouse, target: ObjectRef, params: BaseModel
-    ) -> StrategyResult:
+    def execute(self, warehouse: Warehouse, target: ObjectRef, params: BaseModel) -> StrategyResult:
         """Do the work on ``target`` (after reading its live state) and report what happened."""
 
 

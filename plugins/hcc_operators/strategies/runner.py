@@ -78,9 +78,16 @@ def run_strategy(
         result = StrategyResult(ActionStatus.FAILED, str(err), error_code=err.code)
         transience = err.transience.value
     except Exception as err:
-        _finish(engine, operation_id, now, time.monotonic() - started, base_context,
-                StrategyResult(ActionStatus.FAILED, f"{type(err).__name__}: {err}",
-                               error_code="STRATEGY_BUG"))
+        _finish(
+            engine,
+            operation_id,
+            now,
+            time.monotonic() - started,
+            base_context,
+            StrategyResult(
+                ActionStatus.FAILED, f"{type(err).__name__}: {err}", error_code="STRATEGY_BUG"
+            ),
+        )
         raise
     duration = time.monotonic() - started
     _finish(engine, operation_id, now, duration, base_context, result)

@@ -25,7 +25,7 @@ def embedded_path_from_uri(uri: str) -> Path:
     prefix = "sqlite:///"
     if not uri.startswith(prefix) or len(uri) == len(prefix):
         raise ConfigError(f"{uri!r} is not a sqlite:///PATH URI", field="dsn")
-    return Path(uri[len(prefix):])
+    return Path(uri[len(prefix) :])
 
 
 def warehouse_from_dsn(dsn: str) -> Warehouse:

@@ -410,8 +410,13 @@ class OracleWarehouse:
 
     def create_table_for_exchange(self, new: ObjectRef, like: ObjectRef) -> SegmentInfo | None:
         statement = ddl.render_create_for_exchange(new, like, version=self.version())
-        self._run(statement, None, doing=f"creating {new.label} for exchange",
-                  ddl_statement=True, fetch=False)
+        self._run(
+            statement,
+            None,
+            doing=f"creating {new.label} for exchange",
+            ddl_statement=True,
+            fetch=False,
+        )
         return self.segment(new)
 
     def set_session_info(self, module: str, action: str) -> None:

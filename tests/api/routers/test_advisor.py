@@ -10,8 +10,11 @@ def test_runs_newest_first_with_progress_and_ui_link(authed):
     assert running["run_id"] == 2
     # Bytes-weighted: 250 of 1000 bytes after 100 s -> 25 %, 300 s to go.
     assert running["progress"] == {
-        "percent": 25.0, "objects_done": 4, "objects_total": 10,
-        "elapsed_s": 100.0, "estimated_remaining_s": 300.0,
+        "percent": 25.0,
+        "objects_done": 4,
+        "objects_total": 10,
+        "elapsed_s": 100.0,
+        "estimated_remaining_s": 300.0,
     }
     assert done["schemas"] == ["SALES", "HR"]
     assert done["progress"]["percent"] == 100.0
@@ -41,7 +44,9 @@ def test_recommendations_default_to_latest_finished_run_by_savings(authed):
     # Run 2 is still running; the failed object has no recommendation.
     assert page["total"] == 3
     assert [r["object"] for r in page["items"]] == [
-        "SALES.ORDERS:P2", "SALES.ORDERS:P1", "HR.EMP",
+        "SALES.ORDERS:P2",
+        "SALES.ORDERS:P1",
+        "HR.EMP",
     ]
     first = page["items"][0]
     assert (first["recommended"], first["estimated_savings"]) == ("ARCHIVE HIGH", 1500)
@@ -82,7 +87,8 @@ def test_analyse_triggers_hcc_advisor_as_the_caller(authed, airflow_requests):
     assert str(sent.url) == f"{AIRFLOW}/api/v2/dags/hcc_advisor/dagRuns"
     assert sent.headers["authorization"] == f"Bearer {TOKEN}"
     assert json.loads(sent.content) == {
-        "logical_date": None, "conf": {"schemas": ["SALES"], "incremental": False},
+        "logical_date": None,
+        "conf": {"schemas": ["SALES"], "incremental": False},
     }
     body = response.json()
     assert body["dag_run_id"] == "manual__2026-03-10T12:00:00+00:00"
@@ -115,8 +121,17 @@ def test_a_recommendation_is_dropped_once_its_object_was_rewritten_after_analysi
     from hcc_operators.repository.tables import execution_log
 
     with repository.begin() as conn:
-        conn.execute(insert(execution_log).values(
-            owner="SALES", table_name="ORDERS", partition_name="P2", action="MOVE",
-            status="SUCCESS", attempt=1, simulated=True, started_at=at("2026-03-09T23:00")))
+        conn.execute(
+            insert(execution_log).values(
+                owner="SALES",
+                table_name="ORDERS",
+                partition_name="P2",
+                action="MOVE",
+                status="SUCCESS",
+                attempt=1,
+                simulated=True,
+                started_at=at("2026-03-09T23:00"),
+            )
+        )
     page = authed.get("/hcc/advisor/recommendations").json()
     assert [r["object"] for r in page["items"]] == ["SALES.ORDERS:P1", "HR.EMP"]

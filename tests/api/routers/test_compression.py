@@ -18,14 +18,17 @@ def test_history_newest_first_with_task_links(authed):
 
 def test_history_filters(authed):
     def ids(**params):
-        return [e["execution_id"] for e in
-                authed.get("/hcc/compression/executions", params=params).json()["items"]]
+        return [
+            e["execution_id"]
+            for e in authed.get("/hcc/compression/executions", params=params).json()["items"]
+        ]
 
     assert ids(status="FAILED") == [3]
     assert ids(schema="HR") == [2]
     assert ids(operation="ROLLBACK") == [5]
-    assert authed.get("/hcc/compression/executions",
-                      params={"operation": "DROP"}).status_code == 422
+    assert (
+        authed.get("/hcc/compression/executions", params={"operation": "DROP"}).status_code == 422
+    )
 
 
 def test_one_execution_with_ddl_and_rollbacks(authed):
@@ -34,7 +37,9 @@ def test_one_execution_with_ddl_and_rollbacks(authed):
     assert detail["rolled_back_by"] == [5]
     first = authed.get("/hcc/compression/executions/1").json()
     assert (first["ddl"], first["space_saved"], first["achieved_ratio"]) == (
-        "ALTER TABLE ...", 800, 8.0,
+        "ALTER TABLE ...",
+        800,
+        8.0,
     )
     assert authed.get("/hcc/compression/executions/77").status_code == 404
     assert authed.get("/hcc/compression/executions/abc").status_code == 422
@@ -50,7 +55,8 @@ def test_compress_triggers_hcc_compress_with_objects_and_dry_run(authed, airflow
     assert str(sent.url) == f"{AIRFLOW}/api/v2/dags/hcc_compress/dagRuns"
     assert sent.headers["authorization"] == f"Bearer {TOKEN}"
     assert json.loads(sent.content) == {
-        "logical_date": None, "conf": {"objects": objects, "dry_run": True},
+        "logical_date": None,
+        "conf": {"objects": objects, "dry_run": True},
     }
     # 900 + 300 from the latest finished advisor run.
     assert response.json()["estimated_savings_bytes"] == 1200

@@ -24,27 +24,38 @@ def test_dashboard_data_series(authed):
     assert d["generated_at"] == "2026-03-10T12:00:00Z"
     assert d["latest_run"]["run_id"] == 2
     assert d["savings_by_schema"] == [
-        {"label": "SALES", "value": 3800}, {"label": "HR", "value": 200},
+        {"label": "SALES", "value": 3800},
+        {"label": "HR", "value": 200},
     ]
     assert d["recommendations_by_type"] == [
-        {"label": "ARCHIVE HIGH", "value": 1}, {"label": "QUERY HIGH", "value": 2},
+        {"label": "ARCHIVE HIGH", "value": 1},
+        {"label": "QUERY HIGH", "value": 2},
     ]
     assert [(p["object"], p["estimated"], p["achieved"]) for p in d["estimated_vs_achieved"]] == [
-        ("SALES.ORDERS:P1", 10.0, 8.0), ("HR.EMP", 3.0, 3.5), ("SALES.X", 2.0, 2.1),
+        ("SALES.ORDERS:P1", 10.0, 8.0),
+        ("HR.EMP", 3.0, 3.5),
+        ("SALES.X", 2.0, 2.1),
     ]
-    assert [(t["temperature"], t["tablespace"], t["partitions"], t["size_bytes"])
-            for t in d["partitions_by_temperature"]] == [
-        ("HOT", "USERS", 1, 500), ("COLD", "TS_ARCHIVE", 2, 4000),
+    assert [
+        (t["temperature"], t["tablespace"], t["partitions"], t["size_bytes"])
+        for t in d["partitions_by_temperature"]
+    ] == [
+        ("HOT", "USERS", 1, 500),
+        ("COLD", "TS_ARCHIVE", 2, 4000),
     ]
     assert d["space_saved_over_time"] == [
-        {"day": "2026-03-08", "value": 800}, {"day": "2026-03-09", "value": 4000},
+        {"day": "2026-03-08", "value": 800},
+        {"day": "2026-03-09", "value": 4000},
     ]
     assert d["backlog_over_time"] == [
-        {"day": "2026-03-08", "value": 3}, {"day": "2026-03-09", "value": 2},
+        {"day": "2026-03-08", "value": 3},
+        {"day": "2026-03-09", "value": 2},
         {"day": "2026-03-10", "value": 2},
     ]
     assert [c["object"] for c in d["top_candidates"]] == [
-        "SALES.ORDERS:P2", "SALES.ORDERS:P1", "HR.EMP",
+        "SALES.ORDERS:P2",
+        "SALES.ORDERS:P1",
+        "HR.EMP",
     ]
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 def test_batches_with_status_and_run_link(authed):
     page = authed.get("/hcc/ilm/batches").json()
     assert [(b["batch_id"], b["status"]) for b in page["items"]] == [
-        (3, "RUNNING"), (2, "INTERRUPTED"), (1, "COMPLETED"),
+        (3, "RUNNING"),
+        (2, "INTERRUPTED"),
+        (1, "COMPLETED"),
     ]
     assert page["items"][0]["forced"] is True
     assert page["items"][2]["ui_url"] == "/dags/hcc_ilm_execute/runs/scheduled__b1"
@@ -21,7 +23,9 @@ def test_one_batch_lists_its_actions_with_task_instance_links(authed):
         "/dags/hcc_ilm_execute/runs/scheduled__b1/tasks/execute_action?map_index=0"
     )
     assert (second["status"], second["error_code"], second["map_index"]) == (
-        "FAILED", "ORA-00054", 1,
+        "FAILED",
+        "ORA-00054",
+        1,
     )
     assert authed.get("/hcc/ilm/batches/9").status_code == 404
 
@@ -30,8 +34,9 @@ def test_queue_by_priority_with_filters(authed):
     page = authed.get("/hcc/ilm/queue").json()
     assert page["total"] == 4
     assert page["items"][0]["policy_name"] == "purge_ancient"  # priority 5 before 10
-    pending = authed.get("/hcc/ilm/queue", params={"status": "PENDING",
-                                                   "policy": "compress_old"}).json()
+    pending = authed.get(
+        "/hcc/ilm/queue", params={"status": "PENDING", "policy": "compress_old"}
+    ).json()
     assert [q["queue_id"] for q in pending["items"]] == [1]
     assert pending["items"][0]["action_params"] == {"level": "QUERY HIGH"}
     assert authed.get("/hcc/ilm/queue", params={"status": "pending;"}).status_code == 422
@@ -50,8 +55,10 @@ def test_backlog_counts_and_oldest_pending_age(authed):
 def test_partition_evaluations_latest_per_policy(authed):
     found = authed.get("/hcc/ilm/partitions/SALES.SALES_HIST:P2022/evaluations").json()
     assert found["object"] == "SALES.SALES_HIST:P2022"
-    assert [(e["policy_name"], e["eligible"], e["reason"], e["policy_version"])
-            for e in found["evaluations"]] == [
+    assert [
+        (e["policy_name"], e["eligible"], e["reason"], e["policy_version"])
+        for e in found["evaluations"]
+    ] == [
         ("compress_old", True, "ELIGIBLE", 2),
         ("purge_ancient", False, "TOO_YOUNG", 1),
     ]

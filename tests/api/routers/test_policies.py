@@ -4,7 +4,8 @@ from __future__ import annotations
 def test_current_policies_by_priority(authed):
     current = authed.get("/hcc/policies").json()
     assert [(p["policy_name"], p["version"]) for p in current] == [
-        ("purge_ancient", 1), ("compress_old", 2),
+        ("purge_ancient", 1),
+        ("compress_old", 2),
     ]
     definition = current[1]["definition"]
     assert definition["conditions"]["min_age_days"] == 90

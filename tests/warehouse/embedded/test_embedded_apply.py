@@ -22,8 +22,9 @@ def test_compress_rewrites_the_segment_with_its_measured_ratio(warehouse):
     before = warehouse.segment(ref)
     spaces = warehouse.tablespaces()
     estimate = warehouse.estimate_ratio(ref, C.QUERY_HIGH, sample_rows=1_000_000)
-    result = warehouse.apply(Action(ActionKind.COMPRESS, ref, C.QUERY_HIGH,
-                                    tablespace="SALES_ARCH"))
+    result = warehouse.apply(
+        Action(ActionKind.COMPRESS, ref, C.QUERY_HIGH, tablespace="SALES_ARCH")
+    )
     after = warehouse.segment(ref)
     assert result.simulated and result.duration_s > 0
     assert after.num_rows == before.num_rows == warehouse.row_count(ref)
@@ -59,19 +60,22 @@ def test_subpartition_move_updates_the_composite_parent(warehouse):
     ref = ObjectRef("SALES", "SALES_BY_REGION", "P_2024_03", "P_2024_03_EAST")
     warehouse.apply(Action(ActionKind.COMPRESS, ref, C.QUERY_HIGH))
     parent = warehouse.segment(ObjectRef("SALES", "SALES_BY_REGION", "P_2024_03"))
-    subs = [s for s in warehouse.list_segments(["SALES"], [ObjectRef("SALES", "SALES_BY_REGION")])
-            if s.ref.partition == "P_2024_03" and s.ref.subpartition]
+    subs = [
+        s
+        for s in warehouse.list_segments(["SALES"], [ObjectRef("SALES", "SALES_BY_REGION")])
+        if s.ref.partition == "P_2024_03" and s.ref.subpartition
+    ]
     assert parent.bytes == sum(s.bytes for s in subs)
     with pytest.raises(WarehouseError) as err:
-        warehouse.apply(Action(ActionKind.MOVE, parent.ref, C.QUERY_HIGH,
-                               tablespace="SALES_DATA"))
+        warehouse.apply(Action(ActionKind.MOVE, parent.ref, C.QUERY_HIGH, tablespace="SALES_DATA"))
     assert _code(err) == "ORA-14257"
 
 
 def test_hcc_on_storage_without_hcc_fails_with_ora_64307(warehouse):
     with pytest.raises(WarehouseError) as err:
-        warehouse.apply(Action(ActionKind.COMPRESS, part("P_2020_01", "GL_JOURNAL", "FINANCE"),
-                               C.QUERY_HIGH))
+        warehouse.apply(
+            Action(ActionKind.COMPRESS, part("P_2020_01", "GL_JOURNAL", "FINANCE"), C.QUERY_HIGH)
+        )
     assert _code(err) == "ORA-64307"
 
 
@@ -88,23 +92,31 @@ def test_full_tablespace_fails_with_ora_01688_and_changes_nothing(warehouse):
 
 def test_full_tablespace_for_a_table_is_ora_01653(warehouse):
     with pytest.raises(WarehouseError) as err:
-        warehouse.apply(Action(ActionKind.MOVE, ObjectRef("SALES", "CUSTOMERS"),
-                               tablespace="ARCHIVE_FULL"))
+        warehouse.apply(
+            Action(ActionKind.MOVE, ObjectRef("SALES", "CUSTOMERS"), tablespace="ARCHIVE_FULL")
+        )
     assert _code(err) == "ORA-01653"
 
 
 def test_scratch_tablespace_without_space_is_ora_01652(warehouse):
     with pytest.raises(WarehouseError) as err:
-        warehouse.estimate_ratio(part("P_2024_01"), C.QUERY_HIGH, sample_rows=1_000_000,
-                                 scratch_tablespace="ARCHIVE_FULL")
+        warehouse.estimate_ratio(
+            part("P_2024_01"),
+            C.QUERY_HIGH,
+            sample_rows=1_000_000,
+            scratch_tablespace="ARCHIVE_FULL",
+        )
     assert _code(err) == "ORA-01652"
 
 
-@pytest.mark.parametrize(("ref", "code"), [
-    (ObjectRef("SALES", "NO_SUCH_TABLE", "P_2020_01"), "ORA-00942"),
-    (ObjectRef("SALES", "ORDERS_FACT", "P_1999_01"), "ORA-02149"),
-    (ObjectRef("SALES", "SALES_BY_REGION", "P_2024_03", "NOPE"), "ORA-14251"),
-])
+@pytest.mark.parametrize(
+    ("ref", "code"),
+    [
+        (ObjectRef("SALES", "NO_SUCH_TABLE", "P_2020_01"), "ORA-00942"),
+        (ObjectRef("SALES", "ORDERS_FACT", "P_1999_01"), "ORA-02149"),
+        (ObjectRef("SALES", "SALES_BY_REGION", "P_2024_03", "NOPE"), "ORA-14251"),
+    ],
+)
 def test_missing_objects(warehouse, ref, code):
     with pytest.raises(ObjectNotFound) as err:
         warehouse.apply(Action(ActionKind.COMPRESS, ref, C.QUERY_HIGH))
@@ -116,19 +128,21 @@ def test_other_oracle_errors(warehouse):
         (Action(ActionKind.MOVE, ORDERS, C.QUERY_HIGH, tablespace="SALES_DATA"), "ORA-14511"),
         (Action(ActionKind.MOVE, part("P_2020_01"), tablespace="NOWHERE"), "ORA-00959"),
         (Action(ActionKind.MOVE, part("P_2020_01"), tablespace="COLD_RO"), "ORA-01647"),
-        (Action(ActionKind.MERGE, ObjectRef("SALES", "CUSTOMERS", "X"), merge_into="Y"),
-         "ORA-14501"),
+        (
+            Action(ActionKind.MERGE, ObjectRef("SALES", "CUSTOMERS", "X"), merge_into="Y"),
+            "ORA-14501",
+        ),
         (Action(ActionKind.TRUNCATE, part("P_2018", "RETENTION_ARCHIVE", "AUDIT")), "ORA-14466"),
         (Action(ActionKind.DROP, part("P_2021_01", "WEB_CLICKS")), "ORA-14758"),
-        (Action(ActionKind.MOVE, ObjectRef("SALES", "TMP_ORDER_STAGE"), tablespace="USERS"),
-         "ORA-14451"),
+        (
+            Action(ActionKind.MOVE, ObjectRef("SALES", "TMP_ORDER_STAGE"), tablespace="USERS"),
+            "ORA-14451",
+        ),
     ]
     for action, code in cases:
         with pytest.raises(WarehouseError) as err:
             warehouse.apply(action)
         assert _code(err) == code, action
-
-
 
 
 def test_read_only_partition(warehouse):
@@ -138,8 +152,6 @@ def test_read_only_partition(warehouse):
     with pytest.raises(WarehouseError) as err:
         warehouse.apply(Action(ActionKind.DROP, ref))
     assert _code(err) == "ORA-14466"
-
-
 
 
 def test_truncate_keeps_the_initial_extent_and_frees_the_rest(warehouse):
@@ -171,17 +183,15 @@ def test_drop_only_partition_and_only_subpartition(warehouse):
     with pytest.raises(WarehouseError) as err:
         warehouse.apply(Action(ActionKind.DROP, parts[-1]))
     assert _code(err) == "ORA-14083"
-    subs = [ObjectRef("SALES", "SALES_BY_REGION", "P_2024_03", f"P_2024_03_{r}")
-            for r in ("EAST", "WEST", "NORTH", "SOUTH")]
+    subs = [
+        ObjectRef("SALES", "SALES_BY_REGION", "P_2024_03", f"P_2024_03_{r}")
+        for r in ("EAST", "WEST", "NORTH", "SOUTH")
+    ]
     for ref in subs[:-1]:
         warehouse.apply(Action(ActionKind.DROP, ref))
     with pytest.raises(WarehouseError) as err:
         warehouse.apply(Action(ActionKind.DROP, subs[-1]))
     assert _code(err) == "ORA-14629"
-
-
-
-
 
 
 def test_apply_records_statements_from_core_ddl_or_nothing_yet(warehouse):

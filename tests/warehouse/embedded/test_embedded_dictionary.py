@@ -18,7 +18,8 @@ def test_satisfies_the_warehouse_protocol(warehouse):
 def test_oracle_maintained_schemas_are_excluded_by_default(warehouse):
     assert warehouse.list_schemas() == ["AUDIT", "FINANCE", "LOGISTICS", "SALES"]
     assert {"SYS", "SYSTEM", "AUDSYS"} <= set(
-        warehouse.list_schemas(include_oracle_maintained=True))
+        warehouse.list_schemas(include_oracle_maintained=True)
+    )
 
 
 def test_list_tables_excludes_temporary_nested_and_oracle_maintained(warehouse):
@@ -46,8 +47,9 @@ def test_high_values_are_stored_as_oracle_keeps_them(warehouse):
     orders = warehouse.list_segments(["SALES"], [ObjectRef("SALES", "ORDERS_FACT")])
     first = orders[0]
     assert first.ref.partition == "P_2018_01" and first.position == 1
-    assert first.high_value == ("TO_DATE(' 2018-02-01 00:00:00', 'SYYYY-MM-DD HH24:MI:SS', "
-                                "'NLS_CALENDAR=GREGORIAN')")
+    assert first.high_value == (
+        "TO_DATE(' 2018-02-01 00:00:00', 'SYYYY-MM-DD HH24:MI:SS', 'NLS_CALENDAR=GREGORIAN')"
+    )
     assert [s.position for s in orders] == list(range(1, len(orders) + 1))
     clicks = warehouse.list_segments(["SALES"], [ObjectRef("SALES", "WEB_CLICKS")])
     assert clicks[-1].high_value == "TIMESTAMP' 2026-12-01 00:00:00'"
@@ -95,15 +97,18 @@ def test_recent_partitions_are_hot_and_old_ones_cold(warehouse):
     assert access[ref_new].source == "SIMULATED"
     table_total = dml[ObjectRef("SALES", "ORDERS_FACT")]
     assert table_total.inserts == sum(
-        v.inserts for k, v in dml.items()
-        if k.table == "ORDERS_FACT" and k.partition and not k.subpartition)
+        v.inserts
+        for k, v in dml.items()
+        if k.table == "ORDERS_FACT" and k.partition and not k.subpartition
+    )
 
 
 def test_indexes_local_per_partition_and_global(warehouse):
     idx = warehouse.indexes("SALES", "ORDERS_FACT")
     local = [i for i in idx if i.locality == "LOCAL"]
-    assert len(local) == len(warehouse.list_segments(["SALES"],
-                                                     [ObjectRef("SALES", "ORDERS_FACT")]))
+    assert len(local) == len(
+        warehouse.list_segments(["SALES"], [ObjectRef("SALES", "ORDERS_FACT")])
+    )
     assert all(i.status == "USABLE" for i in local)
     assert [i.status for i in idx if i.locality == "GLOBAL"] == ["VALID"]
     with pytest.raises(ObjectNotFound) as err:
@@ -132,8 +137,11 @@ def test_session_info_is_recorded(warehouse):
     import sqlite3
 
     warehouse.set_session_info("hcc_compress", "compress SALES.ORDERS_FACT:P_2019_01")
-    row = sqlite3.connect(warehouse.path).execute(
-        "SELECT module, action FROM sim_sessions").fetchone()
+    row = (
+        sqlite3.connect(warehouse.path)
+        .execute("SELECT module, action FROM sim_sessions")
+        .fetchone()
+    )
     assert row == ("hcc_compress", "compress SALES.ORDERS_FACT:P_2019_01")
 
 

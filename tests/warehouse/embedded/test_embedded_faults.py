@@ -109,8 +109,13 @@ def test_a_fault_inserted_here_fires_in_another_process(warehouse):
         "try:\n    w.apply(a)\nexcept Exception as e:\n    print(e.code)\n"
         "w.apply(a)\nprint('done')\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={"PYTHONPATH": PLUGINS}, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": PLUGINS},
+        check=True,
+    ).stdout.split()
     assert out == ["ORA-00054", "done"]
     assert warehouse.segment(REF).compression is CompressionType.QUERY_HIGH
 
@@ -132,8 +137,10 @@ def test_concurrent_processes_apply_to_the_same_file(warehouse):
     before = sum(ts.used_bytes for ts in warehouse.tablespaces().values())
     sizes = sum(warehouse.segment(ObjectRef.parse(lbl)).bytes for lbl in labels)
     with ProcessPoolExecutor(max_workers=4) as pool:
-        assert list(pool.map(_compress_in_worker, [(str(warehouse.path), lbl)
-                                                   for lbl in labels])) == ["ok"] * 8
+        assert (
+            list(pool.map(_compress_in_worker, [(str(warehouse.path), lbl) for lbl in labels]))
+            == ["ok"] * 8
+        )
     after_sizes = sum(warehouse.segment(ObjectRef.parse(lbl)).bytes for lbl in labels)
     after = sum(ts.used_bytes for ts in warehouse.tablespaces().values())
     assert before - after == sizes - after_sizes

@@ -15,8 +15,10 @@ TODAY = date(2026, 11, 22)
 def _dump(path) -> dict[str, list[tuple]]:
     conn = sqlite3.connect(path)
     try:
-        return {name: sorted(conn.execute(f"SELECT * FROM {name}").fetchall(), key=repr)
-                for name in TABLES}
+        return {
+            name: sorted(conn.execute(f"SELECT * FROM {name}").fetchall(), key=repr)
+            for name in TABLES
+        }
     finally:
         conn.close()
 
@@ -48,8 +50,9 @@ def test_integer_scale_builds_exactly_that_many_partitions_metadata_only(tmp_pat
     wh.close()
 
 
-@pytest.mark.parametrize("kwargs", [{"scale": "huge"}, {"scale": 0}, {"seed": "x"},
-                                    {"today": "2024-01-01"}])
+@pytest.mark.parametrize(
+    "kwargs", [{"scale": "huge"}, {"scale": 0}, {"seed": "x"}, {"today": "2024-01-01"}]
+)
 def test_bad_arguments_are_named(tmp_path, kwargs):
     with pytest.raises(ConfigError):
         build_warehouse(tmp_path / "x.db", **kwargs)

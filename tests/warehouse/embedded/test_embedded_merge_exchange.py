@@ -47,13 +47,21 @@ def test_merge_of_non_adjacent_partitions_fails_with_ora_14274(warehouse):
 
 def test_merge_composite_partitions_merges_matching_subpartitions(warehouse):
     table = ObjectRef("SALES", "SALES_BY_REGION")
-    warehouse.apply(Action(ActionKind.MERGE, part("P_2020_01", "SALES_BY_REGION"),
-                           C.ADVANCED, merge_into="P_2020_02"))
-    segs = [s for s in warehouse.list_segments(["SALES"], [table])
-            if s.ref.partition == "P_2020_02"]
+    warehouse.apply(
+        Action(
+            ActionKind.MERGE,
+            part("P_2020_01", "SALES_BY_REGION"),
+            C.ADVANCED,
+            merge_into="P_2020_02",
+        )
+    )
+    segs = [
+        s for s in warehouse.list_segments(["SALES"], [table]) if s.ref.partition == "P_2020_02"
+    ]
     parent, subs = segs[0], segs[1:]
     assert {s.ref.subpartition for s in subs} == {
-        f"P_2020_02_{r}" for r in ("EAST", "WEST", "NORTH", "SOUTH")}
+        f"P_2020_02_{r}" for r in ("EAST", "WEST", "NORTH", "SOUTH")
+    }
     assert parent.bytes == sum(s.bytes for s in subs)
 
 
@@ -66,11 +74,13 @@ def _status(warehouse, table, partition):
 
 def test_index_status_after_move_with_and_without_update_indexes(warehouse):
     ref = ObjectRef("SALES", "ORDERS_FACT", "P_2024_05")
-    warehouse.apply(Action(ActionKind.MOVE, ref, C.QUERY_HIGH, tablespace="SALES_DATA",
-                           update_indexes=True))
+    warehouse.apply(
+        Action(ActionKind.MOVE, ref, C.QUERY_HIGH, tablespace="SALES_DATA", update_indexes=True)
+    )
     assert _status(warehouse, "ORDERS_FACT", "P_2024_05") == ({"USABLE"}, {"VALID"})
-    warehouse.apply(Action(ActionKind.MOVE, ref, C.QUERY_LOW, tablespace="SALES_DATA",
-                           update_indexes=False))
+    warehouse.apply(
+        Action(ActionKind.MOVE, ref, C.QUERY_LOW, tablespace="SALES_DATA", update_indexes=False)
+    )
     assert _status(warehouse, "ORDERS_FACT", "P_2024_05") == ({"UNUSABLE"}, {"UNUSABLE"})
     assert _status(warehouse, "ORDERS_FACT", "P_2024_06")[0] == {"USABLE"}
     warehouse.apply(Action(ActionKind.REBUILD_INDEXES, ref))
@@ -78,20 +88,35 @@ def test_index_status_after_move_with_and_without_update_indexes(warehouse):
 
 
 def test_drop_and_merge_without_update_indexes_invalidate_global_indexes(warehouse):
-    warehouse.apply(Action(ActionKind.DROP, ObjectRef("SALES", "ORDERS_FACT", "P_2018_01"),
-                           update_indexes=False))
+    warehouse.apply(
+        Action(
+            ActionKind.DROP, ObjectRef("SALES", "ORDERS_FACT", "P_2018_01"), update_indexes=False
+        )
+    )
     assert _status(warehouse, "ORDERS_FACT", "P_2018_02")[1] == {"UNUSABLE"}
-    warehouse.apply(Action(ActionKind.REBUILD_INDEXES,
-                           ObjectRef("SALES", "ORDERS_FACT", "P_2018_02")))
-    warehouse.apply(Action(ActionKind.MERGE, ObjectRef("SALES", "ORDERS_FACT", "P_2018_02"),
-                           merge_into="P_2018_03", update_indexes=False))
+    warehouse.apply(
+        Action(ActionKind.REBUILD_INDEXES, ObjectRef("SALES", "ORDERS_FACT", "P_2018_02"))
+    )
+    warehouse.apply(
+        Action(
+            ActionKind.MERGE,
+            ObjectRef("SALES", "ORDERS_FACT", "P_2018_02"),
+            merge_into="P_2018_03",
+            update_indexes=False,
+        )
+    )
     assert _status(warehouse, "ORDERS_FACT", "P_2018_03") == ({"UNUSABLE"}, {"UNUSABLE"})
 
 
 def test_exchange_with_a_missing_table_is_ora_00942(warehouse):
     with pytest.raises(ObjectNotFound) as err:
-        warehouse.apply(Action(ActionKind.EXCHANGE, part("P_2019"),
-                               exchange_table=ObjectRef("SALES", "RETURNS_2019_ARCH")))
+        warehouse.apply(
+            Action(
+                ActionKind.EXCHANGE,
+                part("P_2019"),
+                exchange_table=ObjectRef("SALES", "RETURNS_2019_ARCH"),
+            )
+        )
     assert err.value.code == "ORA-00942"
 
 
@@ -114,8 +139,11 @@ def test_archive_before_drop_through_exchange(warehouse):
 
 def test_exchange_with_different_columns_is_ora_14097(warehouse):
     with pytest.raises(WarehouseError) as err:
-        warehouse.apply(Action(ActionKind.EXCHANGE, part("P_2019"),
-                               exchange_table=ObjectRef("SALES", "CUSTOMERS")))
+        warehouse.apply(
+            Action(
+                ActionKind.EXCHANGE, part("P_2019"), exchange_table=ObjectRef("SALES", "CUSTOMERS")
+            )
+        )
     assert err.value.code == "ORA-14097"
 
 

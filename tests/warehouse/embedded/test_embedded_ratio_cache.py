@@ -40,11 +40,17 @@ def _fresh_ratios(warehouse, ref: ObjectRef, rows: int | None = None) -> dict[C,
         "SELECT s.data_seed, s.num_rows, s.data_from, s.data_to, t.profile FROM sim_segments s"
         " JOIN sim_tables t USING (owner, table_name)"
         " WHERE s.owner = ? AND s.table_name = ? AND s.partition_name = ?"
-        " AND s.subpartition_name = ''", (ref.owner, ref.table, ref.partition)).fetchone()
+        " AND s.subpartition_name = ''",
+        (ref.owner, ref.table, ref.partition),
+    ).fetchone()
     n = samples.sample_size(rows or samples.MAX_SAMPLE_ROWS, seg["num_rows"])
-    generated = datagen.sample_rows(seg["profile"], seg["data_seed"], n,
-                                    datetime.fromisoformat(seg["data_from"]),
-                                    datetime.fromisoformat(seg["data_to"]))
+    generated = datagen.sample_rows(
+        seg["profile"],
+        seg["data_seed"],
+        n,
+        datetime.fromisoformat(seg["data_from"]),
+        datetime.fromisoformat(seg["data_to"]),
+    )
     encoded = encode_rows(generated, datagen.profile(seg["profile"]).columns)
     return {ct: measure(encoded, ct).ratio for ct in ADVISOR_LEVELS}
 
@@ -52,8 +58,7 @@ def _fresh_ratios(warehouse, ref: ObjectRef, rows: int | None = None) -> dict[C,
 # estimate_ratio weights its sampled segments (plain / sum(plain / ratio)), which may differ
 # from the measured ratio in the last bit even for one segment.
 def _estimates(warehouse, ref: ObjectRef, sample_rows: int = 1_000_000) -> dict[C, float]:
-    return {ct: warehouse.estimate_ratio(ref, ct, sample_rows=sample_rows)
-            for ct in ADVISOR_LEVELS}
+    return {ct: warehouse.estimate_ratio(ref, ct, sample_rows=sample_rows) for ct in ADVISOR_LEVELS}
 
 
 def test_five_levels_share_one_sample_and_equal_a_fresh_measurement(warehouse, monkeypatch):
@@ -98,8 +103,11 @@ def test_dml_that_shrinks_the_sample_gets_new_ratios(warehouse):
 
 @pytest.mark.parametrize("table", ["ORDERS_FACT", "RETURNS"])
 def test_demo_ratios_rise_and_archive_units_still_pay_off(warehouse, table):
-    seg = next(s for s in warehouse.list_segments(["SALES"], [ObjectRef("SALES", table)])
-               if s.num_rows > samples.MAX_SAMPLE_ROWS and not s.has_subpartitions)
+    seg = next(
+        s
+        for s in warehouse.list_segments(["SALES"], [ObjectRef("SALES", table)])
+        if s.num_rows > samples.MAX_SAMPLE_ROWS and not s.has_subpartitions
+    )
     r = _estimates(warehouse, seg.ref)
     hcc = [r[C.QUERY_LOW], r[C.QUERY_HIGH], r[C.ARCHIVE_LOW], r[C.ARCHIVE_HIGH]]
     assert r[C.ADVANCED] < hcc[0] and hcc == sorted(hcc) and len(set(hcc)) == 4, r
@@ -134,10 +142,19 @@ def test_column_wise_row_costs_equal_row_piece_bytes():
     assert row_piece_costs(encoded) == [row_piece_bytes(r) for r in encoded]
 
 
-@pytest.mark.parametrize(("value", "dump"), [
-    (1, [193, 2]), (100, [194, 2]), (123.45, [194, 2, 24, 46]), (0.5, [192, 51]),
-    (-1, [62, 100, 102]), (-123.45, [61, 100, 78, 56, 102]), (0, [128]), (1e-05, [190, 11]),
-])
+@pytest.mark.parametrize(
+    ("value", "dump"),
+    [
+        (1, [193, 2]),
+        (100, [194, 2]),
+        (123.45, [194, 2, 24, 46]),
+        (0.5, [192, 51]),
+        (-1, [62, 100, 102]),
+        (-123.45, [61, 100, 78, 56, 102]),
+        (0, [128]),
+        (1e-05, [190, 11]),
+    ],
+)
 def test_numbers_encode_as_oracle_dump_shows_them(value, dump):
     assert list(_number(value)) == dump
     assert list(_decimal_number(value)) == dump
@@ -145,7 +162,7 @@ def test_numbers_encode_as_oracle_dump_shows_them(value, dump):
 
 def test_fast_number_path_equals_the_decimal_path():
     rng = random.Random(4)
-    values = [rng.randint(-10**15, 10**15) for _ in range(3000)]
+    values = [rng.randint(-(10**15), 10**15) for _ in range(3000)]
     values += [round(rng.uniform(-1e6, 1e6), rng.randint(0, 6)) for _ in range(3000)]
     values += [rng.lognormvariate(0, 9) for _ in range(1000)] + [10**30 + 7, Decimal("1.50")]
     for value in values:

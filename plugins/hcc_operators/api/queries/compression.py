@@ -19,11 +19,32 @@ TASK_OF_OPERATION = {
 }
 
 _FIELDS = (
-    "execution_id", "dag_run_id", "result_id", "owner", "table_name", "partition_name",
-    "subpartition_name", "operation", "compression_from", "compression_to", "tablespace_from",
-    "tablespace_to", "status", "bytes_before", "bytes_after", "rows_before", "rows_after",
-    "expected_ratio", "achieved_ratio", "space_saved", "duration_s", "error_code",
-    "error_message", "rollback_of", "started_at", "finished_at",
+    "execution_id",
+    "dag_run_id",
+    "result_id",
+    "owner",
+    "table_name",
+    "partition_name",
+    "subpartition_name",
+    "operation",
+    "compression_from",
+    "compression_to",
+    "tablespace_from",
+    "tablespace_to",
+    "status",
+    "bytes_before",
+    "bytes_after",
+    "rows_before",
+    "rows_after",
+    "expected_ratio",
+    "achieved_ratio",
+    "space_saved",
+    "duration_s",
+    "error_code",
+    "error_message",
+    "rollback_of",
+    "started_at",
+    "finished_at",
 )
 
 

@@ -98,8 +98,9 @@ def partitions_by_temperature(engine: Engine) -> list[TemperatureTier]:
     tier = func.coalesce(p.tablespace_name, "?")
     with engine.connect() as conn:
         rows = conn.execute(
-            select(p.temperature, tier, func.count(), func.coalesce(func.sum(p.size_bytes), 0))
-            .group_by(p.temperature, tier)
+            select(
+                p.temperature, tier, func.count(), func.coalesce(func.sum(p.size_bytes), 0)
+            ).group_by(p.temperature, tier)
         ).all()
     items = [
         TemperatureTier(temperature=t, tablespace=ts, partitions=n, size_bytes=int(b))

@@ -10,7 +10,13 @@ from hcc_operators.api.queries.rows import json_or_none, paged
 from hcc_operators.repository.tables import operation_log
 
 _FIELDS = (
-    "operation_id", "strategy", "target", "status", "started_at", "finished_at", "duration_s",
+    "operation_id",
+    "strategy",
+    "target",
+    "status",
+    "started_at",
+    "finished_at",
+    "duration_s",
     "error",
 )
 

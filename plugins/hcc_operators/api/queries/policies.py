@@ -10,7 +10,13 @@ from hcc_operators.api.queries.rows import json_or_none
 from hcc_operators.repository.tables import ilm_policies
 
 _FIELDS = (
-    "policy_id", "policy_name", "version", "checksum", "priority", "action", "created_at",
+    "policy_id",
+    "policy_name",
+    "version",
+    "checksum",
+    "priority",
+    "action",
+    "created_at",
     "superseded_at",
 )
 

@@ -85,9 +85,7 @@ def recommendations(
     )
 
 
-@router.post(
-    "/analyses", response_model=TriggeredRunOut, status_code=status.HTTP_202_ACCEPTED
-)
+@router.post("/analyses", response_model=TriggeredRunOut, status_code=status.HTTP_202_ACCEPTED)
 async def analyse(
     body: AnalyseRequest, caller: CallerDep, client: AirflowClientDep
 ) -> TriggeredRunOut:

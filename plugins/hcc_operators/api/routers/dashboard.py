@@ -23,7 +23,9 @@ ASSETS = {
 router = APIRouter(tags=["dashboard"], dependencies=[Depends(require_user)])
 
 
-@router.get("/dashboard", response_class=FileResponse, responses={200: {"content": {"text/html": {}}}})
+@router.get(
+    "/dashboard", response_class=FileResponse, responses={200: {"content": {"text/html": {}}}}
+)
 def page() -> FileResponse:
     # Asset URLs in the page are relative, so it works under /hcc wherever Airflow is rooted.
     return FileResponse(STATIC_DIR / "dashboard.html", media_type="text/html")

@@ -32,9 +32,7 @@ def list_batches(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[BatchOut]:
-    return ilm.list_batches(
-        engine, status=status, limit=limit, offset=offset, ui_url=client.ui_url
-    )
+    return ilm.list_batches(engine, status=status, limit=limit, offset=offset, ui_url=client.ui_url)
 
 
 @router.get("/batches/{batch_id}", response_model=BatchDetailOut)

@@ -12,9 +12,7 @@ from hcc_operators.api.models import OperationOut, Page
 from hcc_operators.api.params import Limit, Offset, Status
 from hcc_operators.api.queries import operations
 
-router = APIRouter(
-    prefix="/operations", tags=["operations"], dependencies=[Depends(require_user)]
-)
+router = APIRouter(prefix="/operations", tags=["operations"], dependencies=[Depends(require_user)])
 
 
 @router.get("", response_model=Page[OperationOut])

@@ -57,8 +57,9 @@ def _add_used(conn: sqlite3.Connection, tablespace: str | None, delta: int) -> N
         )
 
 
-def _check_target(conn: sqlite3.Connection, name: str, ctype: CompressionType, ref: ObjectRef,
-                  needed: int) -> None:
+def _check_target(
+    conn: sqlite3.Connection, name: str, ctype: CompressionType, ref: ObjectRef, needed: int
+) -> None:
     ts = lookup.tablespace_row(conn, name)
     if ts["read_only"]:
         raise ora.tablespace_read_only(name)
@@ -68,8 +69,9 @@ def _check_target(conn: sqlite3.Connection, name: str, ctype: CompressionType, r
         raise ora.unable_to_extend(ref, needed, name)
 
 
-def _rewritten_bytes(ctx: Context, table: sqlite3.Row, seg: sqlite3.Row,
-                     ctype: CompressionType) -> int:
+def _rewritten_bytes(
+    ctx: Context, table: sqlite3.Row, seg: sqlite3.Row, ctype: CompressionType
+) -> int:
     is_partition = bool(seg["partition_name"])
     if not seg["num_rows"]:
         return sizing.initial_extent(is_partition) if seg["bytes"] else 0
@@ -99,8 +101,10 @@ def _renumber(conn: sqlite3.Connection, owner: str, table: str) -> None:
         " AND subpartition_name = '' AND partition_name <> '' ORDER BY bound_key",
         (owner, table),
     ).fetchall()
-    conn.executemany("UPDATE sim_segments SET position = ? WHERE seg_id = ?",
-                     [(i, r["seg_id"]) for i, r in enumerate(rows, start=1)])
+    conn.executemany(
+        "UPDATE sim_segments SET position = ? WHERE seg_id = ?",
+        [(i, r["seg_id"]) for i, r in enumerate(rows, start=1)],
+    )
 
 
 def _global_count(ctx: Context, ref: ObjectRef) -> int:
@@ -134,12 +138,17 @@ def rewrite(ctx: Context, action: Action) -> float:
     )
     if ref.subpartition:
         refresh_parent(conn, ref.owner, ref.table, ref.partition or "")
-    indexes.after_rewrite(conn, ref.owner, ref.table, ref.partition,
-                          update_indexes=action.update_indexes)
+    indexes.after_rewrite(
+        conn, ref.owner, ref.table, ref.partition, update_indexes=action.update_indexes
+    )
     return durations.rewrite_s(
-        seg["uncompressed_bytes"], target, online=action.online,
-        update_indexes=action.update_indexes, global_indexes=_global_count(ctx, ref),
-        parallel=action.parallel)
+        seg["uncompressed_bytes"],
+        target,
+        online=action.online,
+        update_indexes=action.update_indexes,
+        global_indexes=_global_count(ctx, ref),
+        parallel=action.parallel,
+    )
 
 
 # --- READ ONLY ------------------------------------------------------------------------------
@@ -149,17 +158,23 @@ def read_only(ctx: Context, action: Action) -> float:
     ref, conn = action.ref, ctx.conn
     _usable_table(ctx, ref)
     if ref.partition is None:
-        conn.execute("UPDATE sim_tables SET read_only = 1 WHERE owner = ? AND table_name = ?",
-                     (ref.owner, ref.table))
-        conn.execute("UPDATE sim_segments SET read_only = 1 WHERE owner = ? AND table_name = ?",
-                     (ref.owner, ref.table))
+        conn.execute(
+            "UPDATE sim_tables SET read_only = 1 WHERE owner = ? AND table_name = ?",
+            (ref.owner, ref.table),
+        )
+        conn.execute(
+            "UPDATE sim_segments SET read_only = 1 WHERE owner = ? AND table_name = ?",
+            (ref.owner, ref.table),
+        )
         return durations.metadata_only_s(ActionKind.READ_ONLY)
     seg = lookup.segment_row(conn, ref)
     conn.execute("UPDATE sim_segments SET read_only = 1 WHERE seg_id = ?", (seg["seg_id"],))
     if seg["has_subpartitions"]:
         conn.execute(
             "UPDATE sim_segments SET read_only = 1 WHERE owner = ? AND table_name = ?"
-            " AND partition_name = ?", (ref.owner, ref.table, ref.partition))
+            " AND partition_name = ?",
+            (ref.owner, ref.table, ref.partition),
+        )
     return durations.metadata_only_s(ActionKind.READ_ONLY)
 
 
@@ -198,7 +213,8 @@ def truncate(ctx: Context, action: Action) -> float:
         conn.execute(
             "UPDATE sim_segments SET truncated = 1, dml_timestamp = ? WHERE owner = ?"
             " AND table_name = ? AND partition_name = ? AND subpartition_name = ''",
-            (_now_text(ctx), ref.owner, ref.table, partition))
+            (_now_text(ctx), ref.owner, ref.table, partition),
+        )
     # TRUNCATE TABLE truncates its indexes too; a partition truncate leaves global entries
     # pointing at the removed rows unless they are maintained.
     if ref.partition and had_rows and not action.update_indexes:
@@ -214,16 +230,20 @@ def _drop_table(ctx: Context, ref: ObjectRef) -> float:
     conn = ctx.conn
     for leaf in lookup.leaf_rows(conn, ref):
         _add_used(conn, leaf["tablespace"], -leaf["bytes"])
-    conn.execute("DELETE FROM sim_segments WHERE owner = ? AND table_name = ?",
-                 (ref.owner, ref.table))
+    conn.execute(
+        "DELETE FROM sim_segments WHERE owner = ? AND table_name = ?", (ref.owner, ref.table)
+    )
     conn.execute(
         "DELETE FROM sim_index_partitions WHERE (owner, index_name) IN (SELECT owner,"
         " index_name FROM sim_indexes WHERE table_owner = ? AND table_name = ?)",
-        (ref.owner, ref.table))
-    conn.execute("DELETE FROM sim_indexes WHERE table_owner = ? AND table_name = ?",
-                 (ref.owner, ref.table))
-    conn.execute("DELETE FROM sim_tables WHERE owner = ? AND table_name = ?",
-                 (ref.owner, ref.table))
+        (ref.owner, ref.table),
+    )
+    conn.execute(
+        "DELETE FROM sim_indexes WHERE table_owner = ? AND table_name = ?", (ref.owner, ref.table)
+    )
+    conn.execute(
+        "DELETE FROM sim_tables WHERE owner = ? AND table_name = ?", (ref.owner, ref.table)
+    )
     return durations.metadata_only_s(ActionKind.DROP)
 
 
@@ -239,18 +259,25 @@ def drop(ctx: Context, action: Action) -> float:
         siblings = conn.execute(
             "SELECT count(*) FROM sim_segments WHERE owner = ? AND table_name = ?"
             " AND partition_name = ? AND subpartition_name <> ''",
-            (ref.owner, ref.table, ref.partition)).fetchone()[0]
+            (ref.owner, ref.table, ref.partition),
+        ).fetchone()[0]
         if siblings <= 1:
             raise ora.only_subpartition(ref)
     else:
         partitions = conn.execute(
             "SELECT * FROM sim_segments WHERE owner = ? AND table_name = ?"
             " AND subpartition_name = '' AND partition_name <> ''",
-            (ref.owner, ref.table)).fetchall()
+            (ref.owner, ref.table),
+        ).fetchall()
         if len(partitions) <= 1:
             raise ora.only_partition(ref)
-        if table["interval_expr"] and not seg["is_interval"] and not any(
-                not p["is_interval"] and p["position"] > seg["position"] for p in partitions):
+        if (
+            table["interval_expr"]
+            and not seg["is_interval"]
+            and not any(
+                not p["is_interval"] and p["position"] > seg["position"] for p in partitions
+            )
+        ):
             raise ora.last_range_partition(ref)
     had_rows = any(leaf["num_rows"] for leaf in leaves)
     for leaf in leaves:
@@ -259,8 +286,10 @@ def drop(ctx: Context, action: Action) -> float:
         conn.execute("DELETE FROM sim_segments WHERE seg_id = ?", (seg["seg_id"],))
         refresh_parent(conn, ref.owner, ref.table, ref.partition or "")
     else:
-        conn.execute("DELETE FROM sim_segments WHERE owner = ? AND table_name = ?"
-                     " AND partition_name = ?", (ref.owner, ref.table, ref.partition))
+        conn.execute(
+            "DELETE FROM sim_segments WHERE owner = ? AND table_name = ? AND partition_name = ?",
+            (ref.owner, ref.table, ref.partition),
+        )
         indexes.drop_local(conn, ref.owner, ref.table, ref.partition or "")
         _renumber(conn, ref.owner, ref.table)
     if had_rows and not action.update_indexes:
@@ -272,12 +301,16 @@ def drop(ctx: Context, action: Action) -> float:
 # --- MERGE ----------------------------------------------------------------------------------
 
 
-def _merged_values(ctx: Context, table: sqlite3.Row, parts: list[sqlite3.Row],
-                   target: CompressionType) -> dict:
+def _merged_values(
+    ctx: Context, table: sqlite3.Row, parts: list[sqlite3.Row], target: CompressionType
+) -> dict:
     """Size of the merged segment: each source's rows compressed at its own measured ratio."""
     rows = sum(p["num_rows"] for p in parts)
-    raw = sum(p["uncompressed_bytes"] / ctx.ratio(p, table["profile"], target)
-              for p in parts if p["num_rows"])
+    raw = sum(
+        p["uncompressed_bytes"] / ctx.ratio(p, table["profile"], target)
+        for p in parts
+        if p["num_rows"]
+    )
     new_bytes = sizing.segment_bytes(int(raw), 1.0, is_partition=True) if rows else 0
     starts = [p["data_from"] for p in parts if p["num_rows"] and p["data_from"]]
     ends = [p["data_to"] for p in parts if p["num_rows"] and p["data_to"]]
@@ -294,16 +327,27 @@ def _merged_values(ctx: Context, table: sqlite3.Row, parts: list[sqlite3.Row],
         "physical_reads": sum(p["physical_reads"] for p in parts),
         "last_access": max((p["last_access"] for p in parts if p["last_access"]), default=None),
         "last_modification": max(
-            (p["last_modification"] for p in parts if p["last_modification"]), default=None),
+            (p["last_modification"] for p in parts if p["last_modification"]), default=None
+        ),
     }
 
 
 def _write_merged(conn: sqlite3.Connection, keep_id: int, values: dict, **extra) -> None:
-    values = {**values, **extra, "decayed_fraction": 0, "inserts": 0, "updates": 0,
-              "deletes": 0, "truncated": 0, "dml_timestamp": None, "last_analyzed": None}
+    values = {
+        **values,
+        **extra,
+        "decayed_fraction": 0,
+        "inserts": 0,
+        "updates": 0,
+        "deletes": 0,
+        "truncated": 0,
+        "dml_timestamp": None,
+        "last_analyzed": None,
+    }
     assignments = ", ".join(f"{k} = ?" for k in values)
-    conn.execute(f"UPDATE sim_segments SET {assignments} WHERE seg_id = ?",
-                 (*values.values(), keep_id))
+    conn.execute(
+        f"UPDATE sim_segments SET {assignments} WHERE seg_id = ?", (*values.values(), keep_id)
+    )
 
 
 def merge(ctx: Context, action: Action) -> float:
@@ -315,7 +359,8 @@ def merge(ctx: Context, action: Action) -> float:
         raise ConfigError(
             f"MERGE of {ref.label}: name a partition in ref.partition and the partition to "
             "merge it with in merge_into (subpartition merges are not simulated)",
-            field="ref")
+            field="ref",
+        )
     if not action.merge_into:
         raise ConfigError(f"MERGE of {ref.label} needs merge_into", field="merge_into")
     if action.merge_into == ref.partition:
@@ -331,34 +376,48 @@ def merge(ctx: Context, action: Action) -> float:
     result_ref = ObjectRef(ref.owner, ref.table, new_name)
     groups: list[tuple[list[sqlite3.Row], sqlite3.Row, str]] = []
     if upper["has_subpartitions"]:
-        lower_subs = {r["bound_key"]: r for r in lookup.leaf_rows(
-            conn, ObjectRef(ref.owner, ref.table, lower["partition_name"]))}
-        for sub in lookup.leaf_rows(conn, ObjectRef(ref.owner, ref.table,
-                                                    upper["partition_name"])):
-            parts = [sub] + ([lower_subs.pop(sub["bound_key"])]
-                             if sub["bound_key"] in lower_subs else [])
+        lower_subs = {
+            r["bound_key"]: r
+            for r in lookup.leaf_rows(
+                conn, ObjectRef(ref.owner, ref.table, lower["partition_name"])
+            )
+        }
+        for sub in lookup.leaf_rows(conn, ObjectRef(ref.owner, ref.table, upper["partition_name"])):
+            parts = [sub] + (
+                [lower_subs.pop(sub["bound_key"])] if sub["bound_key"] in lower_subs else []
+            )
             groups.append((parts, sub, f"{new_name}_{sub['bound_key']}"))
         if lower_subs:
             raise WarehouseError(
                 f"cannot merge {ref.label} with {new_name}: their subpartitions differ "
-                f"({', '.join(sorted(lower_subs))} only in {lower['partition_name']})")
+                f"({', '.join(sorted(lower_subs))} only in {lower['partition_name']})"
+            )
     else:
         groups.append(([lower, upper], upper, ""))
-    planned = [(_merged_values(ctx, table, parts, target), keep, sub_name)
-               for parts, keep, sub_name in groups]
+    planned = [
+        (_merged_values(ctx, table, parts, target), keep, sub_name)
+        for parts, keep, sub_name in groups
+    ]
     needed = sum(values["bytes"] for values, _, _ in planned)
     _check_target(conn, tablespace, target, result_ref, needed)
-    sources = [lower, upper] if not upper["has_subpartitions"] else [
-        p for parts, _, _ in groups for p in parts]
+    sources = (
+        [lower, upper]
+        if not upper["has_subpartitions"]
+        else [p for parts, _, _ in groups for p in parts]
+    )
     for source in sources:
         _add_used(conn, source["tablespace"], -source["bytes"])
     _add_used(conn, tablespace, needed)
     # Delete the lower partition first so the name can pass to the surviving row.
-    conn.execute("DELETE FROM sim_segments WHERE owner = ? AND table_name = ?"
-                 " AND partition_name = ?", (ref.owner, ref.table, lower["partition_name"]))
-    conn.execute("UPDATE sim_segments SET partition_name = ? WHERE owner = ? AND table_name = ?"
-                 " AND partition_name = ?",
-                 (new_name, ref.owner, ref.table, upper["partition_name"]))
+    conn.execute(
+        "DELETE FROM sim_segments WHERE owner = ? AND table_name = ? AND partition_name = ?",
+        (ref.owner, ref.table, lower["partition_name"]),
+    )
+    conn.execute(
+        "UPDATE sim_segments SET partition_name = ? WHERE owner = ? AND table_name = ?"
+        " AND partition_name = ?",
+        (new_name, ref.owner, ref.table, upper["partition_name"]),
+    )
     for values, keep, sub_name in planned:
         extra = {"tablespace": tablespace, "compression": target.value, "is_interval": 0}
         if sub_name:
@@ -366,42 +425,60 @@ def merge(ctx: Context, action: Action) -> float:
         _write_merged(conn, keep["seg_id"], values, **extra)
     if upper["has_subpartitions"]:
         refresh_parent(conn, ref.owner, ref.table, new_name)
-        conn.execute("UPDATE sim_segments SET tablespace = ?, compression = ?, is_interval = 0,"
-                     " last_analyzed = NULL WHERE seg_id = ?",
-                     (tablespace, target.value, upper["seg_id"]))
+        conn.execute(
+            "UPDATE sim_segments SET tablespace = ?, compression = ?, is_interval = 0,"
+            " last_analyzed = NULL WHERE seg_id = ?",
+            (tablespace, target.value, upper["seg_id"]),
+        )
     # Merging interval partitions turns them, and every partition below, into range partitions.
-    conn.execute("UPDATE sim_segments SET is_interval = 0 WHERE owner = ? AND table_name = ?"
-                 " AND bound_key <= ?", (ref.owner, ref.table, upper["bound_key"]))
+    conn.execute(
+        "UPDATE sim_segments SET is_interval = 0 WHERE owner = ? AND table_name = ?"
+        " AND bound_key <= ?",
+        (ref.owner, ref.table, upper["bound_key"]),
+    )
     indexes.drop_local(conn, ref.owner, ref.table, lower["partition_name"])
     indexes.drop_local(conn, ref.owner, ref.table, upper["partition_name"])
-    indexes.add_local(conn, ref.owner, ref.table, new_name,
-                      "USABLE" if action.update_indexes else "UNUSABLE")
+    indexes.add_local(
+        conn, ref.owner, ref.table, new_name, "USABLE" if action.update_indexes else "UNUSABLE"
+    )
     if not action.update_indexes and (lower["num_rows"] or upper["num_rows"]):
         indexes.invalidate_global(conn, ref.owner, ref.table)
     _renumber(conn, ref.owner, ref.table)
     return durations.rewrite_s(
-        lower["uncompressed_bytes"] + upper["uncompressed_bytes"], target, online=action.online,
-        update_indexes=action.update_indexes, global_indexes=_global_count(ctx, ref),
-        parallel=action.parallel)
+        lower["uncompressed_bytes"] + upper["uncompressed_bytes"],
+        target,
+        online=action.online,
+        update_indexes=action.update_indexes,
+        global_indexes=_global_count(ctx, ref),
+        parallel=action.parallel,
+    )
 
 
 # --- EXCHANGE -------------------------------------------------------------------------------
 
-_SWAPPED = ("tablespace", "compression", "bytes", "uncompressed_bytes", "num_rows",
-            "data_seed", "data_from", "data_to", "decayed_fraction", "last_analyzed")
+_SWAPPED = (
+    "tablespace",
+    "compression",
+    "bytes",
+    "uncompressed_bytes",
+    "num_rows",
+    "data_seed",
+    "data_from",
+    "data_to",
+    "decayed_fraction",
+    "last_analyzed",
+)
 
 
 def exchange(ctx: Context, action: Action) -> float:
     ref, conn = action.ref, ctx.conn
     table = _usable_table(ctx, ref)
     if action.exchange_table is None:
-        raise ConfigError(f"EXCHANGE of {ref.label} needs exchange_table",
-                          field="exchange_table")
+        raise ConfigError(f"EXCHANGE of {ref.label} needs exchange_table", field="exchange_table")
     if not table["partitioned"]:
         raise ora.not_partitioned(ref.owner, ref.table)
     if not ref.partition:
-        raise ConfigError(f"EXCHANGE of {ref.label} needs a partition or subpartition",
-                          field="ref")
+        raise ConfigError(f"EXCHANGE of {ref.label} needs a partition or subpartition", field="ref")
     seg = lookup.segment_row(conn, ref)
     if seg["has_subpartitions"]:
         raise ora.exchange_composite(ref)
@@ -413,17 +490,24 @@ def exchange(ctx: Context, action: Action) -> float:
         raise ora.exchange_needs_plain_table(other_ref)
     if other_table["profile"] != table["profile"]:
         raise ora.exchange_mismatch(ref, other_ref)
-    parent = [lookup.segment_row(conn, ObjectRef(ref.owner, ref.table, ref.partition))] \
-        if ref.subpartition else []
+    parent = (
+        [lookup.segment_row(conn, ObjectRef(ref.owner, ref.table, ref.partition))]
+        if ref.subpartition
+        else []
+    )
     _check_writable(table, [seg, *parent], ref)
     if other_table["read_only"]:
         raise ora.read_only_table(other_ref.owner, other_ref.table)
     other = lookup.segment_row(conn, other_ref)
     assignments = ", ".join(f"{c} = ?" for c in _SWAPPED)
-    conn.execute(f"UPDATE sim_segments SET {assignments} WHERE seg_id = ?",
-                 (*(other[c] for c in _SWAPPED), seg["seg_id"]))
-    conn.execute(f"UPDATE sim_segments SET {assignments} WHERE seg_id = ?",
-                 (*(seg[c] for c in _SWAPPED), other["seg_id"]))
+    conn.execute(
+        f"UPDATE sim_segments SET {assignments} WHERE seg_id = ?",
+        (*(other[c] for c in _SWAPPED), seg["seg_id"]),
+    )
+    conn.execute(
+        f"UPDATE sim_segments SET {assignments} WHERE seg_id = ?",
+        (*(seg[c] for c in _SWAPPED), other["seg_id"]),
+    )
     if ref.subpartition:
         refresh_parent(conn, ref.owner, ref.table, ref.partition)
     if not action.update_indexes:
@@ -441,8 +525,9 @@ def create_table_like(ctx: Context, new: ObjectRef, like: ObjectRef) -> None:
     source = lookup.table_row(conn, like.owner, like.table)
     if conn.execute("SELECT 1 FROM sim_schemas WHERE owner = ?", (new.owner,)).fetchone() is None:
         raise ora.user_not_found(new.owner)
-    if conn.execute("SELECT 1 FROM sim_tables WHERE owner = ? AND table_name = ?",
-                    (new.owner, new.table)).fetchone():
+    if conn.execute(
+        "SELECT 1 FROM sim_tables WHERE owner = ? AND table_name = ?", (new.owner, new.table)
+    ).fetchone():
         raise ora.name_in_use(new.owner, new.table)
     tablespace = source["tablespace"]
     if tablespace is None:
@@ -450,14 +535,27 @@ def create_table_like(ctx: Context, new: ObjectRef, like: ObjectRef) -> None:
     conn.execute(
         "INSERT INTO sim_tables (owner, table_name, partitioned, tablespace, compression,"
         " last_analyzed, profile, key_type) VALUES (?, ?, 0, ?, ?, NULL, ?, ?)",
-        (new.owner, new.table, tablespace, source["compression"], source["profile"],
-         source["key_type"]))
+        (
+            new.owner,
+            new.table,
+            tablespace,
+            source["compression"],
+            source["profile"],
+            source["key_type"],
+        ),
+    )
     # Deferred segment creation: no bytes until rows arrive (here: by EXCHANGE).
     conn.execute(
         "INSERT INTO sim_segments (owner, table_name, tablespace, compression, data_seed)"
         " VALUES (?, ?, ?, ?, ?)",
-        (new.owner, new.table, tablespace, source["compression"],
-         zlib.crc32(new.label.encode()) & 0x7FFFFFFF))
+        (
+            new.owner,
+            new.table,
+            tablespace,
+            source["compression"],
+            zlib.crc32(new.label.encode()) & 0x7FFFFFFF,
+        ),
+    )
 
 
 # --- REBUILD INDEXES ------------------------------------------------------------------------
@@ -470,18 +568,19 @@ def rebuild_indexes(ctx: Context, action: Action) -> float:
         lookup.segment_row(conn, ref)
     local, global_ = indexes.unusable_count(conn, ref.owner, ref.table, ref.partition)
     leaves = lookup.leaf_rows(conn, ref)
-    table_bytes = sum(r["bytes"] for r in lookup.leaf_rows(
-        conn, ObjectRef(ref.owner, ref.table)))
+    table_bytes = sum(r["bytes"] for r in lookup.leaf_rows(conn, ObjectRef(ref.owner, ref.table)))
     indexes.rebuild(conn, ref.owner, ref.table, ref.partition)
-    return (durations.rebuild_indexes_s(sum(r["bytes"] for r in leaves), local, action.parallel)
-            + durations.rebuild_indexes_s(table_bytes, global_, action.parallel))
+    return durations.rebuild_indexes_s(
+        sum(r["bytes"] for r in leaves), local, action.parallel
+    ) + durations.rebuild_indexes_s(table_bytes, global_, action.parallel)
 
 
 def custom(ctx: Context, action: Action) -> float:
     raise WarehouseError(
         f"CUSTOM actions ({action.ref.label}) carry no statement the embedded warehouse can "
         "simulate; run them against Oracle",
-        transience=Transience.PERMANENT)
+        transience=Transience.PERMANENT,
+    )
 
 
 HANDLERS: dict[ActionKind, Callable[[Context, Action], float]] = {

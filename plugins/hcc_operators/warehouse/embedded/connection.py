@@ -13,7 +13,9 @@ from pathlib import Path
 DEFAULT_BUSY_TIMEOUT_S = 30.0
 
 
-def connect(path: str | Path, *, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> sqlite3.Connection:
+def connect(
+    path: str | Path, *, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S
+) -> sqlite3.Connection:
     # isolation_level=None: transactions are opened explicitly (BEGIN IMMEDIATE) so a write
     # takes the file's write lock up front instead of upgrading halfway through.
     conn = sqlite3.connect(

@@ -22,8 +22,9 @@ from hcc_operators.warehouse.embedded.sizing import blocks
 
 def _owners(owners: Sequence[str]) -> list[str]:
     if isinstance(owners, str):
-        raise ConfigError(f"owners must be a list of schema names, got the string {owners!r}",
-                          field="owners")
+        raise ConfigError(
+            f"owners must be a list of schema names, got the string {owners!r}", field="owners"
+        )
     return [str(o) for o in owners]
 
 
@@ -39,8 +40,10 @@ _MANAGED = (
 
 
 def list_schemas(conn: sqlite3.Connection, include_oracle_maintained: bool) -> list[str]:
-    sql = ("SELECT DISTINCT s.owner FROM sim_schemas s JOIN sim_tables t ON t.owner = s.owner"
-           " WHERE t.temporary = 0 AND t.nested = 0")
+    sql = (
+        "SELECT DISTINCT s.owner FROM sim_schemas s JOIN sim_tables t ON t.owner = s.owner"
+        " WHERE t.temporary = 0 AND t.nested = 0"
+    )
     if not include_oracle_maintained:
         sql += " AND s.oracle_maintained = 0"
     return [r[0] for r in conn.execute(sql + " ORDER BY s.owner")]
@@ -54,12 +57,18 @@ def list_tables(conn: sqlite3.Connection, owners: Sequence[str]) -> list[TableIn
         f"SELECT t.*, (SELECT sum(num_rows) FROM sim_segments s WHERE s.owner = t.owner"
         f" AND s.table_name = t.table_name AND s.has_subpartitions = 0) AS total_rows"
         f" FROM sim_tables t WHERE t.owner IN ({_in(names)}) AND {_MANAGED}"
-        f" ORDER BY t.owner, t.table_name", names).fetchall()
+        f" ORDER BY t.owner, t.table_name",
+        names,
+    ).fetchall()
     return [records.table_info(r, r["total_rows"]) for r in rows]
 
 
-def _segment_rows(conn: sqlite3.Connection, owners: Sequence[str],
-                  tables: Sequence[ObjectRef] | None, columns: str = "s.*") -> list[sqlite3.Row]:
+def _segment_rows(
+    conn: sqlite3.Connection,
+    owners: Sequence[str],
+    tables: Sequence[ObjectRef] | None,
+    columns: str = "s.*",
+) -> list[sqlite3.Row]:
     names = _owners(owners)
     if not names or (tables is not None and not tables):
         return []
@@ -76,20 +85,26 @@ def _segment_rows(conn: sqlite3.Connection, owners: Sequence[str],
         sql += f" AND (s.owner, s.table_name) IN (VALUES {', '.join(['(?, ?)'] * len(tables))})"
         for ref in tables:
             params += [ref.owner, ref.table]
-    sql += (" ORDER BY s.owner, s.table_name, coalesce(p.position, s.position),"
-            " s.subpartition_name <> '', s.position")
+    sql += (
+        " ORDER BY s.owner, s.table_name, coalesce(p.position, s.position),"
+        " s.subpartition_name <> '', s.position"
+    )
     return conn.execute(sql, params).fetchall()
 
 
-def list_segments(conn: sqlite3.Connection, owners: Sequence[str],
-                  tables: Sequence[ObjectRef] | None) -> list[SegmentInfo]:
-    return [records.segment_info(r, table_read_only=bool(r["table_read_only"]))
-            for r in _segment_rows(conn, owners, tables)]
+def list_segments(
+    conn: sqlite3.Connection, owners: Sequence[str], tables: Sequence[ObjectRef] | None
+) -> list[SegmentInfo]:
+    return [
+        records.segment_info(r, table_read_only=bool(r["table_read_only"]))
+        for r in _segment_rows(conn, owners, tables)
+    ]
 
 
 def segment(conn: sqlite3.Connection, ref: ObjectRef) -> SegmentInfo | None:
-    table = conn.execute("SELECT * FROM sim_tables WHERE owner = ? AND table_name = ?",
-                         (ref.owner, ref.table)).fetchone()
+    table = conn.execute(
+        "SELECT * FROM sim_tables WHERE owner = ? AND table_name = ?", (ref.owner, ref.table)
+    ).fetchone()
     if table is None:
         return None
     row = lookup.find_segment(conn, ref)
@@ -101,12 +116,18 @@ def segment(conn: sqlite3.Connection, ref: ObjectRef) -> SegmentInfo | None:
     total = conn.execute(
         "SELECT coalesce(sum(bytes), 0), coalesce(sum(num_rows), 0) FROM sim_segments"
         " WHERE owner = ? AND table_name = ? AND has_subpartitions = 0",
-        (ref.owner, ref.table)).fetchone()
+        (ref.owner, ref.table),
+    ).fetchone()
     return SegmentInfo(
-        ref=ObjectRef(ref.owner, ref.table), tablespace=table["tablespace"],
-        compression=CompressionType.parse(table["compression"]), bytes=total[0],
-        blocks=blocks(total[0]), num_rows=total[1], read_only=bool(table["read_only"]),
-        last_analyzed=records.when(table["last_analyzed"]))
+        ref=ObjectRef(ref.owner, ref.table),
+        tablespace=table["tablespace"],
+        compression=CompressionType.parse(table["compression"]),
+        bytes=total[0],
+        blocks=blocks(total[0]),
+        num_rows=total[1],
+        read_only=bool(table["read_only"]),
+        last_analyzed=records.when(table["last_analyzed"]),
+    )
 
 
 def row_count(conn: sqlite3.Connection, ref: ObjectRef) -> int:
@@ -145,8 +166,10 @@ def access_stats(conn: sqlite3.Connection, owners: Sequence[str]) -> dict[Object
 
 
 def tablespaces(conn: sqlite3.Connection) -> dict[str, TablespaceInfo]:
-    return {r["name"]: records.tablespace_info(r)
-            for r in conn.execute("SELECT * FROM sim_tablespaces ORDER BY name")}
+    return {
+        r["name"]: records.tablespace_info(r)
+        for r in conn.execute("SELECT * FROM sim_tablespaces ORDER BY name")
+    }
 
 
 def indexes(conn: sqlite3.Connection, owner: str, table: str) -> list[IndexInfo]:
@@ -161,6 +184,10 @@ def indexes(conn: sqlite3.Connection, owner: str, table: str) -> list[IndexInfo]
         "  AND s.partition_name = ip.partition_name AND s.subpartition_name = ''"
         " WHERE i.table_owner = ? AND i.table_name = ?"
         " ORDER BY i.locality, i.index_name, s.position",
-        (owner, table)).fetchall()
-    return [records.index_info(r) for r in rows
-            if r["locality"] == "GLOBAL" or r["partition_name"] is not None]
+        (owner, table),
+    ).fetchall()
+    return [
+        records.index_info(r)
+        for r in rows
+        if r["locality"] == "GLOBAL" or r["partition_name"] is not None
+    ]

@@ -26,16 +26,24 @@ def decayed_after(fraction: float, rows: int, *, inserts: int, updates: int) -> 
     return (decayed * rows + inserts) / (rows + inserts)
 
 
-def apply_dml(conn: sqlite3.Connection, ref: ObjectRef, now: datetime, *, inserts: int,
-              updates: int, deletes: int) -> None:
+def apply_dml(
+    conn: sqlite3.Connection,
+    ref: ObjectRef,
+    now: datetime,
+    *,
+    inserts: int,
+    updates: int,
+    deletes: int,
+) -> None:
     for name, value in (("inserts", inserts), ("updates", updates), ("deletes", deletes)):
         if not isinstance(value, int) or value < 0:
             raise ConfigError(f"{name} must be a non-negative integer, got {value!r}", field=name)
     table = lookup.table_row(conn, ref.owner, ref.table)
     seg = lookup.segment_row(conn, ref)
     if seg["has_subpartitions"]:
-        raise ConfigError(f"{ref.label} has subpartitions; simulate DML on a subpartition",
-                          field="ref")
+        raise ConfigError(
+            f"{ref.label} has subpartitions; simulate DML on a subpartition", field="ref"
+        )
     if table["read_only"]:
         raise ora.read_only_table(ref.owner, ref.table)
     if seg["read_only"]:
@@ -56,7 +64,20 @@ def apply_dml(conn: sqlite3.Connection, ref: ObjectRef, now: datetime, *, insert
         "UPDATE sim_segments SET num_rows = ?, uncompressed_bytes = ?, bytes = bytes + ?,"
         " decayed_fraction = ?, inserts = inserts + ?, updates = updates + ?,"
         " deletes = deletes + ?, dml_timestamp = ?, last_modification = ? WHERE seg_id = ?",
-        (new_rows, int(new_rows * per_row), growth, fraction, inserts, updates, deletes, stamp,
-         stamp, seg["seg_id"]))
-    conn.execute("UPDATE sim_tablespaces SET used_bytes = used_bytes + ? WHERE name = ?",
-                 (growth, seg["tablespace"]))
+        (
+            new_rows,
+            int(new_rows * per_row),
+            growth,
+            fraction,
+            inserts,
+            updates,
+            deletes,
+            stamp,
+            stamp,
+            seg["seg_id"],
+        ),
+    )
+    conn.execute(
+        "UPDATE sim_tablespaces SET used_bytes = used_bytes + ? WHERE name = ?",
+        (growth, seg["tablespace"]),
+    )

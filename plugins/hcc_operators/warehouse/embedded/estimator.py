@@ -198,10 +198,13 @@ class PreparedSample:
         streams = self._units.get(unit_rows)
         if streams is None:
             if self._pieces is None:
-                self._pieces = [_stream_pieces([row[c] for row in self.rows])
-                                for c in range(self.columns)]
-            streams = [[b"".join(pieces[start : start + unit_rows]) for pieces in self._pieces]
-                       for start in range(0, len(self.rows), unit_rows)]
+                self._pieces = [
+                    _stream_pieces([row[c] for row in self.rows]) for c in range(self.columns)
+                ]
+            streams = [
+                [b"".join(pieces[start : start + unit_rows]) for pieces in self._pieces]
+                for start in range(0, len(self.rows), unit_rows)
+            ]
             self._units[unit_rows] = streams
         return streams
 

@@ -38,11 +38,35 @@ from hcc_operators.warehouse.embedded.scaled import scaled_layout
 from hcc_operators.warehouse.embedded.warehouse import DEFAULT_VERSION, EmbeddedWarehouse
 
 SEGMENT_COLUMNS = (
-    "owner", "table_name", "partition_name", "subpartition_name", "position", "high_value",
-    "bound_key", "is_interval", "has_subpartitions", "tablespace", "compression", "bytes",
-    "uncompressed_bytes", "num_rows", "read_only", "last_analyzed", "data_seed", "data_from",
-    "data_to", "decayed_fraction", "inserts", "updates", "deletes", "truncated",
-    "dml_timestamp", "logical_reads", "physical_reads", "last_access", "last_modification",
+    "owner",
+    "table_name",
+    "partition_name",
+    "subpartition_name",
+    "position",
+    "high_value",
+    "bound_key",
+    "is_interval",
+    "has_subpartitions",
+    "tablespace",
+    "compression",
+    "bytes",
+    "uncompressed_bytes",
+    "num_rows",
+    "read_only",
+    "last_analyzed",
+    "data_seed",
+    "data_from",
+    "data_to",
+    "decayed_fraction",
+    "inserts",
+    "updates",
+    "deletes",
+    "truncated",
+    "dml_timestamp",
+    "logical_reads",
+    "physical_reads",
+    "last_access",
+    "last_modification",
 )
 _INSERT_SEGMENT = (
     f"INSERT INTO sim_segments ({', '.join(SEGMENT_COLUMNS)}) "
@@ -104,8 +128,11 @@ class _TableBuilder:
 
     def _age(self, period: Period) -> int:
         last_day = (period.end or self.today) - timedelta(days=1)
-        return months_between(min(last_day, self.today), self.today) if (
-            period.start <= self.today) else -1
+        return (
+            months_between(min(last_day, self.today), self.today)
+            if (period.start <= self.today)
+            else -1
+        )
 
     def _activity(
         self, age: int, rows: int, analyzed: datetime, hcc: bool, decay_probability: float
@@ -133,8 +160,9 @@ class _TableBuilder:
         dml_ts = None
         if inserts or updates or deletes:
             span = (now - analyzed).total_seconds()
-            dml_ts = analyzed + timedelta(seconds=span * (0.8 + 0.2 * rng.random()) if age == 0
-                                          else span * rng.random())
+            dml_ts = analyzed + timedelta(
+                seconds=span * (0.8 + 0.2 * rng.random()) if age == 0 else span * rng.random()
+            )
         heat = math.exp(-max(age, 0) / 2.0) if rows else 0.0
         logical = int(rows * 0.05 * heat * rng.uniform(0.5, 1.5))
         report_scan = rows and age > 6 and rng.random() < 0.08
@@ -152,15 +180,30 @@ class _TableBuilder:
         else:
             last_access = now - timedelta(days=_randint(rng, 60, 30 * age))
         return {
-            "inserts": inserts, "updates": updates, "deletes": deletes, "dml_ts": dml_ts,
-            "decayed": decayed, "logical": logical, "physical": physical,
+            "inserts": inserts,
+            "updates": updates,
+            "deletes": deletes,
+            "dml_ts": dml_ts,
+            "decayed": decayed,
+            "logical": logical,
+            "physical": physical,
             "last_access": last_access,
         }
 
     def _segment(
-        self, spec: TableSpec, *, partition: str, subpartition: str, position: int | None,
-        high_value: str | None, bound_key: str | None, interval: bool, period: Period | None,
-        rows_share: float = 1.0, age: int = 0, rows_and_range=None,
+        self,
+        spec: TableSpec,
+        *,
+        partition: str,
+        subpartition: str,
+        position: int | None,
+        high_value: str | None,
+        bound_key: str | None,
+        interval: bool,
+        period: Period | None,
+        rows_share: float = 1.0,
+        age: int = 0,
+        rows_and_range=None,
     ) -> tuple:
         rng = self.rng
         if rows_and_range is None:  # a non-partitioned table: rows_per_month is its size
@@ -177,8 +220,9 @@ class _TableBuilder:
         uncompressed = int(rows * bytes_per_row)
         size = sizing.segment_bytes(uncompressed, ratio, is_partition=is_partition) if rows else 0
         if period is not None and period.end is not None and period.end <= self.today:
-            analyzed_day = min(period.end + timedelta(days=_randint(rng, 1, 3)),
-                               self.today - timedelta(days=2))
+            analyzed_day = min(
+                period.end + timedelta(days=_randint(rng, 1, 3)), self.today - timedelta(days=2)
+            )
         else:
             analyzed_day = self.today - timedelta(days=2)
         analyzed = datetime.combine(analyzed_day, time(22, 0))
@@ -186,13 +230,38 @@ class _TableBuilder:
         read_only = spec.read_only_after is not None and age >= spec.read_only_after and rows > 0
         last_mod = act["dml_ts"] or (
             datetime.combine(covered_end, time(0, 0)) - timedelta(minutes=_randint(rng, 1, 600))
-            if rows else None)
+            if rows
+            else None
+        )
         return (
-            spec.owner, spec.name, partition, subpartition, position, high_value, bound_key,
-            int(interval), 0, tablespace, ctype.value, size, uncompressed, rows, int(read_only),
-            _ts(analyzed), rng.getrandbits(31), first_day.isoformat(), covered_end.isoformat(),
-            round(act["decayed"], 6), act["inserts"], act["updates"], act["deletes"], 0,
-            _ts(act["dml_ts"]), act["logical"], act["physical"], _ts(act["last_access"]),
+            spec.owner,
+            spec.name,
+            partition,
+            subpartition,
+            position,
+            high_value,
+            bound_key,
+            int(interval),
+            0,
+            tablespace,
+            ctype.value,
+            size,
+            uncompressed,
+            rows,
+            int(read_only),
+            _ts(analyzed),
+            rng.getrandbits(31),
+            first_day.isoformat(),
+            covered_end.isoformat(),
+            round(act["decayed"], 6),
+            act["inserts"],
+            act["updates"],
+            act["deletes"],
+            0,
+            _ts(act["dml_ts"]),
+            act["logical"],
+            act["physical"],
+            _ts(act["last_access"]),
             _ts(last_mod),
         )
 
@@ -205,48 +274,88 @@ class _TableBuilder:
             if spec.layout == "INTERVAL":
                 interval = "NUMTOYMINTERVAL(1,'MONTH')"
         analyzed = datetime.combine(self.today - timedelta(days=2), time(22, 0))
-        default_ctype = spec.compress[0][1].value if spec.compress and spec.compress[0][0] == 0 \
-            else "NONE"
+        default_ctype = (
+            spec.compress[0][1].value if spec.compress and spec.compress[0][0] == 0 else "NONE"
+        )
         return (
-            spec.owner, spec.name, int(spec.partitioned), partitioning, subpartitioning,
-            interval, int(spec.layout == "TEMPORARY"), int(spec.layout == "NESTED"), 0,
-            None if spec.layout == "TEMPORARY" else spec.tablespace, default_ctype, 0,
-            None if spec.layout == "TEMPORARY" else _ts(analyzed), spec.profile, spec.key_type,
+            spec.owner,
+            spec.name,
+            int(spec.partitioned),
+            partitioning,
+            subpartitioning,
+            interval,
+            int(spec.layout == "TEMPORARY"),
+            int(spec.layout == "NESTED"),
+            0,
+            None if spec.layout == "TEMPORARY" else spec.tablespace,
+            default_ctype,
+            0,
+            None if spec.layout == "TEMPORARY" else _ts(analyzed),
+            spec.profile,
+            spec.key_type,
         )
 
     def segments(self, spec: TableSpec) -> Iterator[tuple]:
         if spec.layout in ("TEMPORARY", "NESTED"):
             return
         if not spec.partitioned:
-            yield self._segment(spec, partition="", subpartition="", position=None,
-                                high_value=None, bound_key=None, interval=False, period=None,
-                                age=months_between(spec.start, self.today))
+            yield self._segment(
+                spec,
+                partition="",
+                subpartition="",
+                position=None,
+                high_value=None,
+                bound_key=None,
+                interval=False,
+                period=None,
+                age=months_between(spec.start, self.today),
+            )
             return
         names = None
         if spec.layout == "INTERVAL":
             count = months_between(spec.start, self.today) + 1
             names = tuple(f"SYS_P{self.interval_counter + i}" for i in range(count))
             self.interval_counter += count
-        periods = layout_periods(spec.layout, spec.start, self.today,
-                                 yearly_until=spec.yearly_until, maxvalue=spec.maxvalue,
-                                 interval_names=names)
+        periods = layout_periods(
+            spec.layout,
+            spec.start,
+            self.today,
+            yearly_until=spec.yearly_until,
+            maxvalue=spec.maxvalue,
+            interval_names=names,
+        )
         for position, period in enumerate(periods, start=1):
             high_value, key = range_bound(spec.key_type, period.end)
             age = self._age(period)
-            rows_range = self._rows(spec, period) if period.end else (0, period.start,
-                                                                      period.start)
+            rows_range = self._rows(spec, period) if period.end else (0, period.start, period.start)
             if not spec.subpartitions:
-                yield self._segment(spec, partition=period.name, subpartition="",
-                                    position=position, high_value=high_value, bound_key=key,
-                                    interval=period.interval, period=period, age=age,
-                                    rows_and_range=rows_range)
+                yield self._segment(
+                    spec,
+                    partition=period.name,
+                    subpartition="",
+                    position=position,
+                    high_value=high_value,
+                    bound_key=key,
+                    interval=period.interval,
+                    period=period,
+                    age=age,
+                    rows_and_range=rows_range,
+                )
                 continue
             subs = [
-                self._segment(spec, partition=period.name, subpartition=f"{period.name}_{sub}",
-                              position=sub_position, high_value=list_bound([sub]),
-                              bound_key=sub, interval=False, period=period, age=age,
-                              rows_share=SUBPARTITION_WEIGHTS[(sub_position - 1) % 4],
-                              rows_and_range=rows_range)
+                self._segment(
+                    spec,
+                    partition=period.name,
+                    subpartition=f"{period.name}_{sub}",
+                    position=sub_position,
+                    high_value=list_bound([sub]),
+                    bound_key=sub,
+                    interval=False,
+                    period=period,
+                    age=age,
+                    rows_share=SUBPARTITION_WEIGHTS[(sub_position - 1) % 4],
+                    rows_and_range=rows_range,
+                )
                 for sub_position, sub in enumerate(spec.subpartitions, start=1)
             ]
             yield _composite_parent(subs, position, high_value, key)
@@ -266,8 +375,16 @@ def _composite_parent(subs: list[tuple], position: int, high_value: str, key: st
     parent[col["high_value"]] = high_value
     parent[col["bound_key"]] = key
     parent[col["has_subpartitions"]] = 1
-    for name in ("bytes", "uncompressed_bytes", "num_rows", "inserts", "updates", "deletes",
-                 "logical_reads", "physical_reads"):
+    for name in (
+        "bytes",
+        "uncompressed_bytes",
+        "num_rows",
+        "inserts",
+        "updates",
+        "deletes",
+        "logical_reads",
+        "physical_reads",
+    ):
         parent[col[name]] = total(name)
     parent[col["decayed_fraction"]] = 0.0
     parent[col["data_seed"]] = first[col["data_seed"]] ^ 0x5A5A5A
@@ -287,8 +404,9 @@ def _index_rows(spec: TableSpec, partitions: list[str]) -> tuple[list[tuple], li
         indexes.append((spec.owner, name, spec.owner, spec.name, "LOCAL", "N/A"))
         index_partitions.extend((spec.owner, name, p, "USABLE") for p in partitions)
     if spec.global_index or (spec.local_index and not spec.partitioned):
-        indexes.append((spec.owner, f"{spec.name[:25]}_PK", spec.owner, spec.name, "GLOBAL",
-                        "VALID"))
+        indexes.append(
+            (spec.owner, f"{spec.name[:25]}_PK", spec.owner, spec.name, "GLOBAL", "VALID")
+        )
     return indexes, index_partitions
 
 
@@ -304,9 +422,12 @@ def _batched(rows: Iterable[tuple], size: int = BATCH) -> Iterator[list[tuple]]:
 
 
 def _size_tablespaces(conn, tablespaces: tuple[TablespaceSpec, ...]) -> None:
-    used_by_ts = dict(conn.execute(
-        "SELECT tablespace, sum(bytes) FROM sim_segments WHERE has_subpartitions = 0"
-        " AND tablespace IS NOT NULL GROUP BY tablespace").fetchall())
+    used_by_ts = dict(
+        conn.execute(
+            "SELECT tablespace, sum(bytes) FROM sim_segments WHERE has_subpartitions = 0"
+            " AND tablespace IS NOT NULL GROUP BY tablespace"
+        ).fetchall()
+    )
     rows = []
     for ts in tablespaces:
         used = int(used_by_ts.get(ts.name, 0) * (1 + OTHER_SEGMENTS_SHARE))
@@ -318,7 +439,9 @@ def _size_tablespaces(conn, tablespaces: tuple[TablespaceSpec, ...]) -> None:
         rows.append((ts.name, total, used, int(ts.hcc_supported), int(ts.read_only)))
     conn.executemany(
         "INSERT INTO sim_tablespaces (name, total_bytes, used_bytes, hcc_supported, read_only)"
-        " VALUES (?, ?, ?, ?, ?)", rows)
+        " VALUES (?, ?, ?, ?, ?)",
+        rows,
+    )
 
 
 def _remove_file(path: Path) -> None:
@@ -335,11 +458,16 @@ def _validate(seed, today, scale) -> None:
         raise ConfigError(f"today must be a datetime.date, got {today!r}", field="today")
     if scale == "demo":
         return
-    if isinstance(scale, bool) or not isinstance(scale, int) or not (
-            1 <= scale <= MAX_BENCH_PARTITIONS):
+    if (
+        isinstance(scale, bool)
+        or not isinstance(scale, int)
+        or not (1 <= scale <= MAX_BENCH_PARTITIONS)
+    ):
         raise ConfigError(
             f"scale must be 'demo' or a partition count from 1 to {MAX_BENCH_PARTITIONS:,}, "
-            f"got {scale!r}", field="scale")
+            f"got {scale!r}",
+            field="scale",
+        )
 
 
 def build_warehouse(
@@ -381,15 +509,17 @@ def build_warehouse(
     try:
         conn.execute("BEGIN IMMEDIATE")
         schema.create_tables(conn)
-        conn.executemany("INSERT INTO sim_schemas (owner, oracle_maintained) VALUES (?, ?)",
-                         schemas)
+        conn.executemany(
+            "INSERT INTO sim_schemas (owner, oracle_maintained) VALUES (?, ?)", schemas
+        )
         profile_ratios.store(conn, ratios)
         conn.executemany(
             "INSERT INTO sim_tables (owner, table_name, partitioned, partitioning_type,"
             " subpartitioning_type, interval_expr, temporary, nested, iot, tablespace,"
             " compression, read_only, last_analyzed, profile, key_type)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [builder.table_row(spec) for spec in tables])
+            [builder.table_row(spec) for spec in tables],
+        )
         indexes: list[tuple] = []
         index_partitions: list[tuple] = []
 
@@ -411,9 +541,13 @@ def build_warehouse(
             conn.executemany("INSERT INTO sim_index_partitions VALUES (?, ?, ?, ?)", batch)
         _size_tablespaces(conn, tablespaces)
         schema.create_indexes(conn)
-        meta = {"schema_version": schema.SCHEMA_VERSION, "seed": str(seed),
-                "today": today.isoformat(), "scale": str(scale),
-                "metadata_only": "1" if metadata_only else "0"}
+        meta = {
+            "schema_version": schema.SCHEMA_VERSION,
+            "seed": str(seed),
+            "today": today.isoformat(),
+            "scale": str(scale),
+            "metadata_only": "1" if metadata_only else "0",
+        }
         conn.executemany("INSERT INTO sim_meta (key, value) VALUES (?, ?)", sorted(meta.items()))
         conn.execute("COMMIT")
         conn.execute("PRAGMA journal_mode = WAL")
@@ -424,4 +558,3 @@ def build_warehouse(
     finally:
         conn.close()
     return EmbeddedWarehouse(path, version=version)
-

@@ -15,8 +15,7 @@ MAXVALUE_KEY = "9999-12-31"
 
 def date_bound(day: date) -> str:
     return (
-        f"TO_DATE(' {day:%Y-%m-%d} 00:00:00', 'SYYYY-MM-DD HH24:MI:SS', "
-        "'NLS_CALENDAR=GREGORIAN')"
+        f"TO_DATE(' {day:%Y-%m-%d} 00:00:00', 'SYYYY-MM-DD HH24:MI:SS', 'NLS_CALENDAR=GREGORIAN')"
     )
 
 

@@ -20,8 +20,7 @@ def global_indexes(conn: sqlite3.Connection, owner: str, table: str) -> list[sql
 
 def local_indexes(conn: sqlite3.Connection, owner: str, table: str) -> list[sqlite3.Row]:
     return conn.execute(
-        "SELECT * FROM sim_indexes WHERE table_owner = ? AND table_name = ?"
-        " AND locality = 'LOCAL'",
+        "SELECT * FROM sim_indexes WHERE table_owner = ? AND table_name = ? AND locality = 'LOCAL'",
         (owner, table),
     ).fetchall()
 
@@ -34,8 +33,9 @@ def invalidate_global(conn: sqlite3.Connection, owner: str, table: str) -> None:
     )
 
 
-def set_local(conn: sqlite3.Connection, owner: str, table: str, partition: str,
-              status: str) -> None:
+def set_local(
+    conn: sqlite3.Connection, owner: str, table: str, partition: str, status: str
+) -> None:
     for index in local_indexes(conn, owner, table):
         conn.execute(
             "UPDATE sim_index_partitions SET status = ? WHERE owner = ? AND index_name = ?"
@@ -53,8 +53,9 @@ def drop_local(conn: sqlite3.Connection, owner: str, table: str, partition: str)
         )
 
 
-def add_local(conn: sqlite3.Connection, owner: str, table: str, partition: str,
-              status: str) -> None:
+def add_local(
+    conn: sqlite3.Connection, owner: str, table: str, partition: str, status: str
+) -> None:
     for index in local_indexes(conn, owner, table):
         conn.execute(
             "INSERT OR REPLACE INTO sim_index_partitions VALUES (?, ?, ?, ?)",
@@ -62,8 +63,9 @@ def add_local(conn: sqlite3.Connection, owner: str, table: str, partition: str,
         )
 
 
-def after_rewrite(conn: sqlite3.Connection, owner: str, table: str, partition: str | None,
-                  *, update_indexes: bool) -> None:
+def after_rewrite(
+    conn: sqlite3.Connection, owner: str, table: str, partition: str | None, *, update_indexes: bool
+) -> None:
     if update_indexes:
         return
     if partition:
@@ -71,8 +73,9 @@ def after_rewrite(conn: sqlite3.Connection, owner: str, table: str, partition: s
     invalidate_global(conn, owner, table)
 
 
-def unusable_count(conn: sqlite3.Connection, owner: str, table: str,
-                   partition: str | None) -> tuple[int, int]:
+def unusable_count(
+    conn: sqlite3.Connection, owner: str, table: str, partition: str | None
+) -> tuple[int, int]:
     """(unusable local index partitions of ``partition`` or of the table, unusable globals)."""
     params: tuple = (owner, table)
     local_sql = (
@@ -96,8 +99,7 @@ def rebuild(conn: sqlite3.Connection, owner: str, table: str, partition: str | N
     """Make usable what REBUILD of the object's indexes repairs: its local partitions and the
     table's global indexes (the whole table's local partitions when ``partition`` is None)."""
     for index in local_indexes(conn, owner, table):
-        sql = ("UPDATE sim_index_partitions SET status = 'USABLE' WHERE owner = ?"
-               " AND index_name = ?")
+        sql = "UPDATE sim_index_partitions SET status = 'USABLE' WHERE owner = ? AND index_name = ?"
         params: tuple = (index["owner"], index["index_name"])
         if partition:
             sql += " AND partition_name = ?"

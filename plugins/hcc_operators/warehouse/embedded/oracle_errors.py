@@ -23,9 +23,7 @@ def partition_not_found(ref: ObjectRef, partition: str | None = None) -> ObjectN
 
 
 def subpartition_not_found(ref: ObjectRef) -> ObjectNotFound:
-    return ObjectNotFound(
-        f"specified subpartition does not exist: {ref.label}", code="ORA-14251"
-    )
+    return ObjectNotFound(f"specified subpartition does not exist: {ref.label}", code="ORA-14251")
 
 
 def tablespace_not_found(name: str) -> ObjectNotFound:
@@ -90,8 +88,7 @@ def not_partitioned(owner: str, table: str) -> WarehouseError:
 
 def partitioned_object(ref: ObjectRef) -> WarehouseError:
     return WarehouseError(
-        f"cannot perform operation on a partitioned object: {ref.label} (act on its "
-        "partitions)",
+        f"cannot perform operation on a partitioned object: {ref.label} (act on its partitions)",
         code="ORA-14511",
     )
 

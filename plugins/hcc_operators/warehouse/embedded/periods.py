@@ -38,8 +38,9 @@ def monthly(first: date, last_start: date) -> list[Period]:
 
 
 def yearly(first_year: int, last_year: int) -> list[Period]:
-    return [Period(f"P_{y}", date(y, 1, 1), date(y + 1, 1, 1)) for y in range(first_year,
-                                                                             last_year + 1)]
+    return [
+        Period(f"P_{y}", date(y, 1, 1), date(y + 1, 1, 1)) for y in range(first_year, last_year + 1)
+    ]
 
 
 @lru_cache(maxsize=1024)
@@ -64,8 +65,7 @@ def layout_periods(
         periods = yearly(start.year, today.year + 1)
     elif layout == "YEARLY_THEN_MONTHLY":
         cut = min(yearly_until or start.year, today.year - 1)
-        periods = yearly(start.year, cut) + monthly(date(cut + 1, 1, 1),
-                                                    add_months(this_month, 1))
+        periods = yearly(start.year, cut) + monthly(date(cut + 1, 1, 1), add_months(this_month, 1))
     elif layout == "INTERVAL":
         months = monthly(start, this_month)
         names = interval_names or []

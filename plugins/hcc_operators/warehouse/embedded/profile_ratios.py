@@ -23,14 +23,16 @@ def measure_all(seed: int, today: date) -> dict[tuple[str, CompressionType], tup
     result = {}
     for name in sorted(datagen.PROFILES):
         for ctype in CompressionType:
-            m = samples.measured(name, seed, REFERENCE_ROWS, start.isoformat(), end.isoformat(),
-                                 ctype)
+            m = samples.measured(
+                name, seed, REFERENCE_ROWS, start.isoformat(), end.isoformat(), ctype
+            )
             result[(name, ctype)] = (m.ratio, m.bytes_per_row)
     return result
 
 
-def store(conn: sqlite3.Connection, ratios: dict[tuple[str, CompressionType],
-                                                   tuple[float, float]]) -> None:
+def store(
+    conn: sqlite3.Connection, ratios: dict[tuple[str, CompressionType], tuple[float, float]]
+) -> None:
     conn.executemany(
         "INSERT INTO sim_profile_ratios (profile, compression, ratio, bytes_per_row)"
         " VALUES (?, ?, ?, ?)",

@@ -31,8 +31,12 @@ def when(text: str | None) -> datetime | None:
 
 
 def ref_of(row: sqlite3.Row) -> ObjectRef:
-    return ObjectRef(row["owner"], row["table_name"], row["partition_name"] or None,
-                     row["subpartition_name"] or None)
+    return ObjectRef(
+        row["owner"],
+        row["table_name"],
+        row["partition_name"] or None,
+        row["subpartition_name"] or None,
+    )
 
 
 def table_info(row: sqlite3.Row, num_rows: int | None) -> TableInfo:

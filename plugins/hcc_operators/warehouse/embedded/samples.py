@@ -108,9 +108,7 @@ def encoded_sample(
     return tuple(encode_rows(generated, datagen.profile(profile).columns))
 
 
-def prepared_sample(
-    profile: str, seed: int, rows: int, start: str, end: str
-) -> PreparedSample:
+def prepared_sample(profile: str, seed: int, rows: int, start: str, end: str) -> PreparedSample:
     return _prepared.get_or_make(
         (profile, seed, rows, start, end),
         lambda: PreparedSample(encoded_sample(profile, seed, rows, start, end)),

@@ -42,18 +42,20 @@ def scaled_layout(
         if ts.hcc_supported:
             compress = ((6, C.ADVANCED), (24, C.QUERY_HIGH))
             archive = (48, "ARCH_01")
-        tables.append(TableSpec(
-            owner=f"DW_{i // TABLES_PER_SCHEMA + 1:02d}",
-            name=f"FACT_{i + 1:05d}",
-            profile=_PROFILES[i % len(_PROFILES)],
-            layout="MONTHLY",
-            tablespace=ts.name,
-            rows_per_month=rng.choice(_ROWS_PER_MONTH),
-            start=start,
-            compress=compress,
-            archive=archive,
-            global_index=i % 3 == 0,
-        ))
+        tables.append(
+            TableSpec(
+                owner=f"DW_{i // TABLES_PER_SCHEMA + 1:02d}",
+                name=f"FACT_{i + 1:05d}",
+                profile=_PROFILES[i % len(_PROFILES)],
+                layout="MONTHLY",
+                tablespace=ts.name,
+                rows_per_month=rng.choice(_ROWS_PER_MONTH),
+                start=start,
+                compress=compress,
+                archive=archive,
+                global_index=i % 3 == 0,
+            )
+        )
     owners = sorted({t.owner for t in tables})
     schemas = [(o, 0) for o in owners] + [(o, 1) for o in ORACLE_MAINTAINED]
     return schemas, tablespaces, tuple(tables)

@@ -26,8 +26,17 @@ def usable_block_bytes(pctfree: int) -> int:
 
 
 def _date(value: datetime) -> bytes:
-    return bytes((value.year // 100 + 100, value.year % 100 + 100, value.month, value.day,
-                  value.hour + 1, value.minute + 1, value.second + 1))
+    return bytes(
+        (
+            value.year // 100 + 100,
+            value.year % 100 + 100,
+            value.month,
+            value.day,
+            value.hour + 1,
+            value.minute + 1,
+            value.second + 1,
+        )
+    )
 
 
 def _timestamp(value: datetime) -> bytes:
@@ -164,8 +173,9 @@ def row_piece_costs(rows: Sequence[EncodedRow]) -> list[int]:
     by_column = []
     for c in range(len(rows[0])):
         sizes: dict[bytes | None, int] = {}
-        by_column.append([sizes.get(v) or sizes.setdefault(v, _value_bytes(v))
-                          for v in (row[c] for row in rows)])
+        by_column.append(
+            [sizes.get(v) or sizes.setdefault(v, _value_bytes(v)) for v in (row[c] for row in rows)]
+        )
     costs = [header + sum(sizes) for sizes in zip(*by_column, strict=True)]
     for r, row in enumerate(rows):
         if row[-1] is None:  # trailing NULLs are not stored

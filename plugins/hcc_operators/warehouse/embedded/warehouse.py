@@ -66,8 +66,9 @@ def _sleep_scale(value: float | None) -> float:
         try:
             value = float(text)
         except ValueError:
-            raise ConfigError(f"{SLEEP_SCALE_ENV}={text!r} is not a number",
-                              source=SLEEP_SCALE_ENV) from None
+            raise ConfigError(
+                f"{SLEEP_SCALE_ENV}={text!r} is not a number", source=SLEEP_SCALE_ENV
+            ) from None
     if value < 0:
         raise ConfigError(f"sleep_scale must be >= 0, got {value}", field="sleep_scale")
     return float(value)
@@ -93,15 +94,21 @@ class EmbeddedWarehouse:
         sleep_scale: float | None = None,
         busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S,
     ):
-        if not (isinstance(version, tuple) and version
-                and all(isinstance(v, int) and v >= 0 for v in version)):
-            raise ConfigError(f"version must be a tuple of integers like (19, 21, 0), "
-                              f"got {version!r}", field="version")
+        if not (
+            isinstance(version, tuple)
+            and version
+            and all(isinstance(v, int) and v >= 0 for v in version)
+        ):
+            raise ConfigError(
+                f"version must be a tuple of integers like (19, 21, 0), got {version!r}",
+                field="version",
+            )
         self.path = Path(path)
         if not self.path.is_file():
             raise WarehouseError(
                 f"no embedded warehouse at {self.path}; build one with "
-                "hcc_operators.warehouse.embedded.build_warehouse(path)")
+                "hcc_operators.warehouse.embedded.build_warehouse(path)"
+            )
         self._version = version
         self._sleep_scale = _sleep_scale(sleep_scale)
         self._busy_timeout_s = busy_timeout_s
@@ -112,7 +119,8 @@ class EmbeddedWarehouse:
             self._conn.close()
             raise WarehouseError(
                 f"{self.path} is not an embedded warehouse (no sim_ tables); build it with "
-                "build_warehouse(path)")
+                "build_warehouse(path)"
+            )
         meta = dict(self._conn.execute("SELECT key, value FROM sim_meta").fetchall())
         self.metadata_only = meta.get("metadata_only") == "1"
 
@@ -170,12 +178,18 @@ class EmbeddedWarehouse:
         """Ratio measured on the segment's own sample (per profile when metadata-only)."""
         if ctype is CompressionType.NONE:
             return 1.0
-        if (self.metadata_only or not seg["num_rows"] or not seg["data_from"]
-                or not seg["data_to"] or seg["data_from"] >= seg["data_to"]):
+        if (
+            self.metadata_only
+            or not seg["num_rows"]
+            or not seg["data_from"]
+            or not seg["data_to"]
+            or seg["data_from"] >= seg["data_to"]
+        ):
             return profile_ratios.load(self._conn, profile, ctype)
         rows = samples.sample_size(samples.MAX_SAMPLE_ROWS, seg["num_rows"])
-        return samples.measured(profile, seg["data_seed"], rows, seg["data_from"],
-                                seg["data_to"], ctype).ratio
+        return samples.measured(
+            profile, seg["data_seed"], rows, seg["data_from"], seg["data_to"], ctype
+        ).ratio
 
     def estimate_ratio(
         self,
@@ -188,8 +202,9 @@ class EmbeddedWarehouse:
         if not isinstance(ctype, CompressionType):
             raise ConfigError(f"ctype must be a CompressionType, got {ctype!r}", field="ctype")
         if isinstance(sample_rows, bool) or not isinstance(sample_rows, int) or sample_rows < 1:
-            raise ConfigError(f"sample_rows must be a positive integer, got {sample_rows!r}",
-                              field="sample_rows")
+            raise ConfigError(
+                f"sample_rows must be a positive integer, got {sample_rows!r}", field="sample_rows"
+            )
         with self._reading() as conn:
             table = lookup.table_row(conn, ref.owner, ref.table)
             leaves = [r for r in lookup.leaf_rows(conn, ref) if r["num_rows"]]
@@ -203,15 +218,22 @@ class EmbeddedWarehouse:
                 if self.metadata_only or not leaf["data_from"] or not leaf["data_to"]:
                     ratio = profile_ratios.load(conn, table["profile"], ctype)
                 else:
-                    ratio = samples.measured(table["profile"], leaf["data_seed"], rows,
-                                             leaf["data_from"], leaf["data_to"], ctype).ratio
+                    ratio = samples.measured(
+                        table["profile"],
+                        leaf["data_seed"],
+                        rows,
+                        leaf["data_from"],
+                        leaf["data_to"],
+                        ctype,
+                    ).ratio
                 plain += leaf["uncompressed_bytes"]
                 packed += leaf["uncompressed_bytes"] / ratio
             return plain / packed if packed else 1.0
 
     @staticmethod
-    def _check_scratch(conn: sqlite3.Connection, name: str, leaves: list[sqlite3.Row],
-                       sample_rows: int) -> None:
+    def _check_scratch(
+        conn: sqlite3.Connection, name: str, leaves: list[sqlite3.Row], sample_rows: int
+    ) -> None:
         # DBMS_COMPRESSION builds scratch copies of the sample there (CTAS: a temp segment).
         ts = lookup.tablespace_row(conn, name)
         needed = 0
@@ -225,8 +247,9 @@ class EmbeddedWarehouse:
 
     def compression_sample(self, ref: ObjectRef, *, sample_rows: int) -> CompressionSample:
         if isinstance(sample_rows, bool) or not isinstance(sample_rows, int) or sample_rows < 1:
-            raise ConfigError(f"sample_rows must be a positive integer, got {sample_rows!r}",
-                              field="sample_rows")
+            raise ConfigError(
+                f"sample_rows must be a positive integer, got {sample_rows!r}", field="sample_rows"
+            )
         with self._reading() as conn:
             leaves = [r for r in lookup.leaf_rows(conn, ref) if r["num_rows"]]
         total = sum(r["num_rows"] for r in leaves)
@@ -234,8 +257,9 @@ class EmbeddedWarehouse:
         # Spread the sample over the segments by their rows, largest remainders first.
         exact = [wanted * r["num_rows"] / total for r in leaves] if total else []
         shares = [int(x) for x in exact]
-        for i in sorted(range(len(exact)), key=lambda i: exact[i] - shares[i],
-                        reverse=True)[: wanted - sum(shares)]:
+        for i in sorted(range(len(exact)), key=lambda i: exact[i] - shares[i], reverse=True)[
+            : wanted - sum(shares)
+        ]:
             shares[i] += 1
         counts: dict[CompressionType, int] = {}
         for leaf, share in zip(leaves, shares, strict=True):
@@ -259,7 +283,8 @@ class EmbeddedWarehouse:
             except sqlite3.OperationalError as exc:
                 raise WarehouseError(
                     f"resource busy: the warehouse file stayed locked for {timeout:.0f}s ({exc})",
-                    code="ORA-00054") from exc
+                    code="ORA-00054",
+                ) from exc
             try:
                 yield conn
             except BaseException:
@@ -306,8 +331,14 @@ class EmbeddedWarehouse:
                 conn.execute(
                     "INSERT INTO sim_ddl_log (applied_at, object_label, action_kind, statements,"
                     " duration_s) VALUES (?, ?, ?, ?, ?)",
-                    (now.isoformat(sep=" "), action.ref.label, action.kind.value,
-                     "\n".join(statements), duration))
+                    (
+                        now.isoformat(sep=" "),
+                        action.ref.label,
+                        action.kind.value,
+                        "\n".join(statements),
+                        duration,
+                    ),
+                )
                 after_commit = fired.after_commit
         if error is not None:
             raise error
@@ -333,23 +364,42 @@ class EmbeddedWarehouse:
         assert created is not None
         return created
 
-    def simulate_dml(self, ref: ObjectRef, *, inserts: int = 0, updates: int = 0,
-                     deletes: int = 0) -> None:
+    def simulate_dml(
+        self, ref: ObjectRef, *, inserts: int = 0, updates: int = 0, deletes: int = 0
+    ) -> None:
         """Record DML on a segment: statistics, size and, for HCC segments, row decay."""
         with self._writing() as conn:
-            dml.apply_dml(conn, ref, datetime.now().replace(microsecond=0), inserts=inserts,
-                          updates=updates, deletes=deletes)
+            dml.apply_dml(
+                conn,
+                ref,
+                datetime.now().replace(microsecond=0),
+                inserts=inserts,
+                updates=updates,
+                deletes=deletes,
+            )
             if ref.subpartition:
                 actions.refresh_parent(conn, ref.owner, ref.table, ref.partition or "")
 
-    def inject_fault(self, target: str | ObjectRef, kind: faults.FaultKind | str, *,
-                     times: int = 1, factor: float = faults.DEFAULT_SLOW_FACTOR) -> int:
+    def inject_fault(
+        self,
+        target: str | ObjectRef,
+        kind: faults.FaultKind | str,
+        *,
+        times: int = 1,
+        factor: float = faults.DEFAULT_SLOW_FACTOR,
+    ) -> int:
         """Make the next ``times`` actions on ``target`` (a label or glob) fail with ``kind``."""
         with self._writing() as conn:
             return faults.add(conn, target, kind, times=times, factor=factor)
 
-    def inject_random_faults(self, kind: faults.FaultKind | str, probability: float,
-                             seed: int, *, factor: float = faults.DEFAULT_SLOW_FACTOR) -> int:
+    def inject_random_faults(
+        self,
+        kind: faults.FaultKind | str,
+        probability: float,
+        seed: int,
+        *,
+        factor: float = faults.DEFAULT_SLOW_FACTOR,
+    ) -> int:
         """Fail any action with ``probability``, repeatably for a ``seed``, until cleared."""
         with self._writing() as conn:
             return faults.add_random(conn, kind, probability, seed, factor=factor)
@@ -365,7 +415,8 @@ class EmbeddedWarehouse:
             conn.execute(
                 "INSERT OR REPLACE INTO sim_sessions (pid, module, action, updated_at)"
                 " VALUES (?, ?, ?, ?)",
-                (os.getpid(), module, action, datetime.now().isoformat(sep=" ")))
+                (os.getpid(), module, action, datetime.now().isoformat(sep=" ")),
+            )
 
     def repository_engine(self) -> Engine:
         with self._lock:
