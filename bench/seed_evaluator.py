@@ -87,7 +87,10 @@ def decide(policy: Policy, thresholds: Thresholds, row, free: dict[str, int]) ->
     c = policy.conditions
     action = policy.action
     kind = policy.kind
-    days = row.age_days or 0
+    # A MERGE is judged on its whole period: the period's age, not the partition's.
+    days_fact, months_fact, _ = action.age_facts()
+    days = getattr(row, days_fact) or 0
+    months = getattr(row, months_fact) or 0
     last_access_days = row.last_access_days
     temp = temperature(days, thresholds, last_access_days=last_access_days)
     current = CompressionType.parse(row.compression)
@@ -95,8 +98,8 @@ def decide(policy: Policy, thresholds: Thresholds, row, free: dict[str, int]) ->
         return "POLICY_DISABLED", f"policy {policy.name} is disabled"
     if c.min_age_days is not None and days < c.min_age_days:
         return "TOO_YOUNG", f"age {days} days < minimum {c.min_age_days} days"
-    if c.min_age_months is not None and (row.age_months or 0) < c.min_age_months:
-        return "TOO_YOUNG", f"age {row.age_months or 0} months < minimum {c.min_age_months} months"
+    if c.min_age_months is not None and months < c.min_age_months:
+        return "TOO_YOUNG", f"age {months} months < minimum {c.min_age_months} months"
     if c.min_size_mb is not None and row.size_bytes < c.min_size_mb * _MB:
         return "TOO_SMALL", f"size {row.size_bytes / _MB:.1f} MB < minimum {c.min_size_mb:g} MB"
     if c.temperatures and temp not in c.temperatures:
@@ -126,12 +129,15 @@ def decide(policy: Policy, thresholds: Thresholds, row, free: dict[str, int]) ->
             return "NEWEST_PARTITION", f"{row.partition_name} is the newest partition"
         if temp is Temperature.HOT:
             return "HOT_PARTITION", "temperature HOT"
-    if kind is ActionKind.MERGE and row.merge_target is None:
-        return "NO_MERGE_TARGET", "no adjacent yearly partition"
+    period = getattr(action, "period_kind", None)
+    members = getattr(row, f"{period.value}_members") if period else None
+    if kind is ActionKind.MERGE and (members is None or members < 2):
+        return "NO_MERGE_TARGET", f"no other partition of its {period.value}"
     if kind.rewrites_segment:
-        space = target_ts or row.tablespace_name
+        space = target_ts or getattr(action, "tablespace", None) or row.tablespace_name
         available = free.get(space) if space else None
-        if available is None or available < row.size_bytes:
+        needed = getattr(row, f"{period.value}_bytes") if period else row.size_bytes
+        if available is None or needed is None or available < needed:
             return "INSUFFICIENT_SPACE_IN_TARGET", f"tablespace {space} lacks free space"
     if c.custom_sql is not None:
         # The bench's policies have no custom_sql; the seed ran it per pair, as a query.
@@ -170,10 +176,8 @@ def evaluate_seed(
     raises DeadlineReached with the pairs done, so a caller can report a measured rate.
     """
     pa = partition_access
-    list_keys = (
-        select(pa.c.owner, pa.c.table_name, pa.c.partition_name)
-        .where(pa.c.age_days.is_not(None))
-        .order_by(pa.c.age_days.desc(), pa.c.owner, pa.c.table_name, pa.c.partition_name)
+    list_keys = select(pa.c.owner, pa.c.table_name, pa.c.partition_name).order_by(
+        pa.c.age_days.desc(), pa.c.owner, pa.c.table_name, pa.c.partition_name
     )
     one_row = select(pa).where(
         and_(
@@ -218,6 +222,11 @@ def evaluate_seed(
                 )
                 if reason == "ELIGIBLE":
                     eligible += 1
+                # A MERGE queues one item per period, on the period's last partition.
+                period = getattr(policy.action, "period_kind", None)
+                if reason == "ELIGIBLE" and (
+                    period is None or getattr(row, f"{period.value}_last")
+                ):
                     conn.execute(
                         add_queue,
                         {

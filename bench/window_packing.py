@@ -29,7 +29,7 @@ Strategies:
 - ours as configured: what the package ships, run through its own code: the windows and
   slots are core.windows' for include/config/schedule.yaml (the first night from
   CALENDAR_FROM lasting 8 h is the weekday window, 12 h the weekend one, each with its own
-  ``every``); each slot's run calls services.ilm_execute's batch_limits (budget: the rest of
+  ``every``); each slot's run calls services.ilm_plan's batch_limits (budget: the rest of
   the window, or max_batch_duration when set) and plan_queue (core.selection's order over the
   whole queue, core.packing in DDL_SLOTS lanes with the duration_margin, the default cap of
   1024 actions), and the mapped tasks take the pool's slots in plan order, each re-checked by
@@ -57,7 +57,7 @@ from hcc_operators.core.schedule_config import HolidaySpec, ScheduleConfig, load
 from hcc_operators.core.selection import QueueItem
 from hcc_operators.core.throughput import ThroughputModel
 from hcc_operators.core.windows import WindowCalendar
-from hcc_operators.services import ilm_execute
+from hcc_operators.services import ilm_plan
 
 SEED = 20260601
 BACKLOG = 6000
@@ -219,7 +219,7 @@ def configured_window(window_s: float, schedule: ScheduleConfig | None = None):
 def ours_as_configured(
     queue: list[Item], window_s: float, schedule: ScheduleConfig | None = None
 ) -> tuple[Run, list[Item]]:
-    """The package's own planning and re-check (services.ilm_execute) on the package's
+    """The package's own planning and re-check (services.ilm_plan) on the package's
     schedule.yaml, with Airflow's run creation for the DAG (module doc)."""
     calendar, window = configured_window(window_s, schedule)
     config = calendar.config
@@ -235,7 +235,7 @@ def ours_as_configured(
         # execution lease is released by finish_batch before that, so it never skips a run.
         at = max((slot.start - window.start).total_seconds(), batch_end)
         now = window.start + timedelta(seconds=at)
-        limits = ilm_execute.batch_limits(config, calendar, now, force=False)
+        limits = ilm_plan.batch_limits(config, calendar, now, force=False)
         if limits.window_left_s <= 0:
             break  # plan_batch: no window open, SKIPPED
         items = [
@@ -251,22 +251,22 @@ def ours_as_configured(
             )
             for it in waiting
         ]
-        _, plan = ilm_execute.plan_queue(
+        _, plan = ilm_plan.plan_queue(
             items,
             now=now,
             seconds_of=lambda q: by_index[q.queue_id].predicted_s,
             limits=limits,
             max_operations=None,
-            slots=ilm_execute.DDL_SLOTS,
+            slots=ilm_plan.DDL_SLOTS,
         )
         # The mapped tasks take the hcc_oracle_ddl pool's slots in map-index (plan) order.
-        free_at = [at] * ilm_execute.DDL_SLOTS
+        free_at = [at] * ilm_plan.DDL_SLOTS
         done: set[int] = set()
         for placement in plan.chosen:
             item = by_index[placement.item.queue_id]
             start = heapq.heappop(free_at)
             left = calendar.remaining(window.start + timedelta(seconds=start)).total_seconds()
-            if not ilm_execute.fits_before_close(item.predicted_s, left, config.duration_margin):
+            if not ilm_plan.fits_before_close(item.predicted_s, left, config.duration_margin):
                 carried.add(item.index)  # execute_item: DEFERRED, stays PENDING, carried over
                 heapq.heappush(free_at, start)
                 continue

@@ -204,18 +204,11 @@ def refresh(warehouse, engine, policy_set: PolicySet):
 
 
 def load_states(conn) -> list:
-    """hcc_partition_access's dated rows as core PartitionStates (the pure evaluator's input)."""
+    """hcc_partition_access's rows as core PartitionStates (the pure evaluator's input)."""
     from sqlalchemy import select
 
     from hcc_operators.core.temperature import Temperature
-    from hcc_operators.repository.evaluation_reads import state_of
+    from hcc_operators.repository.partition_rows import state_of
     from hcc_operators.repository.tables import partition_access as pa
 
-    return [
-        state_of(
-            r,
-            upper_bound=r.upper_bound.date() if r.upper_bound else None,
-            temperature=Temperature(r.temperature),
-        )
-        for r in conn.execute(select(pa).where(pa.c.age_days.is_not(None)))
-    ]
+    return [state_of(r, temperature=Temperature(r.temperature)) for r in conn.execute(select(pa))]

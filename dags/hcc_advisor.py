@@ -7,6 +7,7 @@ from airflow.sdk import DAG, Param, TriggerRule
 from airflow.timetables.trigger import CronTriggerTimetable
 
 from hcc_operators.core.advisor_config import load_advisor_config
+from hcc_operators.core.names import Dag, Task, dag_id
 from hcc_operators.core.schedule_config import load_schedule
 from hcc_operators.dag_defaults import DAG_FAILURE_CALLBACKS, DEFAULT_ARGS, ESTIMATE_POOL, TAGS
 from hcc_operators.operators.advisor import (
@@ -19,7 +20,7 @@ schedule = load_schedule()
 advisor = load_advisor_config()
 
 with DAG(
-    dag_id="hcc_advisor",
+    dag_id=dag_id(Dag.ADVISOR),
     schedule=CronTriggerTimetable(schedule.daily.cron("advisor"), timezone=schedule.timezone),
     start_date=pendulum.datetime(2026, 1, 1, tz=schedule.timezone),
     catchup=False,
@@ -82,7 +83,7 @@ with its error and never stops the others.
 """,
 ) as dag:
     plan = HccAdvisorPlanOperator(
-        task_id="plan_analysis",
+        task_id=Task.PLAN_ANALYSIS,
         schemas="{{ params.schemas }}",
         strategy="{{ params.strategy }}",
         sample_rows="{{ params.sample_rows }}",
@@ -92,14 +93,14 @@ with its error and never stops the others.
         parallel_degree="{{ params.parallel_degree }}",
     )
     analyse = HccAdvisorAnalyseOperator.partial(
-        task_id="analyse_chunk",
+        task_id=Task.ANALYSE_CHUNK,
         pool=ESTIMATE_POOL,
         map_index_template="chunk {{ task.chunk['chunk'] }}: {{ task.chunk['objects'] | length }}"
         " objects, {{ (task.chunk['bytes'] / 1048576) | round | int }} MB",
     ).expand(chunk=plan.output)
     finish = HccAdvisorFinishOperator(
-        task_id="finish_analysis",
-        run_id="{{ ti.xcom_pull(task_ids='plan_analysis', key='advisor_run_id') }}",
+        task_id=Task.FINISH_ANALYSIS,
+        run_id=f"{{{{ ti.xcom_pull(task_ids='{Task.PLAN_ANALYSIS}', key='advisor_run_id') }}}}",
         trigger_rule=TriggerRule.ALL_DONE,
     )
     plan >> analyse >> finish

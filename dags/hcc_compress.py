@@ -5,6 +5,7 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import DAG, Param, TriggerRule
 
+from hcc_operators.core.names import Dag, Task, dag_id
 from hcc_operators.core.schedule_config import load_schedule, weekends_only
 from hcc_operators.dag_defaults import DAG_FAILURE_CALLBACKS, DDL_POOL, DEFAULT_ARGS, TAGS
 from hcc_operators.operators.compress import (
@@ -16,7 +17,7 @@ from hcc_operators.operators.compress import (
 from hcc_operators.timetables import MaintenanceWindowTimetable
 
 with DAG(
-    dag_id="hcc_compress",
+    dag_id=dag_id(Dag.COMPRESS),
     # Compression rewrites whole segments: by default only in the long weekend windows.
     schedule=MaintenanceWindowTimetable(weekends_only(load_schedule())),
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
@@ -55,22 +56,22 @@ completed with sizes before/after, row-count reconciliation, ratio achieved and 
 """,
 ) as dag:
     candidates = HccCompressCandidatesOperator(
-        task_id="select_candidates",
+        task_id=Task.SELECT_CANDIDATES,
         objects="{{ params.objects }}",
         min_ratio="{{ params.min_ratio }}",
         max_objects="{{ params.max_objects }}",
     )
     compress = HccCompressObjectOperator.partial(
-        task_id="compress_object",
+        task_id=Task.COMPRESS_OBJECT,
         pool=DDL_POOL,
         dry_run="{{ params.dry_run }}",
         map_index_template="{{ task.item['label'] }} -> {{ task.item['compression'] }}",
     ).expand(item=candidates.output)
-    summary = HccCompressSummaryOperator(task_id="summarise", trigger_rule=TriggerRule.ALL_DONE)
+    summary = HccCompressSummaryOperator(task_id=Task.SUMMARISE, trigger_rule=TriggerRule.ALL_DONE)
     candidates >> compress >> summary
 
 with DAG(
-    dag_id="hcc_compress_rollback",
+    dag_id=dag_id(Dag.COMPRESS_ROLLBACK),
     schedule=None,
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
@@ -96,4 +97,4 @@ and marks the execution ROLLED_BACK. Refused with the reason when the object no 
 the execution did not succeed, or the object changed since (rolling back would undo later work).
 """,
 ) as rollback_dag:
-    HccRollbackOperator(task_id="rollback", execution_id="{{ params.execution_id }}")
+    HccRollbackOperator(task_id=Task.ROLLBACK, execution_id="{{ params.execution_id }}")

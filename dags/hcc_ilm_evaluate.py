@@ -5,16 +5,19 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import DAG, Asset
 
+from hcc_operators.core.names import AssetName, Dag, Task, asset_uri, dag_id
 from hcc_operators.dag_defaults import DAG_FAILURE_CALLBACKS, DEFAULT_ARGS, TAGS
 from hcc_operators.operators.ilm import HccIlmEvaluateOperator
 
 with DAG(
-    dag_id="hcc_ilm_evaluate",
+    dag_id=dag_id(Dag.ILM_EVALUATE),
     # Runs whenever stage 1 has refreshed the partition access rows.
-    schedule=[Asset("hcc://ilm/partition_access")],
+    schedule=[Asset(asset_uri(AssetName.PARTITION_ACCESS))],
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
+    # Params arrive as their JSON types (core.params parses them strictly).
+    render_template_as_native_obj=True,
     default_args=DEFAULT_ARGS,
     on_failure_callback=DAG_FAILURE_CALLBACKS,
     tags=[*TAGS, "ilm"],
@@ -26,4 +29,4 @@ pass, records a detail row per pair (eligible, or the first reason it is not), e
 eligible pairs once, and cancels PENDING items that are no longer eligible.
 """,
 ) as dag:
-    HccIlmEvaluateOperator(task_id="evaluate_policies", outlets=[Asset("hcc://ilm/queue")])
+    HccIlmEvaluateOperator(task_id=Task.EVALUATE, outlets=[Asset(asset_uri(AssetName.QUEUE))])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import DAG, Param, TriggerRule
 
+from hcc_operators.core.names import Dag, Task, dag_id
 from hcc_operators.dag_defaults import DAG_FAILURE_CALLBACKS, DDL_POOL, DEFAULT_ARGS, TAGS
 from hcc_operators.operators.ilm import (
     HccIlmActionOperator,
@@ -14,11 +15,13 @@ from hcc_operators.operators.ilm import (
 from hcc_operators.timetables import MaintenanceWindowTimetable
 
 with DAG(
-    dag_id="hcc_ilm_execute",
+    dag_id=dag_id(Dag.ILM_EXECUTE),
     schedule=MaintenanceWindowTimetable.from_config(),
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
+    # Params arrive as their JSON types (core.params parses them strictly).
+    render_template_as_native_obj=True,
     default_args=DEFAULT_ARGS,
     on_failure_callback=DAG_FAILURE_CALLBACKS,
     tags=[*TAGS, "ilm"],
@@ -54,18 +57,18 @@ of past windows started while no window is open); `force=true` runs anyway and i
 """,
 ) as dag:
     plan = HccIlmPlanBatchOperator(
-        task_id="plan_batch",
+        task_id=Task.PLAN_BATCH,
         force="{{ params.force }}",
         max_operations="{{ params.max_operations }}",
     )
     actions = HccIlmActionOperator.partial(
-        task_id="execute_action",
+        task_id=Task.EXECUTE_ACTION,
         pool=DDL_POOL,
         map_index_template="{{ task.item['label'] }} -> {{ task.item['action'] }}",
     ).expand(item=plan.output)
     finish = HccIlmFinishBatchOperator(
-        task_id="finish_batch",
-        batch_id="{{ ti.xcom_pull(task_ids='plan_batch', key='batch_id') }}",
+        task_id=Task.FINISH_BATCH,
+        batch_id=f"{{{{ ti.xcom_pull(task_ids='{Task.PLAN_BATCH}', key='batch_id') }}}}",
         trigger_rule=TriggerRule.ALL_DONE,
     )
     plan >> actions >> finish

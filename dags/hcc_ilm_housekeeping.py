@@ -6,6 +6,7 @@ import pendulum
 from airflow.sdk import DAG
 from airflow.timetables.trigger import CronTriggerTimetable
 
+from hcc_operators.core.names import Dag, Task, dag_id
 from hcc_operators.core.schedule_config import load_schedule
 from hcc_operators.dag_defaults import DAG_FAILURE_CALLBACKS, DEFAULT_ARGS, TAGS
 from hcc_operators.operators.housekeeping import HccHousekeepingOperator
@@ -13,11 +14,13 @@ from hcc_operators.operators.housekeeping import HccHousekeepingOperator
 schedule = load_schedule()
 
 with DAG(
-    dag_id="hcc_ilm_housekeeping",
+    dag_id=dag_id(Dag.ILM_HOUSEKEEPING),
     schedule=CronTriggerTimetable("15 18 * * *", timezone=schedule.timezone),
     start_date=pendulum.datetime(2026, 1, 1, tz=schedule.timezone),
     catchup=False,
     max_active_runs=1,
+    # Params arrive as their JSON types (core.params parses them strictly).
+    render_template_as_native_obj=True,
     default_args=DEFAULT_ARGS,
     on_failure_callback=DAG_FAILURE_CALLBACKS,
     tags=[*TAGS, "ilm"],
@@ -28,4 +31,4 @@ expired long ago as FAILED with a reason, and runs the health checks (failure ra
 days without a successful batch), raising de-duplicated alerts through the notifier.
 """,
 ) as dag:
-    HccHousekeepingOperator(task_id="housekeeping")
+    HccHousekeepingOperator(task_id=Task.HOUSEKEEPING)

@@ -6,19 +6,22 @@ import pendulum
 from airflow.sdk import DAG, Asset
 from airflow.timetables.trigger import CronTriggerTimetable
 
+from hcc_operators.core.names import AssetName, Dag, Task, asset_uri, dag_id
 from hcc_operators.core.schedule_config import load_schedule
 from hcc_operators.dag_defaults import DAG_FAILURE_CALLBACKS, DEFAULT_ARGS, TAGS
 from hcc_operators.operators.ilm import HccIlmRefreshOperator
 
-PARTITION_ACCESS = Asset("hcc://ilm/partition_access")
+PARTITION_ACCESS = Asset(asset_uri(AssetName.PARTITION_ACCESS))
 schedule = load_schedule()
 
 with DAG(
-    dag_id="hcc_ilm_refresh",
+    dag_id=dag_id(Dag.ILM_REFRESH),
     schedule=CronTriggerTimetable(schedule.daily.cron("refresh"), timezone=schedule.timezone),
     start_date=pendulum.datetime(2026, 1, 1, tz=schedule.timezone),
     catchup=False,
     max_active_runs=1,
+    # Params arrive as their JSON types (core.params parses them strictly).
+    render_template_as_native_obj=True,
     default_args=DEFAULT_ARGS,
     on_failure_callback=DAG_FAILURE_CALLBACKS,
     tags=[*TAGS, "ilm"],
@@ -32,4 +35,4 @@ Idempotent: re-running or backfilling rebuilds the same rows from the live dicti
 Its outlet asset triggers **hcc_ilm_evaluate**.
 """,
 ) as dag:
-    HccIlmRefreshOperator(task_id="refresh_partition_access", outlets=[PARTITION_ACCESS])
+    HccIlmRefreshOperator(task_id=Task.REFRESH, outlets=[PARTITION_ACCESS])

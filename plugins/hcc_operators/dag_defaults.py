@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
+from hcc_operators.core.names import Pool, pool
+
 OWNER = "data-platform"
-DDL_POOL = "hcc_oracle_ddl"
-ESTIMATE_POOL = "hcc_advisor_estimates"
+DDL_POOL = pool(Pool.DDL)
+ESTIMATE_POOL = pool(Pool.ESTIMATES)
 
 DEFAULT_ARGS = {
     "owner": OWNER,

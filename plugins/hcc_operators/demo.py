@@ -11,17 +11,19 @@ import os
 import sys
 from pathlib import Path
 
+from hcc_operators.core.names import Dag, dag_id
+
 DEFAULT_PATH = Path(os.environ.get("HCC_WAREHOUSE_PATH", ".airflow/demo_warehouse.db"))
 
 PIPELINE = (
-    ("hcc_advisor", {}),
-    ("hcc_compress", {"max_objects": 8}),
-    ("hcc_ilm_refresh", {}),
-    ("hcc_ilm_evaluate", {}),
+    (Dag.ADVISOR, {}),
+    (Dag.COMPRESS, {"max_objects": 8}),
+    (Dag.ILM_REFRESH, {}),
+    (Dag.ILM_EVALUATE, {}),
     # The demo runs whenever you run it, so it forces the batch rather than wait for a window;
     # the batch is recorded as forced.
-    ("hcc_ilm_execute", {"force": True, "max_operations": 400}),
-    ("hcc_ilm_housekeeping", {}),
+    (Dag.ILM_EXECUTE, {"force": True, "max_operations": 400}),
+    (Dag.ILM_HOUSEKEEPING, {}),
 )
 
 
@@ -39,13 +41,14 @@ def run_pipeline(dag_ids: list[str] | None = None) -> dict[str, str]:
     if bag.import_errors:
         raise SystemExit(f"DAG import errors: {bag.import_errors}")
     states = {}
-    for dag_id, conf in PIPELINE:
-        if dag_ids and dag_id not in dag_ids:
+    for dag, conf in PIPELINE:
+        name = dag_id(dag)
+        if dag_ids and name not in dag_ids:
             continue
-        print(f"--> running {dag_id} through Airflow (dag.test) ...", flush=True)
-        run = bag.dags[dag_id].test(run_conf=conf)
-        states[dag_id] = str(getattr(run.state, "value", run.state))
-        print(f"    {dag_id}: {states[dag_id]}", flush=True)
+        print(f"--> running {name} through Airflow (dag.test) ...", flush=True)
+        run = bag.dags[name].test(run_conf=conf)
+        states[name] = str(getattr(run.state, "value", run.state))
+        print(f"    {name}: {states[name]}", flush=True)
     return states
 
 

@@ -13,7 +13,6 @@ from hcc_operators.repository.tables import (
     ilm_batches,
     ilm_queue,
     partition_access,
-    partition_merges,
 )
 from hcc_operators.warehouse.base import Warehouse
 
@@ -148,11 +147,6 @@ def render_report(warehouse: Warehouse, states: dict[str, str]) -> str:
             out.append("ILM actions (executed / skipped / failed):")
             for action, status, n, saved in sorted(log):
                 out.append(f"    {action:<10} {status:<8} {n:>4}   space saved {_mb(saved)}")
-        merges = conn.execute(
-            select(partition_merges.c.status, func.count()).group_by(partition_merges.c.status)
-        ).all()
-        if merges:
-            out.append("Auto-merges after MOVE: " + ", ".join(f"{s} {n}" for s, n in merges))
         saved_c = conn.execute(
             select(func.coalesce(func.sum(compression_executions.c.space_saved), 0)).where(
                 compression_executions.c.status == "SUCCESS"

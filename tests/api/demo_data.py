@@ -33,7 +33,15 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from hcc_operators.repository.schema import create_all
-from hcc_operators.services import advisor, compress, ilm_evaluate, ilm_execute, ilm_refresh
+from hcc_operators.services import (
+    advisor,
+    compress,
+    ilm_evaluate,
+    ilm_execute,
+    ilm_finish,
+    ilm_plan,
+    ilm_refresh,
+)
 from hcc_operators.services.ilm_settings import load_ilm_settings
 from hcc_operators.warehouse.embedded import EmbeddedWarehouse, FaultKind, build_warehouse
 
@@ -175,7 +183,7 @@ def _run_pipeline(demo: DemoRepository, start: datetime) -> None:
     at = start + timedelta(days=2)
     dag_run_id = "manual__demo_ilm_execute"
     with frozen_clock(at):
-        plan = ilm_execute.plan_batch(
+        plan = ilm_plan.plan_batch(
             wh,
             engine,
             dag_run_id=dag_run_id,
@@ -200,7 +208,7 @@ def _run_pipeline(demo: DemoRepository, start: datetime) -> None:
             )
             for i, item in enumerate(plan.items)
         ]
-        stages["ilm_execute"] = ilm_execute.finish_batch(wh, engine, plan.batch_id, now=now_fn())
+        stages["ilm_execute"] = ilm_finish.finish_batch(wh, engine, plan.batch_id, now=now_fn())
 
 
 def _compress(wh, engine, items: list[dict], dag_run_id: str, at: datetime) -> list[dict]:

@@ -22,7 +22,7 @@ from hcc_operators.repository.tables import (
     ilm_policies,
     ilm_queue,
 )
-from hcc_operators.services import ilm_execute
+from hcc_operators.services import ilm_plan
 from hcc_operators.services.ilm_evaluate import _record, evaluate_policies
 from hcc_operators.warehouse.embedded import build_warehouse
 
@@ -115,7 +115,7 @@ def test_seed_baseline_decides_every_pair_like_the_core_evaluator(decisions):
     assert seed == core
     assert decisions["seed"]["pairs"] == len(core) == 20 * decisions["partitions"]
     eligible = sum(r == "ELIGIBLE" for r in core.values())
-    assert decisions["seed"]["eligible"] == decisions["seed_queue"] == eligible
+    assert decisions["seed"]["eligible"] == eligible >= decisions["seed_queue"] > 0
     # The workload exercises most reasons, so agreement means something.
     assert len(Counter(core.values())) >= 8
 
@@ -160,7 +160,7 @@ def test_as_configured_uses_a_real_window_of_the_shipped_schedule(hours, every_h
 
 @pytest.mark.parametrize("hours", window_packing.WINDOW_HOURS)
 def test_as_configured_runs_the_package_and_never_overruns(hours):
-    assert window_packing.SLOTS == ilm_execute.DDL_SLOTS
+    assert window_packing.SLOTS == ilm_plan.DDL_SLOTS
     schedule = load_schedule()
     assert schedule.duration_margin >= window_packing.NOISE_MAX  # why overrun is ruled out
     items = window_packing.backlog(n=800, seed=3)
@@ -176,7 +176,7 @@ def test_as_configured_runs_the_package_and_never_overruns(hours):
     running = 0
     for _, step in events:
         running += step
-        assert running <= ilm_execute.DDL_SLOTS
+        assert running <= ilm_plan.DDL_SLOTS
     # without a margin noisy actions run past the close: the margin is what prevents it
     tight = schedule.model_copy(update={"duration_margin": 1.0})
     strategy = functools.partial(window_packing.ours_as_configured, schedule=tight)

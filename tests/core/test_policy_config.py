@@ -4,12 +4,12 @@ import textwrap
 
 import pytest
 
+from hcc_operators.core.actions.drop import DropParams as DropAction
+from hcc_operators.core.actions.move import MoveParams as MoveAction
 from hcc_operators.core.errors import ConfigError
 from hcc_operators.core.models import ActionKind, CompressionType
 from hcc_operators.core.policy_config import (
     DEFAULT_PROFILE,
-    DropAction,
-    MoveAction,
     load_policies,
     parse_policies,
     validate,
@@ -432,6 +432,13 @@ def test_checksum_hashes_the_canonical_json():
 
     policy = parse(GOOD).policies[0]
     data = json.loads(policy.canonical_json)
-    assert data["action"] == {"type": "COMPRESS", "level": "QUERY HIGH", "pctfree": None}
+    assert data["action"] == {
+        "type": "COMPRESS",
+        "level": "QUERY HIGH",
+        "pctfree": None,
+        "online": True,
+        "parallel": None,
+        "gather_stats": False,
+    }
     assert list(data) == sorted(data)
     assert policy.checksum == hashlib.sha256(policy.canonical_json.encode()).hexdigest()

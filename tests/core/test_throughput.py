@@ -6,7 +6,6 @@ import pytest
 
 from hcc_operators.core.models import ActionKind, ActionStatus, CompressionType
 from hcc_operators.core.throughput import (
-    DEFAULT_KIND_MIBPS,
     DEFAULT_REWRITE_MIBPS,
     MIB,
     MIN_SECONDS,
@@ -85,11 +84,11 @@ def test_minimum_duration_and_negative_size():
 
 
 def test_default_table_rules():
-    assert default_rate(A.READ_ONLY, C.ARCHIVE_HIGH) == DEFAULT_KIND_MIBPS[A.READ_ONLY]
+    assert default_rate(A.READ_ONLY, C.ARCHIVE_HIGH) == A.READ_ONLY.spec.default_mib_per_s
     assert default_rate(A.COMPRESS, None) == min(DEFAULT_REWRITE_MIBPS.values())
     assert default_rate(A.COMPRESS, C.QUERY_LOW) == DEFAULT_REWRITE_MIBPS[C.QUERY_LOW]
     assert default_rate(A.MERGE, C.NONE) == min(
-        DEFAULT_REWRITE_MIBPS[C.NONE], DEFAULT_KIND_MIBPS[A.MERGE]
+        DEFAULT_REWRITE_MIBPS[C.NONE], A.MERGE.spec.default_mib_per_s
     )
     assert all(default_rate(kind, None) > 0 for kind in ActionKind)
 

@@ -67,7 +67,15 @@ def test_naive_datetimes_are_refused(sqlite_engine):
         )
 
 
-def test_create_all_upgrades_a_repository_made_before_set_based_evaluation(tmp_path):
+def _earlier(table, *dropped: str):
+    """The table as an earlier release created it: without the columns added since."""
+    from sqlalchemy import MetaData, Table
+
+    old = MetaData()
+    return Table(table.name, old, *[c._copy() for c in table.columns if c.name not in dropped])
+
+
+def test_create_all_upgrades_a_repository_made_by_an_earlier_release(tmp_path):
     engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
     with engine.begin() as conn:
         conn.exec_driver_sql(
@@ -76,22 +84,38 @@ def test_create_all_upgrades_a_repository_made_before_set_based_evaluation(tmp_p
         )
         conn.exec_driver_sql("INSERT INTO hcc_ilm_eval_details VALUES (1, 'e', 'ELIGIBLE', 'x')")
         conn.exec_driver_sql(
-            "CREATE TABLE hcc_ilm_queue (queue_id INTEGER PRIMARY KEY, policy_name VARCHAR(128))"
-        )
-        conn.exec_driver_sql("INSERT INTO hcc_ilm_queue VALUES (7, 'kept')")
-        conn.exec_driver_sql(
             "CREATE TABLE hcc_partition_access (owner VARCHAR(128), table_name VARCHAR(128))"
+        )
+    queue = _earlier(tables.ilm_queue, "upper_bound", "parent_queue_id")
+    queue.create(engine)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(queue).values(
+                queue_id=7,
+                policy_name="kept",
+                policy_version=1,
+                priority=1,
+                owner="S",
+                table_name="T",
+                partition_name="P",
+                action="COMPRESS",
+                status="PENDING",
+                attempts=0,
+                carried_over=False,
+                enqueued_at=now,
+                updated_at=now,
+            )
         )
     create_all(engine)
     found = inspect(engine)
     columns = {t: {c["name"] for c in found.get_columns(t)} for t in found.get_table_names()}
+    # Derived tables are rebuilt in the current shape; the queue gains its new columns.
     assert {"evaluation_no", "policy_id", "object_no", "reason"} == columns["hcc_ilm_eval_details"]
-    assert "age_days" in columns["hcc_ilm_queue"]
-    assert "last_access_days" in columns["hcc_partition_access"]
+    assert columns["hcc_partition_access"] == {c.name for c in tables.partition_access.columns}
+    assert {"upper_bound", "parent_queue_id"} <= columns["hcc_ilm_queue"]
     with engine.connect() as conn:
         # the queue keeps its items; only derived evaluation rows were rebuilt
         assert conn.exec_driver_sql("SELECT queue_id, policy_name FROM hcc_ilm_queue").all() == [
             (7, "kept")
         ]
-    create_all(engine)  # and a second run changes nothing
-    engine.dispose()

@@ -81,7 +81,7 @@ def test_dry_run_records_the_exact_ddl_and_changes_nothing(wh):
     seg = segment_where(wh, "SALES", hcc=True)
     result = do(wh, seg, "ARCHIVE HIGH", dry_run=True)
     assert result["status"] == "DRY_RUN"
-    assert result["ddl"] == [
+    assert result["statements"] == [
         f'ALTER TABLE "{seg.ref.owner}"."{seg.ref.table}" MOVE PARTITION "{seg.ref.partition}" '
         "COLUMN STORE COMPRESS FOR ARCHIVE HIGH UPDATE INDEXES ONLINE"
     ]

@@ -10,10 +10,9 @@ from sqlalchemy import insert, select, update
 
 from hcc_operators.core.high_value import upper_bound_date
 from hcc_operators.core.models import CompressionType, ObjectRef
-from hcc_operators.core.partition_layout import PartitionBounds, layout_facts
 from hcc_operators.repository.schema import create_all
 from hcc_operators.repository.tables import execution_log, ilm_batches, ilm_queue
-from hcc_operators.services import ilm_execute
+from hcc_operators.services import ilm_execute, ilm_finish, ilm_plan
 from hcc_operators.services.ilm_settings import load_ilm_settings
 from hcc_operators.warehouse.embedded import build_warehouse
 
@@ -59,7 +58,8 @@ def pick(wh, *, tablespace_hcc=True, compression=CompressionType.NONE, owner="SA
     raise AssertionError("no partition with those properties in the demo warehouse")
 
 
-def enqueue(wh, ref, action, params=None, priority=10, status="PENDING"):
+def enqueue(wh, ref, action, params=None, priority=10, status="PENDING", bound=None):
+    seg = wh.segment(ref)
     with wh.repository_engine().begin() as conn:
         return conn.execute(
             insert(ilm_queue).values(
@@ -71,7 +71,8 @@ def enqueue(wh, ref, action, params=None, priority=10, status="PENDING"):
                 partition_name=ref.partition,
                 action=action,
                 action_params=json.dumps(params or {}),
-                size_bytes=wh.segment(ref).bytes,
+                size_bytes=seg.bytes if seg else 0,
+                upper_bound=bound or _bound(wh, ref),
                 status=status,
                 attempts=0,
                 carried_over=False,
@@ -81,8 +82,14 @@ def enqueue(wh, ref, action, params=None, priority=10, status="PENDING"):
         ).inserted_primary_key[0]
 
 
+def _bound(wh, ref):
+    seg = wh.segment(ref)
+    bound = upper_bound_date(seg.high_value) if seg else None
+    return bound.replace(tzinfo=UTC) if bound else None
+
+
 def plan(wh, *, force=True, now=IN_WINDOW, run="run-1", max_operations=None):
-    return ilm_execute.plan_batch(
+    return ilm_plan.plan_batch(
         wh,
         wh.repository_engine(),
         dag_run_id=run,
@@ -182,40 +189,61 @@ def test_read_only_and_truncate(wh):
     assert tr["status"] == "SUCCESS" and wh.row_count(other.ref) == 0
 
 
-def _merge_pair(wh):
-    for table in ("RETURNS", "ORDERS_FACT", "PAYMENTS"):
-        segs = partitions(wh, "SALES", table)
-        facts = layout_facts(
-            [
-                PartitionBounds(
-                    s.ref.partition, s.position, upper_bound_date(s.high_value), s.tablespace
-                )
-                for s in segs
-            ]
-        )
-        for seg in segs:
-            target = facts[seg.ref.partition].merge_target
-            if target:
-                return seg, next(s for s in segs if s.ref.partition == target)
-    raise AssertionError("no same-year adjacent pair in the demo warehouse")
+def test_a_merge_item_consolidates_its_year_in_one_statement(wh):
+    months = [
+        s for s in partitions(wh, "SALES", "RETURNS") if s.ref.partition.startswith("P_2022_")
+    ]
+    assert len(months) == 12
+    rows = sum(wh.row_count(s.ref) for s in months)
+    _, result = run_one(wh, months[-1].ref, "MERGE", {})
+    assert result["status"] == "SUCCESS", result["message"]
+    (statement,) = result["statements"]
+    assert statement.startswith('ALTER TABLE "SALES"."RETURNS" MERGE PARTITIONS "P_2022_01", ')
+    assert '"P_2022_12" INTO PARTITION "P_2022"' in statement
+    year = wh.segment(ObjectRef("SALES", "RETURNS", "P_2022"))
+    assert year is not None and wh.row_count(year.ref) == rows
+    assert all(wh.segment(s.ref) is None for s in months)
+    # Queued again (a stale item): the live dictionary shows the year done; nothing repeats.
+    bound = _bound_of(months[-1])
+    again = execute(wh, _item_of(enqueue(wh, months[-1].ref, "MERGE", {}, bound=bound), months[-1]))
+    assert again["status"] == "SKIPPED" and "already applied" in again["message"]
 
 
-def test_merge_folds_a_month_into_its_same_year_neighbour(wh):
-    month, year = _merge_pair(wh)
-    rows = wh.row_count(month.ref) + wh.row_count(year.ref)
-    _, result = run_one(wh, month.ref, "MERGE", {"merge_into": year.ref.partition})
-    assert result["status"] == "SUCCESS"
-    assert wh.segment(month.ref) is None
-    merged = wh.segment(year.ref)
-    assert wh.row_count(year.ref) == rows and merged.compression is year.compression
+def _bound_of(seg):
+    return upper_bound_date(seg.high_value).replace(tzinfo=UTC)
 
 
-def test_merge_of_non_adjacent_partitions_fails_with_ora_14274(wh):
-    segs = partitions(wh, "SALES", "ORDERS_FACT")
-    far, near = segs[-3], segs[1]
-    _, result = run_one(wh, far.ref, "MERGE", {"merge_into": near.ref.partition})
-    assert result["status"] == "FAILED" and result["error_code"] == "ORA-14274"
-    assert wh.segment(far.ref) is not None
+def _item_of(queue_id, seg, action="MERGE"):
+    return {
+        "queue_id": queue_id,
+        "batch_id": 1,
+        "policy": "test",
+        "label": seg.ref.label,
+        "action": action,
+        "predicted_s": 1,
+        "forced": True,
+    }
+
+
+def test_an_item_whose_partition_was_merged_away_is_skipped_naming_where_its_rows_are(wh):
+    months = [
+        s for s in partitions(wh, "SALES", "RETURNS") if s.ref.partition.startswith("P_2022_")
+    ]
+    stale = enqueue(wh, months[2].ref, "COMPRESS", {"level": "ARCHIVE HIGH"})
+    run_one(wh, months[-1].ref, "MERGE", {})
+    item = {
+        "queue_id": stale,
+        "batch_id": 1,
+        "policy": "test_compress",
+        "label": months[2].ref.label,
+        "action": "COMPRESS",
+        "predicted_s": 1,
+        "forced": True,
+    }
+    result = execute(wh, item)
+    assert result["status"] == "SKIPPED"
+    assert "no longer exists" in result["message"] and "now in P_2022" in result["message"]
+    assert queue_row(wh, stale).status == "SKIPPED"
 
 
 def test_drop_with_archive_exchanges_rows_out_then_drops(wh):
@@ -248,7 +276,7 @@ def test_one_failure_does_not_stop_the_others_and_a_retry_succeeds(wh):
     assert results[ids[1]]["error_code"] == "ORA-00054"
     assert results[ids[1]]["transience"] == "TRANSIENT"
     assert queue_row(wh, ids[1]).status == "FAILED"
-    first = ilm_execute.finish_batch(wh, wh.repository_engine(), batch.batch_id, now=IN_WINDOW)
+    first = ilm_finish.finish_batch(wh, wh.repository_engine(), batch.batch_id, now=IN_WINDOW)
     assert first["failed"] == 1
 
     item = next(i for i in batch.items if i["queue_id"] == ids[1])
@@ -256,7 +284,7 @@ def test_one_failure_does_not_stop_the_others_and_a_retry_succeeds(wh):
     assert retried["status"] == "SUCCESS"
     assert [r.status for r in log_rows(wh, ids[1])] == ["FAILED", "SUCCESS"]
     assert [len(log_rows(wh, q)) for q in (ids[0], ids[2])] == [1, 1]
-    again = ilm_execute.finish_batch(wh, wh.repository_engine(), batch.batch_id, now=IN_WINDOW)
+    again = ilm_finish.finish_batch(wh, wh.repository_engine(), batch.batch_id, now=IN_WINDOW)
     assert again["status"] == "COMPLETED" and again["failed"] == 0 and again["succeeded"] == 3
 
 
@@ -333,7 +361,7 @@ def test_no_space_in_the_target_defers_the_item_instead_of_failing_the_batch(wh)
     assert row.status == "PENDING" and row.carried_over and "ORA-01688" in row.last_error
     (log,) = log_rows(wh, queue_id)
     assert log.status == "DEFERRED" and log.error_code == "ORA-01688"
-    done = ilm_execute.finish_batch(wh, wh.repository_engine(), batch.batch_id, now=IN_WINDOW)
+    done = ilm_finish.finish_batch(wh, wh.repository_engine(), batch.batch_id, now=IN_WINDOW)
     assert done["status"] == "INTERRUPTED" and done["failed"] == 0 and done["left_pending"] == 1
 
 
@@ -347,7 +375,7 @@ def test_a_retried_failure_that_no_longer_fits_the_window_counts_as_waiting(wh):
     late = CAL.window_at(IN_WINDOW).end - timedelta(seconds=max(item["predicted_s"] / 2, 1))
     assert execute(wh, item, attempt=2, now=late)["status"] == "DEFERRED"
     assert [r.status for r in log_rows(wh, queue_id)] == ["FAILED", "DEFERRED"]
-    done = ilm_execute.finish_batch(wh, wh.repository_engine(), batch.batch_id, now=late)
+    done = ilm_finish.finish_batch(wh, wh.repository_engine(), batch.batch_id, now=late)
     assert done["failed"] == 0 and done["status"] == "INTERRUPTED"
 
 
@@ -424,7 +452,7 @@ def test_the_cap_counts_the_actions_chosen_and_what_it_leaves_is_not_interrupted
     assert batch.left_pending == 0 and batch.planned == 2
 
 
-@pytest.mark.parametrize("cap", [0, -1, ilm_execute.MAX_MAP_LENGTH + 1])
+@pytest.mark.parametrize("cap", [0, -1, ilm_plan.MAX_MAP_LENGTH + 1])
 def test_a_cap_outside_airflow_s_mapping_limit_is_refused_before_anything_is_recorded(wh, cap):
     with pytest.raises(ValueError, match="max_operations must be between 1 and 1024"):
         plan(wh, force=False, max_operations=cap)
@@ -434,20 +462,20 @@ def test_a_cap_outside_airflow_s_mapping_limit_is_refused_before_anything_is_rec
 
 def test_batch_limits():
     schedule = SETTINGS.schedule
-    forced = ilm_execute.batch_limits(schedule, CAL, OUT_OF_WINDOW, force=True)
-    assert (forced.budget, forced.margin) == (ilm_execute.FORCED_BUDGET, 1.0)
-    closed = ilm_execute.batch_limits(schedule, CAL, OUT_OF_WINDOW, force=False)
+    forced = ilm_plan.batch_limits(schedule, CAL, OUT_OF_WINDOW, force=True)
+    assert (forced.budget, forced.margin) == (ilm_plan.FORCED_BUDGET, 1.0)
+    closed = ilm_plan.batch_limits(schedule, CAL, OUT_OF_WINDOW, force=False)
     assert closed.budget == timedelta(0)
-    open_ = ilm_execute.batch_limits(schedule, CAL, IN_WINDOW, force=False)
+    open_ = ilm_plan.batch_limits(schedule, CAL, IN_WINDOW, force=False)
     assert open_.budget == CAL.remaining(IN_WINDOW)
     assert open_.margin == schedule.duration_margin
     capped = schedule.model_copy(update={"max_batch_duration": timedelta(minutes=30)})
-    limits = ilm_execute.batch_limits(capped, CAL, IN_WINDOW, force=False)
+    limits = ilm_plan.batch_limits(capped, CAL, IN_WINDOW, force=False)
     assert limits.budget == timedelta(minutes=30)
     assert limits.window_left_s == CAL.remaining(IN_WINDOW).total_seconds()
 
 
 def test_fits_before_close():
-    assert ilm_execute.fits_before_close(100, 150, 1.5)
-    assert not ilm_execute.fits_before_close(100, 149.9, 1.5)
-    assert ilm_execute.fits_before_close(100, 100, 1.0)
+    assert ilm_plan.fits_before_close(100, 150, 1.5)
+    assert not ilm_plan.fits_before_close(100, 149.9, 1.5)
+    assert ilm_plan.fits_before_close(100, 100, 1.0)

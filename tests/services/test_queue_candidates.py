@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import insert, select
 
+from hcc_operators.core.actions import dump_params, parse_params
+from hcc_operators.core.actions.compress import CompressParams
+from hcc_operators.core.actions.move import MoveParams
+from hcc_operators.core.actions.read_only import ReadOnlyParams
 from hcc_operators.core.packing import BEYOND_MAX_ITEMS
 from hcc_operators.core.selection import order_queue
 from hcc_operators.core.throughput import ThroughputModel
 from hcc_operators.repository.tables import ilm_queue
-from hcc_operators.services import ilm_execute, queue_candidates
-from hcc_operators.services.ilm_execute import BatchLimits, plan_from_queue, plan_queue
+from hcc_operators.services import ilm_plan, queue_candidates
+from hcc_operators.services.ilm_plan import BatchLimits, plan_from_queue, plan_queue
 from hcc_operators.services.queue_candidates import as_item, pending_in_order
 
 NOW = datetime(2026, 11, 30, 22, 0, tzinfo=UTC)
@@ -26,6 +29,14 @@ def fill_queue(engine, seed: int, n: int = 300) -> None:
     nights = [NOW - timedelta(days=d, hours=1) for d in (0, 1, 3, 9)]
     rows = []
     for i in range(n):
+        level = rng.choice(["QUERY HIGH", "ARCHIVE HIGH"])
+        params = rng.choice(
+            [
+                CompressParams(level=level),
+                MoveParams(tablespace="ARCH", compression=level),
+                ReadOnlyParams(),
+            ]
+        )
         rows.append(
             dict(
                 policy_name=f"p{i % 5}",
@@ -35,8 +46,8 @@ def fill_queue(engine, seed: int, n: int = 300) -> None:
                 table_name=f"T{rng.randrange(8)}",
                 # a few partitions are queued by two policies: one action per object per batch
                 partition_name=f"P{rng.randrange(n * 3 // 4)}",
-                action=rng.choice(["COMPRESS", "MOVE", "READ_ONLY"]),
-                action_params=json.dumps({"level": rng.choice(["QUERY HIGH", "ARCHIVE HIGH"])}),
+                action=params.kind.value,
+                action_params=dump_params(params),
                 size_bytes=int(rng.lognormvariate(0, 1.5) * GIB),
                 age_days=rng.choice([None, 30, 400, 4000]),
                 status=rng.choice(["PENDING"] * 9 + ["SUCCESS"]),
@@ -78,8 +89,8 @@ def test_streamed_plan_is_the_whole_queue_plan_for_what_it_read(
     sqlite_engine, monkeypatch, seed, window_s, cap, lookahead
 ):
     fill_queue(sqlite_engine, seed=seed)
-    monkeypatch.setattr(ilm_execute, "CHUNK_ITEMS", 7)
-    monkeypatch.setattr(ilm_execute, "LOOKAHEAD_ROWS", lookahead)
+    monkeypatch.setattr(ilm_plan, "CHUNK_ITEMS", 7)
+    monkeypatch.setattr(ilm_plan, "LOOKAHEAD_ROWS", lookahead)
     model = ThroughputModel([])
     limits = BatchLimits(float(window_s), None, 1.5)
     with sqlite_engine.connect() as conn:
@@ -89,7 +100,7 @@ def test_streamed_plan_is_the_whole_queue_plan_for_what_it_read(
         }
 
         def seconds(item):
-            level = json.loads(rows[item.queue_id].action_params).get("level")
+            level = parse_params(rows[item.queue_id].action_params).target_compression()
             return model.predict_seconds(item.action, level, item.size_bytes)
 
         _, whole = plan_queue(
@@ -107,7 +118,7 @@ def test_streamed_plan_is_the_whole_queue_plan_for_what_it_read(
                 read.append(row.queue_id)
                 yield row
 
-        monkeypatch.setattr(ilm_execute, "pending_in_order", counting)
+        monkeypatch.setattr(ilm_plan, "pending_in_order", counting)
         streamed, _, waiting = plan_from_queue(conn, NOW, model, limits, cap)
 
     seen = set(read)

@@ -12,7 +12,8 @@ from hcc_operators.core.policy_config import PolicySet
 from hcc_operators.core.schedule_config import load_schedule
 from hcc_operators.repository.schema import create_all
 from hcc_operators.repository.tables import execution_log, ilm_queue
-from hcc_operators.services.ilm_execute import execute_item, plan_batch
+from hcc_operators.services.ilm_execute import execute_item
+from hcc_operators.services.ilm_plan import plan_batch
 from hcc_operators.services.ilm_settings import IlmSettings
 from hcc_operators.services.reconciliation import reconcile_batch
 

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from hcc_operators.core.paths import project_root
 from hcc_operators.repository.tables import execution_log, ilm_queue, operation_log
 from hcc_operators.services.ilm_evaluate import evaluate_policies
-from hcc_operators.services.ilm_execute import execute_item, plan_batch
+from hcc_operators.services.ilm_execute import execute_item
+from hcc_operators.services.ilm_plan import plan_batch
 from hcc_operators.services.ilm_refresh import refresh_partition_access
 from hcc_operators.services.ilm_settings import load_ilm_settings
 

@@ -35,14 +35,19 @@ def test_rebuilds_after_a_move_without_update_indexes(demo_warehouse):
     )
     assert _unusable(wh, ref), "the rewrite should have left unusable indexes"
 
-    result = STRATEGY.execute(wh, ref, STRATEGY.validate(ref, {}))
+    local_only = {"include_global": False}
+    result = STRATEGY.execute(wh, ref, STRATEGY.validate(ref, local_only))
 
     assert result.status is ActionStatus.SUCCESS, result.message
-    assert _unusable(wh, ref) == []
     assert result.details["rebuilt_partitions"] == [ref.partition]
     assert any("REBUILD UNUSABLE LOCAL INDEXES" in s for s in result.statements)
-    again = STRATEGY.execute(wh, ref, STRATEGY.validate(ref, {}))
+    again = STRATEGY.execute(wh, ref, STRATEGY.validate(ref, local_only))
     assert again.status is ActionStatus.SKIPPED
+    # IDX-03: the partition rebuild repairs local index partitions only; the global primary
+    # key the rewrite left unusable is reported with the statement a DBA runs.
+    left = STRATEGY.execute(wh, ref, STRATEGY.validate(ref, {}))
+    assert left.status is ActionStatus.FAILED
+    assert 'ALTER INDEX "SALES"."ORDERS_FACT_PK" REBUILD ONLINE' in left.message
 
 
 def test_skipped_when_everything_is_usable(demo_warehouse):

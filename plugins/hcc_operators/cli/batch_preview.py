@@ -17,14 +17,16 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.engine import Engine
 
 from hcc_operators.core import ddl
-from hcc_operators.core.errors import ConfigError, PolicyError
-from hcc_operators.core.models import ActionKind, ObjectRef
+from hcc_operators.core.actions import parse_params
+from hcc_operators.core.actions.custom import CustomParams
+from hcc_operators.core.errors import ConfigError, NothingToDo, PolicyError
+from hcc_operators.core.models import CompressionType, ObjectRef
 from hcc_operators.core.selection import QueueItem, effective_priority
 from hcc_operators.core.throughput import ThroughputModel
 from hcc_operators.repository.tables import ilm_queue
-from hcc_operators.services.ilm_execute import (
+from hcc_operators.services.action_runner import table_segments
+from hcc_operators.services.ilm_plan import (
     batch_limits,
-    build_action,
     execution_history,
     max_operations_or_default,
     plan_queue,
@@ -35,7 +37,7 @@ from hcc_operators.warehouse.base import Warehouse
 
 
 @dataclass(frozen=True)
-class PlannedItem:
+class PreviewItem:
     queue_id: int
     policy: str
     label: str
@@ -69,7 +71,7 @@ class BatchPreview:
     margin: float
     pending: int
     note: str
-    items: list[PlannedItem] = field(default_factory=list)
+    items: list[PreviewItem] = field(default_factory=list)
     waiting: list[WaitingItem] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -130,8 +132,9 @@ def preview_batch(
         replace(as_item(r), interrupted=True) if r.status == "RUNNING" else as_item(r) for r in rows
     ]
 
-    def level(item: QueueItem) -> str | None:
-        return json.loads(by_id[item.queue_id].action_params or "{}").get("level")
+    def level(item: QueueItem) -> CompressionType | None:
+        row = by_id[item.queue_id]
+        return parse_params(row.action_params, row.action).target_compression()
 
     def seconds(item: QueueItem) -> float:
         return model.predict_seconds(item.action, level(item), item.size_bytes)
@@ -154,7 +157,7 @@ def preview_batch(
         item = placement.item
         row = by_id[item.queue_id]
         preview.items.append(
-            PlannedItem(
+            PreviewItem(
                 item.queue_id,
                 item.policy,
                 item.ref.label,
@@ -166,7 +169,7 @@ def preview_batch(
                 round(placement.seconds, 1),
                 model.rate(item.action, level(item)).source,
                 _why(item, at),
-                statements(row, version),
+                statements(warehouse, row, version),
             )
         )
     chosen_ids = {p.item.queue_id for p in packed.chosen}
@@ -195,24 +198,28 @@ def preview_batch(
     return preview
 
 
-def statements(row, version: tuple[int, ...]) -> list[str]:
-    """The exact DDL the item will send, or why there is none to show."""
-    action = build_action(row)
-    if action.kind is ActionKind.CUSTOM:
-        params = json.loads(row.action_params or "{}")
+def statements(warehouse: Warehouse, row, version: tuple[int, ...]) -> list[str]:
+    """The exact DDL the item would send if it ran now (resolved against the live dictionary,
+    as execution does), or why there is none to show."""
+    params = parse_params(row.action_params, row.action)
+    if isinstance(params, CustomParams):
         return [
-            f"-- strategy {params.get('strategy')} with params "
-            f"{json.dumps(params.get('params') or {}, sort_keys=True)}; its statements are "
-            "decided by the strategy from the live state"
+            f"-- strategy {params.strategy} with params "
+            f"{json.dumps(params.params, sort_keys=True)}; its statements are decided by the "
+            "strategy from the live state"
         ]
+    ref = ObjectRef(row.owner, row.table_name, row.partition_name)
     try:
+        action = params.to_action(
+            ref, table=table_segments(warehouse, ref), upper_bound=row.upper_bound
+        )
         rendered = ddl.render(action, version=version)
+    except NothingToDo as why:
+        return [f"-- nothing to do now: {why}"]
     except (PolicyError, ConfigError) as err:
         return [f"-- cannot be rendered: {err}"]
-    if action.kind is ActionKind.MOVE:
-        rendered.append(
-            "-- then, if adjacent and now in the same tablespace, a MERGE into the yearly partition"
-        )
+    for follow in params.follow_ups():
+        rendered.append(f"-- then queues {follow.kind.value} ({follow.describe() or 'defaults'})")
     return rendered
 
 
@@ -234,4 +241,4 @@ def _not_selected(item: QueueItem, selected: dict[ObjectRef | None, int]) -> str
     return "not selected for this batch"
 
 
-__all__ = ["BatchPreview", "PlannedItem", "WaitingItem", "preview_batch"]
+__all__ = ["BatchPreview", "PreviewItem", "WaitingItem", "preview_batch"]

@@ -36,26 +36,13 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("Conditions", "temperatures"): "Allowed temperatures (HOT, WARM, COLD, FROZEN).",
     ("Conditions", "min_tablespace_used_pct"): "Only when the partition's tablespace is this full.",
     ("Conditions", "custom_sql"): "SQL predicate on hcc_partition_access columns (opt-in).",
-    ("CompressAction", "type"): "`COMPRESS`.",
-    ("CompressAction", "level"): "Target level: ADVANCED or an HCC level (not NONE or BASIC).",
-    ("CompressAction", "pctfree"): "PCTFREE for the rewritten segment.",
-    ("MoveAction", "type"): "`MOVE`.",
-    ("MoveAction", "tablespace"): "Target tablespace.",
-    (
-        "MoveAction",
-        "compression",
-    ): "Level while moving (not NONE or BASIC); omitted keeps the current one.",
-    ("ReadOnlyAction", "type"): "`READ_ONLY`.",
-    ("MergeAction", "type"): "`MERGE`.",
-    ("MergeAction", "into"): "Merge target; only `yearly` (the same year's partition).",
-    ("DropAction", "type"): "`DROP`.",
-    ("DropAction", "archive"): "Exchange the rows into OWNER.TABLE+suffix before dropping.",
-    ("DropAction", "archive_table_suffix"): "Suffix of the archive table name.",
-    ("TruncateAction", "type"): "`TRUNCATE`.",
-    ("CustomAction", "type"): "`CUSTOM`.",
-    ("CustomAction", "strategy"): "Name of a registered strategy (built-in, strategies.yaml "
-    "or entry point).",
-    ("CustomAction", "params"): "Parameters, validated by the strategy's Params model.",
+    ("Conditions", "no_access_days"): (
+        "Oracle ADO's 'no access for N days': not read for this many days (Heat Map, or AWR "
+        "when licensed); unknown access is not eligible."
+    ),
+    ("Conditions", "no_modification_days"): (
+        "Oracle ADO's 'no modification for N days' (Heat Map's write time, else DML monitoring)."
+    ),
     # schedule.yaml
     ("ScheduleConfig", "timezone"): "IANA time zone of every wall-clock time in the file.",
     ("ScheduleConfig", "weekday"): "The nightly window on working days.",

@@ -22,6 +22,7 @@ from pydantic_core import PydanticUndefined
 from hcc_operators.cli.config_descriptions import DESCRIPTIONS
 from hcc_operators.cli.exit_codes import OK
 from hcc_operators.cli.output import Output
+from hcc_operators.core.actions import ActionParams
 from hcc_operators.core.advisor_config import AdvisorConfig
 from hcc_operators.core.housekeeping_config import HousekeepingConfig
 from hcc_operators.core.paths import project_root
@@ -153,6 +154,9 @@ def _doc(model: type[BaseModel]) -> str:
 def _description(model: type[BaseModel], name: str, info: FieldInfo) -> str:
     if info.description:
         return " ".join(info.description.split())
+    if name == "type" and issubclass(model, ActionParams):
+        # The tag of an action kind: its spec says what the kind does (core.actions).
+        return f"`{model.kind.value}`: {' '.join(model.kind.spec.description.split())}"
     try:
         return DESCRIPTIONS[(model.__name__, name)]
     except KeyError:

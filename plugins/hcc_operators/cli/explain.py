@@ -23,6 +23,7 @@ from hcc_operators.cli.exit_codes import OK
 from hcc_operators.cli.live_state import live_partition_state
 from hcc_operators.cli.output import Output, size
 from hcc_operators.core.eligibility import explain
+from hcc_operators.core.eligibility.facts import STORED_FACTS
 
 
 def add_parser(commands) -> None:
@@ -50,16 +51,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
     details = explain(settings.policies, state, free)
     facts = {
         "object": state.ref.label,
-        "age_days": state.age_days,
-        "age_months": state.age_months,
-        "size_bytes": state.size_bytes,
-        "compression": state.compression.value,
-        "tablespace": state.tablespace,
-        "tablespace_used_pct": state.tablespace_used_pct,
-        "read_only": state.read_only,
-        "is_newest": state.is_newest,
-        "merge_target": state.merge_target,
-        "last_access_days": state.last_access_days,
+        **{name: _plain(getattr(state, name)) for name in STORED_FACTS},
     }
     if args.json:
         out.json({"partition": facts, "decisions": [d.to_dict() for d in details]})
@@ -85,3 +77,8 @@ def _engine_if_ready(warehouse):
 
     engine = warehouse.repository_engine()
     return engine if inspect(engine).has_table("hcc_partition_access") else None
+
+
+def _plain(value):
+    # Enums (compression) as their dictionary spelling in JSON.
+    return getattr(value, "value", value)

@@ -1,12 +1,13 @@
 """One partition's state read live from the dictionary, as the refresh stage would record it.
 
 ``hcc explain`` must answer for the partition as it is now, not as of the last refresh, so it
-derives age, layout facts (newest partition, merge target) and temperature with the same core
-functions the refresh stage uses, from one table's worth of dictionary reads.
+computes the partition's facts with the function the refresh stage stores them with
+(core.partition_facts), from one table's worth of dictionary reads.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import text
@@ -14,11 +15,9 @@ from sqlalchemy.engine import Engine
 
 from hcc_operators.cli.exit_codes import PROBLEM, CliError
 from hcc_operators.core.eligibility import PartitionState
-from hcc_operators.core.high_value import upper_bound_date
 from hcc_operators.core.models import ObjectRef
-from hcc_operators.core.partition_layout import PartitionBounds, layout_facts
+from hcc_operators.core.partition_facts import access_source_of, table_partition_facts
 from hcc_operators.core.policy_config import PolicySet
-from hcc_operators.core.temperature import age_days, age_months, days_since, temperature
 from hcc_operators.services.ilm_settings import IlmSettings
 from hcc_operators.warehouse.base import Warehouse
 
@@ -37,45 +36,24 @@ def live_partition_state(
         for s in warehouse.list_segments([ref.owner], [table])
         if s.ref.partition and not s.ref.subpartition
     ]
-    by_name = {s.ref.partition: s for s in segments}
-    seg = by_name.get(ref.partition)
-    if seg is None:
+    if ref.partition not in {s.ref.partition for s in segments}:
         raise CliError(
             f"{ref.label} is not a partition in the dictionary"
             + (f" (the table has {len(segments)} partitions)" if segments else ""),
             PROBLEM,
         )
-    bounds = {s.ref.partition: upper_bound_date(s.high_value) for s in segments}
-    facts = layout_facts(
-        [
-            PartitionBounds(s.ref.partition, s.position or 0, bounds[s.ref.partition], s.tablespace)
-            for s in segments
-        ]
-    )[ref.partition]
-    access = warehouse.access_stats([ref.owner]).get(seg.ref)
-    last_access_days = days_since(access.last_access if access else None, now)
-    space = warehouse.tablespaces().get(seg.tablespace or "")
-    bound = bounds[ref.partition]
-    thresholds = settings.thresholds_for(ref.owner, ref.table)
-    days = age_days(bound, now) if bound else None
-    merge_target = by_name.get(facts.merge_target) if facts.merge_target else None
-    return PartitionState(
-        ref=seg.ref,
-        upper_bound=bound.date() if bound else None,
-        age_days=days,
-        age_months=age_months(bound, now) if bound else None,
-        size_bytes=seg.bytes,
-        temperature=temperature(days or 0, thresholds, last_access_days=last_access_days),
-        compression=seg.compression,
-        tablespace=seg.tablespace,
-        tablespace_used_pct=round(space.used_percent, 2) if space else None,
-        read_only=seg.read_only,
-        is_newest=facts.is_newest,
-        merge_target=facts.merge_target,
-        merge_target_bytes=merge_target.bytes if merge_target else 0,
-        last_access_days=last_access_days,
-        custom_predicates=_custom_predicates(engine, settings.policies, ref),
+    access = warehouse.access_stats([ref.owner])
+    records = table_partition_facts(
+        segments,
+        dml=warehouse.dml_stats([ref.owner]),
+        access=access,
+        access_source=access_source_of(access),
+        spaces=warehouse.tablespaces(),
+        thresholds=settings.thresholds_for(ref.owner, ref.table),
+        now=now,
     )
+    state = next(r.state for r in records if r.state.ref.partition == ref.partition)
+    return replace(state, custom_predicates=_custom_predicates(engine, settings.policies, ref))
 
 
 def _custom_predicates(

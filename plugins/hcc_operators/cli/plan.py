@@ -16,7 +16,7 @@ from hcc_operators.cli.common import (
 )
 from hcc_operators.cli.exit_codes import OK, PROBLEM, CliError
 from hcc_operators.cli.output import Output, seconds, size
-from hcc_operators.services.ilm_execute import MAX_MAP_LENGTH
+from hcc_operators.services.ilm_plan import MAX_MAP_LENGTH
 
 
 def add_parser(commands) -> None:

@@ -17,11 +17,12 @@ from pydantic import ValidationError
 from hcc_operators.cli.common import add_config_dir, add_json, directory
 from hcc_operators.cli.exit_codes import OK, PROBLEM
 from hcc_operators.cli.output import Output
+from hcc_operators.core.actions.custom import CustomParams as CustomAction
 from hcc_operators.core.advisor_config import FILE_NAME as ADVISOR_FILE
 from hcc_operators.core.advisor_config import load_advisor_config
 from hcc_operators.core.errors import ConfigError
 from hcc_operators.core.housekeeping_config import load_housekeeping
-from hcc_operators.core.policy_config import POLICIES_FILE, CustomAction, PolicySet, load_policies
+from hcc_operators.core.policy_config import POLICIES_FILE, PolicySet, load_policies
 from hcc_operators.core.schedule_config import SCHEDULE_FILE, load_schedule
 from hcc_operators.strategies.base import params_error
 from hcc_operators.strategies.config import STRATEGIES_FILE

@@ -1,43 +1,20 @@
-"""Whether an action's effect is already present in the live state of its target.
+"""Whether an action's effect is already present in the live state, and what a rewrite needs.
 
-A cleared or retried task calls this before any DDL, so work that completed before a lost
-connection is reported SKIPPED instead of being repeated.
+A cleared or retried task checks this before any DDL, so work that completed before a lost
+connection is reported SKIPPED instead of being repeated. Each kind says how its result shows
+in the dictionary (``ActionSpec.applied`` in core.actions).
 """
 
 from __future__ import annotations
 
-from hcc_operators.core.models import Action, ActionKind, SegmentInfo
+from hcc_operators.core.actions import Live, spec
+from hcc_operators.core.models import Action, SegmentInfo
 
 
-def is_applied(
-    action: Action, target: SegmentInfo | None, *, merge_source_exists: bool = True
-) -> bool:
-    """True when ``target`` (the live segment of ``action.ref``) already shows the action's result.
-
-    For MERGE, ``target`` is the live ``merge_into`` partition and ``merge_source_exists`` says
-    whether ``action.ref`` still exists: the merge is done once the source partition is gone.
-    """
-    kind = action.kind
-    if kind is ActionKind.DROP:
-        return target is None
-    if kind is ActionKind.MERGE:
-        return target is not None and not merge_source_exists
-    if target is None:
-        return False
-    if kind is ActionKind.COMPRESS:
-        return target.compression == action.compression and _in_tablespace(action, target)
-    if kind is ActionKind.MOVE:
-        same_compression = action.compression is None or target.compression == action.compression
-        return _in_tablespace(action, target) and same_compression
-    if kind is ActionKind.READ_ONLY:
-        return target.read_only
-    if kind is ActionKind.TRUNCATE:
-        return target.num_rows == 0
-    return False
-
-
-def _in_tablespace(action: Action, target: SegmentInfo) -> bool:
-    return action.tablespace is None or (target.tablespace or "") == action.tablespace
+def is_applied(action: Action, live: Live) -> bool | None:
+    """True/False from the live state; None when the kind's result cannot be read from it."""
+    check = spec(action.kind).applied
+    return None if check is None else check(action, live)
 
 
 def rewrite_bytes_needed(current: SegmentInfo, expected_bytes_after: int | None = None) -> int:

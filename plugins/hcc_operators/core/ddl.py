@@ -15,13 +15,12 @@ the others are dictionary operations or take a short exclusive lock whatever is 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from hcc_operators.core import identifiers
 from hcc_operators.core.errors import ConfigError, PolicyError
 from hcc_operators.core.models import (
     Action,
-    ActionKind,
     CompressionType,
     IndexInfo,
     ObjectKind,
@@ -85,13 +84,10 @@ def compression_clause(ctype: CompressionType, version: Sequence[int] = (19,)) -
 
 def render(action: Action, *, version: tuple[int, ...] = (19,)) -> list[str]:
     """The statements that perform ``action`` on a database of ``version``, in order."""
+    from hcc_operators.core.actions import spec  # the kinds import this module's helpers
+
     parts = check_version(version)
-    if action.kind is ActionKind.CUSTOM:
-        raise PolicyError(
-            f"{action.ref.label}: CUSTOM actions carry their own statements; "
-            "core.ddl renders only the built-in action kinds"
-        )
-    return _RENDERERS[action.kind](action, parts)
+    return spec(action.kind).render(action, parts)
 
 
 def render_create_for_exchange(
@@ -105,9 +101,54 @@ def render_create_for_exchange(
         hint="create the exchange table by hand with matching columns and storage",
     )
     for ref in (new_table, like):
-        _require_kind(ref, ObjectKind.TABLE, "CREATE TABLE ... FOR EXCHANGE")
+        require_kind(ref, ObjectKind.TABLE, "CREATE TABLE ... FOR EXCHANGE")
     size = identifiers.max_identifier_bytes(parts)
-    return f"CREATE TABLE {_table(new_table, size)} FOR EXCHANGE WITH TABLE {_table(like, size)}"
+    return f"CREATE TABLE {table_name(new_table, size)} FOR EXCHANGE WITH TABLE {table_name(like, size)}"
+
+
+def render_create_index(
+    index: ObjectRef,
+    table: ObjectRef,
+    columns: Sequence[str],
+    *,
+    unique: bool = False,
+    bitmap: bool = False,
+    version: tuple[int, ...] = (19,),
+) -> str:
+    """CREATE [UNIQUE | BITMAP] INDEX on a non-partitioned table (an archive table's twin of a
+    local index, EXCHANGE-02). ``index`` names the index as OWNER.NAME in its ``table`` field."""
+    size = identifiers.max_identifier_bytes(check_version(version))
+    if not columns:
+        raise PolicyError(f"index {index.label} needs at least one column")
+    if unique and bitmap:
+        raise PolicyError(f"index {index.label} cannot be both UNIQUE and BITMAP")
+    kind = "UNIQUE INDEX" if unique else "BITMAP INDEX" if bitmap else "INDEX"
+    cols = ", ".join(identifiers.quote(c, kind="column", max_bytes=size) for c in columns)
+    return f"CREATE {kind} {table_name(index, size)} ON {table_name(table, size)} ({cols})"
+
+
+def render_add_key(
+    table: ObjectRef,
+    name: str,
+    kind: str,
+    columns: Sequence[str],
+    *,
+    using_index: str | None = None,
+    version: tuple[int, ...] = (19,),
+) -> str:
+    """ALTER TABLE ... ADD CONSTRAINT name PRIMARY KEY | UNIQUE (cols) [USING INDEX idx]."""
+    size = identifiers.max_identifier_bytes(check_version(version))
+    keyword = {"P": "PRIMARY KEY", "U": "UNIQUE"}.get(kind)
+    if keyword is None:
+        raise PolicyError(f"constraint kind {kind!r} is not P or U")
+    cols = ", ".join(identifiers.quote(c, kind="column", max_bytes=size) for c in columns)
+    text = (
+        f"ALTER TABLE {table_name(table, size)} ADD CONSTRAINT "
+        f"{identifiers.quote(name, kind='constraint', max_bytes=size)} {keyword} ({cols})"
+    )
+    if using_index:
+        text += " USING INDEX " + table_name(ObjectRef(table.owner, using_index), size)
+    return text
 
 
 def render_index_rebuild(
@@ -138,7 +179,7 @@ def render_rebuild_unusable_local(ref: ObjectRef, *, version: tuple[int, ...] = 
             "rebuild the indexes of a non-partitioned table with ALTER INDEX ... REBUILD"
         )
     return (
-        f"ALTER TABLE {_table(ref, size)} MODIFY {_segment(ref, size)} "
+        f"ALTER TABLE {table_name(ref, size)} MODIFY {segment_clause(ref, size)} "
         "REBUILD UNUSABLE LOCAL INDEXES"
     )
 
@@ -146,10 +187,10 @@ def render_rebuild_unusable_local(ref: ObjectRef, *, version: tuple[int, ...] = 
 def segment_target(ref: ObjectRef, *, version: tuple[int, ...] = (19,)) -> str:
     """``"O"."T"``, ``"O"."T" PARTITION ("P")`` or ``"O"."T" SUBPARTITION ("S")`` for queries."""
     size = identifiers.max_identifier_bytes(check_version(version))
-    target = _table(ref, size)
+    target = table_name(ref, size)
     if ref.kind is ObjectKind.TABLE:
         return target
-    keyword, name = _segment(ref, size).split(" ", 1)
+    keyword, name = segment_clause(ref, size).split(" ", 1)
     return f"{target} {keyword} ({name})"
 
 
@@ -167,11 +208,11 @@ def render_ddl_lock_timeout(seconds: int) -> str:
 # --- building blocks -------------------------------------------------------------------------
 
 
-def _table(ref: ObjectRef, size: int) -> str:
+def table_name(ref: ObjectRef, size: int) -> str:
     return identifiers.qualified(ref.owner, ref.table, kind="table", max_bytes=size)
 
 
-def _segment(ref: ObjectRef, size: int) -> str:
+def segment_clause(ref: ObjectRef, size: int) -> str:
     """``PARTITION "P"`` or ``SUBPARTITION "S"`` (subpartition names are unique per table)."""
     if ref.subpartition:
         return "SUBPARTITION " + identifiers.quote(
@@ -180,14 +221,14 @@ def _segment(ref: ObjectRef, size: int) -> str:
     return "PARTITION " + identifiers.quote(ref.partition or "", kind="partition", max_bytes=size)
 
 
-def _require_kind(ref: ObjectRef, kind: ObjectKind, what: str) -> None:
+def require_kind(ref: ObjectRef, kind: ObjectKind, what: str) -> None:
     if ref.kind is not kind:
         raise PolicyError(
             f"{ref.label}: {what} applies to a {kind.value.lower()}, not a {ref.kind.value.lower()}"
         )
 
 
-def _require_segment(action: Action, what: str) -> None:
+def require_segment(action: Action, what: str) -> None:
     if action.ref.kind is ObjectKind.TABLE:
         raise PolicyError(
             f"{action.ref.label}: {what} applies to a partition or subpartition, "
@@ -195,7 +236,7 @@ def _require_segment(action: Action, what: str) -> None:
         )
 
 
-def _pctfree(action: Action) -> str | None:
+def pctfree_clause(action: Action) -> str | None:
     if action.pctfree is None:
         return None
     value = action.pctfree
@@ -204,7 +245,7 @@ def _pctfree(action: Action) -> str | None:
     return f"PCTFREE {value}"
 
 
-def _parallel(action: Action) -> str | None:
+def parallel_clause(action: Action) -> str | None:
     if action.parallel is None:
         return None
     value = action.parallel
@@ -213,177 +254,21 @@ def _parallel(action: Action) -> str | None:
     return f"PARALLEL {value}"
 
 
-def _tablespace(action: Action, size: int) -> str | None:
+def tablespace_clause(action: Action, size: int) -> str | None:
     if action.tablespace is None:
         return None
     return "TABLESPACE " + identifiers.quote(action.tablespace, kind="tablespace", max_bytes=size)
 
 
-def _compression(action: Action, version: tuple[int, ...]) -> str | None:
+def compression_of(action: Action, version: tuple[int, ...]) -> str | None:
     if action.compression is None:
         return None
     return compression_clause(action.compression, version)
 
 
-def _join(*parts: str | None) -> str:
+def join(*parts: str | None) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _global_indexes(action: Action) -> str | None:
+def global_indexes_clause(action: Action) -> str | None:
     return "UPDATE GLOBAL INDEXES" if action.update_indexes else None
-
-
-# --- one renderer per action kind ------------------------------------------------------------
-
-
-def _move(action: Action, version: tuple[int, ...]) -> list[str]:
-    ref = action.ref
-    if action.kind is ActionKind.COMPRESS and action.compression is None:
-        raise PolicyError(f"{ref.label}: a COMPRESS action needs a target compression")
-    if action.kind is ActionKind.MOVE and action.tablespace is None:
-        raise PolicyError(f"{ref.label}: a MOVE action needs a target tablespace")
-    size = identifiers.max_identifier_bytes(version)
-    table = _table(ref, size)
-    tablespace = _tablespace(action, size)
-    compression = _compression(action, version)
-    parallel = _parallel(action)
-    pctfree = _pctfree(action)
-    update = "UPDATE INDEXES" if action.update_indexes else None
-
-    if ref.kind is ObjectKind.TABLE:
-        if action.online:
-            require(Feature.ONLINE_TABLE_MOVE, version, hint="set online: false to move offline")
-        if action.update_indexes:
-            require(
-                Feature.TABLE_MOVE_UPDATE_INDEXES,
-                version,
-                hint="set update_indexes: false and rebuild the indexes after the move",
-            )
-        online = "ONLINE" if action.online else None
-        return [
-            _join(
-                f"ALTER TABLE {table} MOVE",
-                online,
-                tablespace,
-                pctfree,
-                compression,
-                parallel,
-                update,
-            )
-        ]
-
-    if action.online:
-        require(Feature.ONLINE_PARTITION_MOVE, version, hint="set online: false to move offline")
-    online = "ONLINE" if action.online else None
-    if ref.kind is ObjectKind.SUBPARTITION:
-        # move_table_subpartition takes only partitioning_storage_clause, which has no
-        # physical attributes: a subpartition's PCTFREE is the partition's default.
-        pctfree = None
-    return [
-        _join(
-            f"ALTER TABLE {table} MOVE {_segment(ref, size)}",
-            tablespace,
-            pctfree,
-            compression,
-            update,
-            parallel,
-            online,
-        )
-    ]
-
-
-def _read_only(action: Action, version: tuple[int, ...]) -> list[str]:
-    ref = action.ref
-    size = identifiers.max_identifier_bytes(version)
-    if ref.kind is ObjectKind.TABLE:
-        require(Feature.TABLE_READ_ONLY, version)
-        return [f"ALTER TABLE {_table(ref, size)} READ ONLY"]
-    require(
-        Feature.PARTITION_READ_ONLY,
-        version,
-        hint="move the partition to a read-only tablespace instead",
-    )
-    return [f"ALTER TABLE {_table(ref, size)} MODIFY {_segment(ref, size)} READ ONLY"]
-
-
-def _merge(action: Action, version: tuple[int, ...]) -> list[str]:
-    ref = action.ref
-    _require_kind(ref, ObjectKind.PARTITION, "MERGE PARTITIONS")
-    if not action.merge_into:
-        raise PolicyError(f"{ref.label}: a MERGE action needs merge_into (the partition to keep)")
-    if action.merge_into == ref.partition:
-        raise PolicyError(f"{ref.label}: a partition cannot be merged into itself")
-    if action.online:
-        require(Feature.ONLINE_MERGE, version, hint="set online: false to merge offline")
-    size = identifiers.max_identifier_bytes(version)
-    upper = identifiers.quote(ref.partition or "", kind="partition", max_bytes=size)
-    into = identifiers.quote(action.merge_into, kind="partition", max_bytes=size)
-    # Range partitions are listed in ascending bound order; merge_into is the lower neighbour.
-    return [
-        _join(
-            f"ALTER TABLE {_table(ref, size)} MERGE PARTITIONS {into}, {upper}",
-            f"INTO PARTITION {into}",
-            _tablespace(action, size),
-            _pctfree(action),
-            _compression(action, version),
-            "UPDATE INDEXES" if action.update_indexes else None,
-            _parallel(action),
-            "ONLINE" if action.online else None,
-        )
-    ]
-
-
-def _drop(action: Action, version: tuple[int, ...]) -> list[str]:
-    _require_segment(action, "DROP")
-    size = identifiers.max_identifier_bytes(version)
-    ref = action.ref
-    return [
-        _join(
-            f"ALTER TABLE {_table(ref, size)} DROP {_segment(ref, size)}", _global_indexes(action)
-        )
-    ]
-
-
-def _truncate(action: Action, version: tuple[int, ...]) -> list[str]:
-    _require_segment(action, "TRUNCATE")
-    size = identifiers.max_identifier_bytes(version)
-    ref = action.ref
-    return [
-        _join(
-            f"ALTER TABLE {_table(ref, size)} TRUNCATE {_segment(ref, size)} DROP STORAGE",
-            _global_indexes(action),
-        )
-    ]
-
-
-def _exchange(action: Action, version: tuple[int, ...]) -> list[str]:
-    _require_segment(action, "EXCHANGE")
-    ref = action.ref
-    other = action.exchange_table
-    if other is None:
-        raise PolicyError(f"{ref.label}: an EXCHANGE action needs exchange_table")
-    _require_kind(other, ObjectKind.TABLE, "the exchange table")
-    size = identifiers.max_identifier_bytes(version)
-    return [
-        _join(
-            f"ALTER TABLE {_table(ref, size)} EXCHANGE {_segment(ref, size)}",
-            f"WITH TABLE {_table(other, size)} INCLUDING INDEXES WITHOUT VALIDATION",
-            _global_indexes(action),
-        )
-    ]
-
-
-def _rebuild_indexes(action: Action, version: tuple[int, ...]) -> list[str]:
-    return [render_rebuild_unusable_local(action.ref, version=version)]
-
-
-_RENDERERS: dict[ActionKind, Callable[[Action, tuple[int, ...]], list[str]]] = {
-    ActionKind.COMPRESS: _move,
-    ActionKind.MOVE: _move,
-    ActionKind.READ_ONLY: _read_only,
-    ActionKind.MERGE: _merge,
-    ActionKind.DROP: _drop,
-    ActionKind.TRUNCATE: _truncate,
-    ActionKind.EXCHANGE: _exchange,
-    ActionKind.REBUILD_INDEXES: _rebuild_indexes,
-}

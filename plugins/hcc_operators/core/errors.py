@@ -31,6 +31,11 @@ class PolicyError(HccError):
     """A policy cannot be applied as written (for example a destructive action without opt-in)."""
 
 
+class NothingToDo(HccError):
+    """The live dictionary shows there is nothing for this action to do now; the message says
+    why (the partition was merged away, a period is not yet complete). Reported as SKIPPED."""
+
+
 class WindowError(HccError):
     """Work was asked for outside a maintenance window, or a window definition is unusable."""
 

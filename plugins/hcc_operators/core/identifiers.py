@@ -26,7 +26,17 @@ MAX_BYTES_LONG: Final = 128
 MAX_BYTES_SHORT: Final = 30
 
 KINDS: Final = frozenset(
-    {"owner", "table", "partition", "subpartition", "tablespace", "index", "identifier"}
+    {
+        "owner",
+        "table",
+        "partition",
+        "subpartition",
+        "tablespace",
+        "index",
+        "column",
+        "constraint",
+        "identifier",
+    }
 )
 
 # ASCII only: Oracle also accepts database-charset letters unquoted, but their upper-casing

@@ -220,7 +220,35 @@ class IndexInfo:
     partition: str | None = None  # the index partition, for a local index
 
 
+@dataclass(frozen=True)
+class IndexDefinition:
+    """An index's shape (ALL_INDEXES, ALL_PART_INDEXES.LOCALITY, ALL_IND_COLUMNS): what an
+    exchange table must mirror for EXCHANGE ... INCLUDING INDEXES (EXCHANGE-02)."""
+
+    owner: str
+    name: str
+    locality: str  # LOCAL or GLOBAL (a non-partitioned index of a partitioned table: GLOBAL)
+    unique: bool
+    columns: tuple[str, ...]
+    bitmap: bool = False
+
+
+@dataclass(frozen=True)
+class KeyConstraint:
+    """An enabled PRIMARY KEY (``P``) or UNIQUE (``U``) constraint and its index."""
+
+    owner: str
+    name: str
+    kind: str
+    columns: tuple[str, ...]
+    index_name: str | None = None
+
+
 class ActionKind(enum.StrEnum):
+    """The name of each action kind. Everything else about a kind (its parameters, DDL,
+    applied-state check, throughput, description) is declared once in its core.actions module.
+    """
+
     COMPRESS = "COMPRESS"
     MOVE = "MOVE"
     READ_ONLY = "READ_ONLY"
@@ -232,22 +260,29 @@ class ActionKind(enum.StrEnum):
     CUSTOM = "CUSTOM"
 
     @property
+    def spec(self):  # -> core.actions.base.ActionSpec (imported late: it imports this module)
+        from hcc_operators.core.actions import spec
+
+        return spec(self)
+
+    @property
     def rewrites_segment(self) -> bool:
-        return self in (ActionKind.COMPRESS, ActionKind.MOVE, ActionKind.MERGE)
+        return self.spec.rewrites_segment
 
     @property
     def destructive(self) -> bool:
-        return self in (ActionKind.DROP, ActionKind.TRUNCATE)
+        return self.spec.destructive
 
 
 @dataclass(frozen=True)
 class Action:
     """A physical change to one object, independent of the backend that applies it.
 
-    ``merge_into`` names the adjacent LOWER partition a MERGE folds ``ref.partition`` into (the
-    result keeps the name ``merge_into``; Oracle lists range partitions in ascending bound order,
-    so the DDL names ``merge_into`` first); ``exchange_table`` names the table an EXCHANGE swaps
-    with.
+    MERGE: ``ref.partition`` names the resulting partition and ``merge_sources`` the
+    partitions merged into it, in ascending bound order (the order Oracle requires).
+    ``subpartitions`` lists the subpartitions of a composite partition that a MOVE or
+    COMPRESS rewrites one by one (a composite partition has no segment of its own).
+    ``exchange_table`` names the table an EXCHANGE swaps with.
     """
 
     kind: ActionKind
@@ -257,9 +292,10 @@ class Action:
     pctfree: int | None = None
     online: bool = True
     update_indexes: bool = True
-    merge_into: str | None = None
     exchange_table: ObjectRef | None = None
     parallel: int | None = None
+    merge_sources: tuple[str, ...] = ()
+    subpartitions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

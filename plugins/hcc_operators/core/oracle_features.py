@@ -21,6 +21,7 @@ class Feature(enum.StrEnum):
     TABLE_READ_ONLY = "ALTER TABLE ... READ ONLY"
     PARTITION_READ_ONLY = "ALTER TABLE ... MODIFY PARTITION ... READ ONLY"
     ONLINE_MERGE = "ALTER TABLE ... MERGE PARTITIONS ... ONLINE"
+    MULTI_PARTITION_MERGE = "ALTER TABLE ... MERGE PARTITIONS of more than two partitions"
     CREATE_TABLE_FOR_EXCHANGE = "CREATE TABLE ... FOR EXCHANGE WITH TABLE"
     LONG_IDENTIFIERS = "identifiers up to 128 bytes"
     HEAT_MAP = "Heat Map (DBA_HEAT_MAP_SEGMENT)"
@@ -37,6 +38,7 @@ SINCE: dict[Feature, tuple[int, ...]] = {
     Feature.TABLE_READ_ONLY: (11, 1),
     Feature.PARTITION_READ_ONLY: (12, 2),
     Feature.ONLINE_MERGE: (18,),
+    Feature.MULTI_PARTITION_MERGE: (12, 1),
     Feature.CREATE_TABLE_FOR_EXCHANGE: (12, 2),
     Feature.LONG_IDENTIFIERS: (12, 2),
     Feature.HEAT_MAP: (12, 1),

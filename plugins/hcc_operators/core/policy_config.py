@@ -17,7 +17,7 @@ import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import yaml
 from pydantic import (
@@ -32,9 +32,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from hcc_operators.core.errors import ConfigError, IdentifierError
-from hcc_operators.core.identifiers import normalise
-from hcc_operators.core.models import ActionKind, CompressionType
+from hcc_operators.core.actions import policy_kinds, policy_params_type
+from hcc_operators.core.errors import ConfigError
 from hcc_operators.core.paths import config_dir
 from hcc_operators.core.policy_errors import translate
 from hcc_operators.core.table_patterns import PatternError, TablePattern, compile_pattern
@@ -43,55 +42,13 @@ from hcc_operators.core.temperature import BUILTIN_THRESHOLDS, Temperature, Thre
 DEFAULT_PROFILE = "DEFAULT"
 POLICIES_FILE = "policies.yaml"
 
-_SUFFIX = re.compile(r"^[A-Za-z0-9_$#]{1,30}$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
-_STRATEGY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]{0,127}$")
-_TARGET_LEVELS = tuple(
-    c for c in CompressionType if c not in (CompressionType.NONE, CompressionType.BASIC)
-)
-
-
-def _level(value: Any) -> CompressionType:
-    if isinstance(value, CompressionType):
-        level = value
-    else:
-        try:
-            level = CompressionType.parse(value)
-        except (ValueError, TypeError):
-            level = None
-    if level not in _TARGET_LEVELS:
-        raise PydanticCustomError(
-            "compression_level",
-            "{value} is not a compression level a policy can target; use one of {levels}",
-            {"value": repr(value), "levels": ", ".join(c.value for c in _TARGET_LEVELS)},
-        )
-    return level
-
-
-def _tablespace(value: Any) -> str:
-    # The one identifier rule of the package, so "users" means USERS as in SQL*Plus.
-    try:
-        return normalise(value, kind="tablespace")
-    except IdentifierError as exc:
-        raise PydanticCustomError("identifier", str(exc)) from None
-
-
-def _suffix(value: Any) -> str:
-    if not isinstance(value, str) or not _SUFFIX.match(value):
-        raise PydanticCustomError(
-            "identifier",
-            "{value} is not a valid table name suffix (letters, digits, _ $ #, 1-30 characters)",
-            {"value": repr(value)},
-        )
-    return value.upper()
 
 
 def _upper(value: Any) -> Any:
     return value.upper() if isinstance(value, str) else value
 
 
-Level = Annotated[CompressionType, BeforeValidator(_level)]
-Tablespace = Annotated[str, BeforeValidator(_tablespace)]
 ProfileName = Annotated[str, BeforeValidator(_upper), Field(min_length=1, max_length=128)]
 
 
@@ -99,90 +56,9 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class CompressAction(_Model):
-    type: Literal["COMPRESS"]
-    level: Level
-    pctfree: int | None = Field(None, ge=0, le=99)
-
-    @property
-    def kind(self) -> ActionKind:
-        return ActionKind.COMPRESS
-
-
-class MoveAction(_Model):
-    """Move to another tablespace; without ``compression`` the partition keeps its own."""
-
-    type: Literal["MOVE"]
-    tablespace: Tablespace
-    compression: Level | None = None
-
-    @property
-    def kind(self) -> ActionKind:
-        return ActionKind.MOVE
-
-
-class ReadOnlyAction(_Model):
-    type: Literal["READ_ONLY"]
-
-    @property
-    def kind(self) -> ActionKind:
-        return ActionKind.READ_ONLY
-
-
-class MergeAction(_Model):
-    """Merge a monthly partition into the yearly partition of the same year."""
-
-    type: Literal["MERGE"]
-    into: Literal["yearly"] = "yearly"
-
-    @property
-    def kind(self) -> ActionKind:
-        return ActionKind.MERGE
-
-
-class DropAction(_Model):
-    """Drop a partition; with ``archive`` its rows are first exchanged into OWNER.TABLE+suffix."""
-
-    type: Literal["DROP"]
-    archive: bool = False
-    archive_table_suffix: Annotated[str, BeforeValidator(_suffix)] = "_ARCH"
-
-    @property
-    def kind(self) -> ActionKind:
-        return ActionKind.DROP
-
-
-class TruncateAction(_Model):
-    type: Literal["TRUNCATE"]
-
-    @property
-    def kind(self) -> ActionKind:
-        return ActionKind.TRUNCATE
-
-
-class CustomAction(_Model):
-    """A named strategy; ``params`` are validated by the strategy itself when it is looked up."""
-
-    type: Literal["CUSTOM"]
-    strategy: Annotated[str, Field(pattern=_STRATEGY.pattern)]
-    params: dict[str, Any] = Field(default_factory=dict)
-
-    @property
-    def kind(self) -> ActionKind:
-        return ActionKind.CUSTOM
-
-
-PolicyAction = Annotated[
-    CompressAction
-    | MoveAction
-    | ReadOnlyAction
-    | MergeAction
-    | DropAction
-    | TruncateAction
-    | CustomAction,
-    Field(discriminator="type"),
-]
-ACTION_TYPES = ("COMPRESS", "MOVE", "READ_ONLY", "MERGE", "DROP", "TRUNCATE", "CUSTOM")
+#: The tagged union of every action kind a policy may name (core.actions declares them).
+PolicyAction = policy_params_type()
+ACTION_TYPES = policy_kinds()
 
 
 def _action_type(value: Any) -> Any:
@@ -210,6 +86,10 @@ class Conditions(_Model):
     temperatures: Annotated[
         tuple[Temperature, ...] | None, BeforeValidator(_temperatures), Field(min_length=1)
     ] = None
+    # Oracle ADO's "no access / no modification for N days" (Heat Map where it tracks, DML
+    # monitoring for modifications otherwise; the reason names the source).
+    no_access_days: int | None = Field(None, ge=1, le=36500)
+    no_modification_days: int | None = Field(None, ge=1, le=36500)
     min_tablespace_used_pct: float | None = Field(None, ge=0, le=100)
     custom_sql: str | None = Field(None, min_length=1)
 
@@ -262,7 +142,7 @@ class Policy(_Model):
     priority: int = 100
     tables: tuple[Annotated[TableTarget, BeforeValidator(_table_target)], ...] = Field(min_length=1)
     profile: ProfileName | None = None
-    action: Annotated[PolicyAction, BeforeValidator(_action_type)]
+    action: Annotated[PolicyAction, BeforeValidator(_action_type)]  # an ActionParams
     conditions: Conditions = Field(default_factory=Conditions)
     # Declared after action and conditions so the validator below can see both.
     allow_destructive: bool = Field(False, validate_default=True)
@@ -292,7 +172,7 @@ class Policy(_Model):
         return value
 
     @property
-    def kind(self) -> ActionKind:
+    def kind(self):  # -> ActionKind
         return self.action.kind
 
     @property

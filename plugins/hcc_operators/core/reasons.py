@@ -1,8 +1,8 @@
 """Why a policy does or does not apply to a partition.
 
-The order of ``EVALUATION_ORDER`` is the order checks are made: the first failing check is the
-reason recorded. Every evaluator (the pure one in core, the set-based SQL one) follows it, and a
-test holds them to the same answers.
+The checks that yield them, in the order they are made, are declared once in
+core.eligibility.checks (``EVALUATION_ORDER`` there): the first failing check is the reason
+recorded, whichever evaluator (pure, set-based SQL, ``hcc explain``) made the decision.
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ class Reason(enum.StrEnum):
     NO_MERGE_TARGET = "NO_MERGE_TARGET"
     INSUFFICIENT_SPACE_IN_TARGET = "INSUFFICIENT_SPACE_IN_TARGET"
     CUSTOM_PREDICATE_FALSE = "CUSTOM_PREDICATE_FALSE"
+    RECENTLY_ACCESSED = "RECENTLY_ACCESSED"
+    RECENTLY_MODIFIED = "RECENTLY_MODIFIED"
+    UNSUPPORTED_LAYOUT = "UNSUPPORTED_LAYOUT"
 
     @property
     def text(self) -> str:
@@ -43,22 +46,6 @@ class Reason(enum.StrEnum):
             raise ValueError(f"unknown reason code {code!r}") from None
 
 
-EVALUATION_ORDER = (
-    Reason.POLICY_DISABLED,
-    Reason.TOO_YOUNG,
-    Reason.TOO_SMALL,
-    Reason.TEMPERATURE_MISMATCH,
-    Reason.NO_SPACE_PRESSURE,
-    Reason.ALREADY_IN_TARGET_STATE,
-    Reason.COMPRESSION_NOT_HIGHER,
-    Reason.DESTRUCTIVE_NOT_ALLOWED,
-    Reason.NEWEST_PARTITION,
-    Reason.HOT_PARTITION,
-    Reason.NO_MERGE_TARGET,
-    Reason.INSUFFICIENT_SPACE_IN_TARGET,
-    Reason.CUSTOM_PREDICATE_FALSE,
-)
-
 _TEXT = {
     Reason.ELIGIBLE: "all conditions met",
     Reason.POLICY_DISABLED: "the policy is disabled",
@@ -71,9 +58,12 @@ _TEXT = {
     Reason.DESTRUCTIVE_NOT_ALLOWED: "a destructive action needs allow_destructive: true",
     Reason.NEWEST_PARTITION: "the newest partition of a table is never dropped or truncated",
     Reason.HOT_PARTITION: "a HOT partition is never dropped or truncated",
-    Reason.NO_MERGE_TARGET: "no adjacent yearly partition in the same tablespace to merge into",
+    Reason.NO_MERGE_TARGET: "no other partition of the same period to merge with",
     Reason.INSUFFICIENT_SPACE_IN_TARGET: "the target tablespace lacks free space for the rewrite",
     Reason.CUSTOM_PREDICATE_FALSE: "the policy's custom predicate is false for this partition",
+    Reason.RECENTLY_ACCESSED: "the partition was read more recently than the policy allows",
+    Reason.RECENTLY_MODIFIED: "the partition was modified more recently than the policy allows",
+    Reason.UNSUPPORTED_LAYOUT: "the partition's layout cannot take this action as configured",
 }
 
 # Stored in hcc_ilm_eval_details.reason: never renumber, only append.
@@ -92,5 +82,8 @@ CODES = {
     Reason.NO_MERGE_TARGET: 11,
     Reason.INSUFFICIENT_SPACE_IN_TARGET: 12,
     Reason.CUSTOM_PREDICATE_FALSE: 13,
+    Reason.RECENTLY_ACCESSED: 14,
+    Reason.RECENTLY_MODIFIED: 15,
+    Reason.UNSUPPORTED_LAYOUT: 16,
 }
 _BY_CODE = {code: reason for reason, code in CODES.items()}

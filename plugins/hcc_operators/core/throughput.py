@@ -41,19 +41,13 @@ DEFAULT_REWRITE_MIBPS = {
     CompressionType.ARCHIVE_LOW: 12.0,
     CompressionType.ARCHIVE_HIGH: 5.0,
 }
-#: By action kind when the level is unknown or irrelevant; the dictionary-only actions are
-#: fast but not free (UPDATE INDEXES on a DROP maintains global indexes row by row).
-DEFAULT_KIND_MIBPS = {
-    ActionKind.COMPRESS: min(DEFAULT_REWRITE_MIBPS.values()),
-    ActionKind.MOVE: 30.0,
-    ActionKind.MERGE: 20.0,
-    ActionKind.REBUILD_INDEXES: 30.0,
-    ActionKind.READ_ONLY: 2000.0,
-    ActionKind.DROP: 200.0,
-    ActionKind.TRUNCATE: 200.0,
-    ActionKind.EXCHANGE: 2000.0,
-    ActionKind.CUSTOM: 5.0,
-}
+
+
+def default_kind_rate(kind: ActionKind) -> float:
+    """The rate of a kind when the level is unknown or irrelevant, as its spec declares it
+    (dictionary-only kinds are fast but not free: UPDATE INDEXES on a DROP maintains global
+    indexes row by row)."""
+    return kind.spec.default_mib_per_s
 
 
 @dataclass(frozen=True)
@@ -141,10 +135,10 @@ def default_rate(kind: ActionKind, level: CompressionType | None) -> float:
     than its kind allows (a MERGE reads two segments); COMPRESS is governed by the level alone
     and, with no level given, assumes the slowest one."""
     if not kind.rewrites_segment or level is None:
-        return DEFAULT_KIND_MIBPS[kind]
+        return default_kind_rate(kind)
     if kind is ActionKind.COMPRESS:
         return DEFAULT_REWRITE_MIBPS[level]
-    return min(DEFAULT_REWRITE_MIBPS[level], DEFAULT_KIND_MIBPS[kind])
+    return min(DEFAULT_REWRITE_MIBPS[level], default_kind_rate(kind))
 
 
 def percentile(sorted_values: list[float], q: float) -> float:

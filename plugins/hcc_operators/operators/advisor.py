@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from hcc_operators import clock
-from hcc_operators.operators.base import HccBaseOperator
+from hcc_operators.core import params as p
+from hcc_operators.operators.base import HccBaseOperator, fail_fast
 
 # services.advisor is imported inside execute(): defining the DAG must not load it.
 
@@ -47,16 +48,18 @@ class HccAdvisorPlanOperator(HccBaseOperator):
     def execute(self, context) -> list[dict[str, Any]]:
         from hcc_operators.services import advisor
 
-        schemas = [self.schemas] if isinstance(self.schemas, str) else list(self.schemas or ())
-        params = advisor.AdvisorParams(
-            schemas=tuple(s for s in schemas if s),
-            strategy=self.strategy or None,
-            sample_rows=_opt_int(self.sample_rows),
-            min_size_mb=_opt_float(self.min_size_mb),
-            incremental=str(self.incremental).lower() in ("true", "1"),
-            chunk_size=_opt_int(self.chunk_size),
-            parallel_degree=_opt_int(self.parallel_degree),
-        )
+        with fail_fast():
+            params = advisor.AdvisorParams(
+                schemas=tuple(p.as_str_list(self.schemas, "schemas")),
+                strategy=p.as_str(self.strategy, "strategy", optional=True) or None,
+                sample_rows=p.as_int(self.sample_rows, "sample_rows", optional=True, minimum=1),
+                min_size_mb=p.as_float(self.min_size_mb, "min_size_mb", optional=True, minimum=0),
+                incremental=p.as_bool(self.incremental, "incremental"),
+                chunk_size=p.as_int(self.chunk_size, "chunk_size", optional=True, minimum=1),
+                parallel_degree=p.as_int(
+                    self.parallel_degree, "parallel_degree", optional=True, minimum=1
+                ),
+            )
         with self.warehouse() as wh:
             self.record_start(context, wh.repository_engine())
             run_id, chunks = advisor.plan_analysis(
@@ -106,7 +109,9 @@ class HccAdvisorFinishOperator(HccBaseOperator):
 
         with self.warehouse() as wh:
             engine = wh.repository_engine()
-            summary = advisor.finish_analysis(engine, int(self.run_id), now=clock.now())
+            with fail_fast():
+                run_id = p.as_int(self.run_id, "advisor_run_id", minimum=1)
+            summary = advisor.finish_analysis(engine, run_id, now=clock.now())
             self.record_finish(
                 context,
                 engine,
@@ -117,11 +122,3 @@ class HccAdvisorFinishOperator(HccBaseOperator):
             )
         self.log.info("advisor run finished: %s", summary)
         return summary
-
-
-def _opt_int(value: Any) -> int | None:
-    return None if value in (None, "", "None") else int(value)
-
-
-def _opt_float(value: Any) -> float | None:
-    return None if value in (None, "", "None") else float(value)

@@ -21,6 +21,15 @@ if TYPE_CHECKING:
 # imported inside execute() and the helpers below, never at module level (a test holds this).
 
 
+@contextmanager
+def fail_fast() -> Iterator[None]:
+    """A bad Param or configuration fails the task at once: no retry can fix it."""
+    try:
+        yield
+    except (ConfigError, PolicyError) as err:
+        raise AirflowFailException(str(err)) from err
+
+
 class HccBaseOperator(BaseOperator):
     """Keyword-only construction; the warehouse is only opened inside execute()."""
 

@@ -7,7 +7,8 @@ from typing import Any
 from airflow.sdk.exceptions import AirflowFailException
 
 from hcc_operators import clock
-from hcc_operators.operators.base import HccBaseOperator
+from hcc_operators.core import params as p
+from hcc_operators.operators.base import HccBaseOperator, fail_fast
 
 # The services are imported inside execute(): defining the DAG must not load them.
 
@@ -26,13 +27,17 @@ class HccCompressCandidatesOperator(HccBaseOperator):
     def execute(self, context) -> list[dict[str, Any]]:
         from hcc_operators.services import compress
 
+        with fail_fast():
+            objects = p.as_str_list(self.objects, "objects")
+            min_ratio = p.as_float(self.min_ratio, "min_ratio", minimum=1.0)
+            max_objects = p.as_int(self.max_objects, "max_objects", minimum=1, maximum=1024)
         with self.warehouse() as wh:
             self.record_start(context, wh.repository_engine())
             items = compress.select_candidates(
                 wh.repository_engine(),
-                objects=list(self.objects or ()),
-                min_ratio=float(self.min_ratio),
-                max_objects=int(self.max_objects),
+                objects=objects,
+                min_ratio=min_ratio,
+                max_objects=max_objects,
             )
         self.log.info("%s candidate(s) selected", len(items))
         return items
@@ -50,7 +55,8 @@ class HccCompressObjectOperator(HccBaseOperator):
         from hcc_operators.services import compress
         from hcc_operators.services.action_runner import raise_for_failure
 
-        dry_run = str(self.dry_run).lower() in ("true", "1", "yes")
+        with fail_fast():
+            dry_run = p.as_bool(self.dry_run, "dry_run")
         with self.warehouse() as wh:
             result = compress.compress_object(
                 wh,
@@ -60,7 +66,7 @@ class HccCompressObjectOperator(HccBaseOperator):
                 dag_run_id=context["run_id"],
                 now=clock.now(),
             )
-            for statement in result.get("ddl") or result.get("statements") or []:
+            for statement in result["statements"]:
                 self.log.info("DDL%s: %s", " (dry run, not executed)" if dry_run else "", statement)
             if result["status"] == "FAILED":
                 raise_for_failure(result)
@@ -102,7 +108,9 @@ class HccRollbackOperator(HccBaseOperator):
         self.execution_id = execution_id
 
     def execute(self, context) -> dict[str, Any]:
-        if self.execution_id in (None, "", "None"):
+        with fail_fast():
+            execution_id = p.as_int(self.execution_id, "execution_id", optional=True, minimum=1)
+        if execution_id is None:
             raise AirflowFailException(
                 "execution_id is required: trigger hcc_compress_rollback with the "
                 "hcc_compression_executions.execution_id to undo"
@@ -114,7 +122,7 @@ class HccRollbackOperator(HccBaseOperator):
             engine = wh.repository_engine()
             self.record_start(context, engine)
             result = compress.rollback_execution(
-                wh, engine, int(self.execution_id), dag_run_id=context["run_id"], now=clock.now()
+                wh, engine, execution_id, dag_run_id=context["run_id"], now=clock.now()
             )
             failed = result["status"] == "FAILED"
             self.record_finish(

@@ -7,7 +7,9 @@ from typing import Any
 from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
 from hcc_operators import clock
-from hcc_operators.operators.base import HccBaseOperator
+from hcc_operators.core import params
+from hcc_operators.core.outcomes import planned_item
+from hcc_operators.operators.base import HccBaseOperator, fail_fast
 
 # The services (and through them SQLAlchemy and the policy machinery) are imported inside
 # execute(): the DAG processor imports this module to define the DAGs and needs none of them.
@@ -84,18 +86,22 @@ class HccIlmPlanBatchOperator(HccBaseOperator):
         self.max_operations = max_operations
 
     def execute(self, context) -> list[dict[str, Any]]:
-        from hcc_operators.services import ilm_execute
+        from hcc_operators.services import ilm_plan
 
-        force = _as_bool(self.force)
+        with fail_fast():
+            force = params.as_bool(self.force, "force")
+            max_operations = params.as_int(
+                self.max_operations, "max_operations", optional=True, minimum=1, maximum=1024
+            )
         with self.warehouse() as wh:
             self.record_start(context, wh.repository_engine(), forced=force)
-            plan = ilm_execute.plan_batch(
+            plan = ilm_plan.plan_batch(
                 wh,
                 wh.repository_engine(),
                 dag_run_id=context["run_id"],
                 run_type=_run_type(context),
                 force=force,
-                max_operations=_as_int(self.max_operations),
+                max_operations=max_operations,
                 now=clock.now(),
             )
         context["ti"].xcom_push(key="batch_id", value=plan.batch_id)
@@ -117,11 +123,15 @@ class HccIlmActionOperator(HccBaseOperator):
         from hcc_operators.services.action_runner import raise_for_failure
 
         ti = context["ti"]
+        try:
+            item = planned_item(self.item)
+        except ValueError as err:
+            raise AirflowFailException(f"execute_action got a malformed item: {err}") from err
         with self.warehouse() as wh:
             result = ilm_execute.execute_item(
                 wh,
                 wh.repository_engine(),
-                self.item,
+                item,
                 dag_run_id=context["run_id"],
                 map_index=ti.map_index,
                 attempt=ti.try_number,
@@ -152,15 +162,17 @@ class HccIlmFinishBatchOperator(HccBaseOperator):
         self.batch_id = batch_id
 
     def execute(self, context) -> dict[str, Any]:
-        if self.batch_id in (None, "", "None"):
+        with fail_fast():
+            batch_id = params.as_int(self.batch_id, "batch_id", optional=True, minimum=1)
+        if batch_id is None:
             raise AirflowSkipException("no batch was planned for this run")
-        from hcc_operators.services import ilm_execute
+        from hcc_operators.services import ilm_finish
         from hcc_operators.services.reconciliation import reconcile_batch
 
         with self.warehouse() as wh:
             engine = wh.repository_engine()
-            result = ilm_execute.finish_batch(wh, engine, int(self.batch_id), now=clock.now())
-            report = reconcile_batch(wh, engine, int(self.batch_id), now=clock.now())
+            result = ilm_finish.finish_batch(wh, engine, batch_id, now=clock.now())
+            report = reconcile_batch(wh, engine, batch_id, now=clock.now())
             result["reconciliation"] = report.to_dict()
             self.record_finish(
                 context,
@@ -184,15 +196,3 @@ class HccIlmFinishBatchOperator(HccBaseOperator):
                 "failed execute_action task instances, fix the cause and clear them to retry"
             )
         return result
-
-
-def _as_bool(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "on")
-    return bool(value)
-
-
-def _as_int(value: Any) -> int | None:
-    if value in (None, "", "None"):
-        return None
-    return int(value)

@@ -16,9 +16,10 @@ from sqlalchemy import and_, delete, func, select
 from sqlalchemy.engine import Connection
 
 from hcc_operators.core.eligibility import PartitionState, decide
-from hcc_operators.core.models import CompressionType, ObjectRef
+from hcc_operators.core.models import ObjectRef
 from hcc_operators.core.policy_config import Policy
 from hcc_operators.core.reasons import Reason
+from hcc_operators.repository.partition_rows import state_of
 from hcc_operators.repository.tables import (
     evaluation_details,
     evaluation_objects,
@@ -130,26 +131,6 @@ def purge_before(conn: Connection, cut: datetime) -> int:
         for table in (evaluation_targets, evaluation_objects, evaluations):
             conn.execute(delete(table).where(table.c.evaluation_no.in_(chunk)))
     return deleted
-
-
-def state_of(obj, *, upper_bound=None, temperature=None) -> PartitionState:
-    """A partition's state from a row with hcc_partition_access's fact columns (a row of that
-    table or of its snapshot, hcc_ilm_eval_objects)."""
-    return PartitionState(
-        ref=ObjectRef(obj.owner, obj.table_name, obj.partition_name),
-        upper_bound=upper_bound,
-        age_days=obj.age_days,
-        age_months=obj.age_months,
-        size_bytes=obj.size_bytes,
-        temperature=temperature,
-        compression=CompressionType.parse(obj.compression),
-        tablespace=obj.tablespace_name,
-        tablespace_used_pct=obj.tablespace_used_pct,
-        read_only=bool(obj.read_only),
-        is_newest=bool(obj.is_newest),
-        merge_target=obj.merge_target,
-        last_access_days=obj.last_access_days,
-    )
 
 
 def _text(row, state: PartitionState, free: dict) -> str:

@@ -1,24 +1,37 @@
 """The stage-2 checks as SQL: one CASE expression per policy that yields a reason code.
 
-It is compiled from the same ``_Plan`` fields the pure evaluator (core.eligibility._check)
-reads, in the same order (core.reasons.EVALUATION_ORDER), so both give the same first failing
-reason; tests/repository/test_evaluation_sql.py holds them to it on random data. SQLAlchemy Core
-renders it for SQLite (the embedded warehouse) and Oracle alike.
+The CASE is compiled from core.eligibility.checks, the same expressions the pure evaluator
+compiles to closures, in the same order, so both give the same first failing reason (and
+tests/services/test_ilm_evaluate.py holds them to it on random data). SQLAlchemy Core renders
+it for SQLite (the embedded warehouse) and Oracle alike; NULL facts behave as the pure side's
+three-valued logic says (core/expr.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from sqlalchemy import and_, case, exists, func, literal, null, or_, select, text
+from sqlalchemy import and_, case, exists, func, literal, not_, null, or_, select, text
 from sqlalchemy.sql.elements import ColumnElement
 
-from hcc_operators.core.eligibility import plan_of
+from hcc_operators.core import expr as e
+from hcc_operators.core.eligibility import PolicyTerms, checks_for, temperature_expr
+from hcc_operators.core.eligibility.facts import column_of
 from hcc_operators.core.models import CompressionType
 from hcc_operators.core.policy_config import Policy
 from hcc_operators.core.reasons import Reason
-from hcc_operators.core.temperature import Temperature
 from hcc_operators.repository.tables import partition_access
+
+Read = Callable[[str], ColumnElement]
+
+_OPS = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+}
 
 
 def compression_rank(column: ColumnElement) -> ColumnElement:
@@ -26,90 +39,91 @@ def compression_rank(column: ColumnElement) -> ColumnElement:
     return case({ct.value: ct.rank for ct in CompressionType}, value=column, else_=null())
 
 
-def temperature(o, t) -> ColumnElement:
-    """core.eligibility._temperature_of for a dated partition, from its policy's limits."""
-    hot = Temperature.HOT.value
-    return case(
-        (o.age_days < t.hot_days, hot),
-        (and_(o.last_access_days.is_not(None), o.last_access_days < t.hot_days), hot),
-        (o.age_days < t.warm_days, Temperature.WARM.value),
-        (o.age_days < t.cold_days, Temperature.COLD.value),
-        else_=Temperature.FROZEN.value,
-    )
-
-
-def reason_code(
-    policy: Policy,
-    o,
-    temp: ColumnElement,
-    tablespaces_free: Mapping[str, int],
-) -> ColumnElement:
-    """The reason code of ``policy`` for the partition in ``o`` whose temperature is ``temp``.
-
-    ``o`` has the columns of hcc_ilm_eval_objects. The checks follow ``_check`` line by line;
-    a check that fails for every row ends the CASE, as the first failing check ends ``_check``.
-    """
-    p = plan_of(policy)
-    whens: list[tuple[ColumnElement, int]] = []
-
-    def always(reason: Reason) -> ColumnElement:
-        if not whens:
-            return literal(reason.code)
-        return case(*whens, else_=reason.code)
-
-    if not p.enabled:
-        return always(Reason.POLICY_DISABLED)
-    if p.min_days is not None:
-        whens.append((o.age_days < p.min_days, Reason.TOO_YOUNG.code))
-    if p.min_months is not None:
-        whens.append((func.coalesce(o.age_months, 0) < p.min_months, Reason.TOO_YOUNG.code))
-    if p.min_bytes is not None:
-        whens.append((o.size_bytes < p.min_bytes, Reason.TOO_SMALL.code))
-    if p.temperatures is not None:
-        wanted = sorted(t.value for t in p.temperatures)
-        whens.append((temp.not_in(wanted), Reason.TEMPERATURE_MISMATCH.code))
-    if p.min_used_pct is not None:
-        whens.append(
-            (
-                or_(o.tablespace_used_pct.is_(None), o.tablespace_used_pct < p.min_used_pct),
-                Reason.NO_SPACE_PRESSURE.code,
-            )
+def to_sql(node: e.Expr, read: Read, owner_keys=None) -> ColumnElement:
+    """``node`` as a SQL expression; ``read`` maps a fact name to its column expression."""
+    if isinstance(node, e.Fact):
+        return read(node.name)
+    if isinstance(node, e.Const):
+        return null() if node.value is None else literal(node.value)
+    if isinstance(node, e.Cmp):
+        return _OPS[node.op](
+            to_sql(node.left, read, owner_keys), to_sql(node.right, read, owner_keys)
         )
-    target = p.target_compression
-    already = Reason.ALREADY_IN_TARGET_STATE.code
-    not_higher = Reason.COMPRESSION_NOT_HIGHER.code
-    if p.is_compress:
-        whens.append((o.compression == target.value, already))
-        whens.append((o.compression_rank > target.rank, not_higher))
-    elif p.is_move:
-        in_place = o.tablespace_name == p.target_tablespace
-        if target is None:
-            whens.append((in_place, already))
-        else:
-            whens.append((and_(in_place, o.compression == target.value), already))
-            whens.append((o.compression_rank > target.rank, not_higher))
-    elif p.is_read_only:
-        whens.append((_true(o.read_only), already))
-    if p.destructive:
-        if not p.allow_destructive:
-            return always(Reason.DESTRUCTIVE_NOT_ALLOWED)
-        whens.append((_true(o.is_newest), Reason.NEWEST_PARTITION.code))
-        whens.append((temp == Temperature.HOT.value, Reason.HOT_PARTITION.code))
-    if p.is_merge:
-        whens.append((o.merge_target.is_(None), Reason.NO_MERGE_TARGET.code))
-    if p.rewrites:
-        short = Reason.INSUFFICIENT_SPACE_IN_TARGET.code
-        if p.target_tablespace:
-            available = tablespaces_free.get(p.target_tablespace)
-            if available is None:
-                return always(Reason.INSUFFICIENT_SPACE_IN_TARGET)
-            whens.append((o.size_bytes > available, short))
-        else:
-            free = _free_bytes(o.tablespace_name, tablespaces_free)
-            whens.append((or_(free.is_(None), free < o.size_bytes), short))
-    if p.has_custom:
-        whens.append((~_custom_holds(o, p.custom_sql), Reason.CUSTOM_PREDICATE_FALSE.code))
-    return always(Reason.ELIGIBLE)
+    if isinstance(node, e.IsNull):
+        return to_sql(node.expr, read, owner_keys).is_(None)
+    if isinstance(node, e.And):
+        return and_(*(to_sql(p, read, owner_keys) for p in node.parts))
+    if isinstance(node, e.Or):
+        return or_(*(to_sql(p, read, owner_keys) for p in node.parts))
+    if isinstance(node, e.Not):
+        return not_(to_sql(node.expr, read, owner_keys))
+    if isinstance(node, e.In):
+        return to_sql(node.expr, read, owner_keys).in_(list(node.values))
+    if isinstance(node, e.Coalesce):
+        return func.coalesce(
+            to_sql(node.expr, read, owner_keys), to_sql(node.default, read, owner_keys)
+        )
+    if isinstance(node, e.Add):
+        return to_sql(node.left, read, owner_keys) + to_sql(node.right, read, owner_keys)
+    if isinstance(node, e.Lookup):
+        if not node.mapping:
+            return null()
+        return case(dict(node.mapping), value=to_sql(node.key, read, owner_keys), else_=null())
+    if isinstance(node, e.Case):
+        return case(
+            *((to_sql(w, read, owner_keys), to_sql(v, read, owner_keys)) for w, v in node.whens),
+            else_=to_sql(node.default, read, owner_keys),
+        )
+    if isinstance(node, e.CustomPredicate):
+        if owner_keys is None:
+            raise ValueError("a custom predicate needs the partition's key columns")
+        return _custom_holds(owner_keys, node.sql)
+    raise TypeError(f"no SQL for expression node {type(node).__name__}")
+
+
+def reader(o, t) -> Read:
+    """Facts from a row of hcc_ilm_eval_objects (``o``) joined to the policy's targets (``t``,
+    which holds the band limits); the temperature is computed from both."""
+
+    def base(name: str) -> ColumnElement:
+        if name in ("hot_days", "warm_days", "cold_days"):
+            return getattr(t, name)
+        return getattr(o, column_of(name))
+
+    return base
+
+
+def temperature(o, t, age_fact: str = "age_days") -> ColumnElement:
+    return to_sql(temperature_expr(age_fact), reader(o, t))
+
+
+def reason_code(policy: Policy, o, t, tablespaces_free: Mapping[str, int]) -> ColumnElement:
+    """The reason code of ``policy`` for the partition in ``o`` (targeted through ``t``)."""
+    terms = PolicyTerms.of(policy)
+    base = reader(o, t)
+    temp = temperature(o, t, terms.age_days_fact)
+
+    def read(name: str) -> ColumnElement:
+        return temp if name == "temperature" else base(name)
+
+    whens: list[tuple[ColumnElement, int]] = []
+    for check, condition in checks_for(terms, tablespaces_free):
+        if condition == e.TRUE:
+            if not whens:
+                return literal(check.reason.code)
+            return case(*whens, else_=check.reason.code)
+        whens.append((to_sql(condition, read, o), check.reason.code))
+    if not whens:
+        return literal(Reason.ELIGIBLE.code)
+    return case(*whens, else_=Reason.ELIGIBLE.code)
+
+
+def queued_only(policy: Policy, o, t) -> ColumnElement | None:
+    """The condition an eligible partition must meet to get a queue item, or None."""
+    only = policy.action.queued_only_when()
+    if only is None:
+        return None
+    return to_sql(only, reader(o, t), o)
 
 
 def custom_predicate_check(custom_sql: str):
@@ -130,14 +144,3 @@ def _custom_holds(o, custom_sql: str) -> ColumnElement:
             text(f"({custom_sql})"),
         )
     )
-
-
-def _free_bytes(tablespace: ColumnElement, free: Mapping[str, int]) -> ColumnElement:
-    if not free:
-        return null()
-    return case({name: value for name, value in sorted(free.items())}, value=tablespace)
-
-
-def _true(column: ColumnElement) -> ColumnElement:
-    # Booleans are SMALLINT 0/1 on Oracle before 23ai: compare, do not rely on truthiness.
-    return column == True  # noqa: E712

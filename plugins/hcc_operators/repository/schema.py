@@ -18,7 +18,8 @@ from sqlalchemy.schema import CreateIndex, CreateTable, DropTable
 from hcc_operators.core.paths import sql_dir
 from hcc_operators.repository.tables import (
     evaluation_details,
-    ilm_queue,
+    evaluation_objects,
+    evaluation_targets,
     metadata,
     partition_access,
 )
@@ -41,34 +42,50 @@ def create_all(engine: Engine) -> None:
     metadata.create_all(engine, checkfirst=True)
 
 
+#: Tables whose rows are derived and rebuilt by the next refresh or evaluation: when their
+#: shape changes, the old table is dropped and created anew.
+DERIVED = (partition_access, evaluation_objects, evaluation_targets, evaluation_details)
+
+
 def _upgrade(engine: Engine) -> None:
     """Bring a repository made by an earlier version of this package up to the metadata.
 
-    Only derived tables changed shape: evaluation details are rebuilt by every evaluation
-    (the old wide rows are dropped, with their history); hcc_partition_access and
-    hcc_ilm_queue gain a nullable column each (filled by the next refresh and evaluation).
+    Derived tables (``DERIVED``) whose columns differ are dropped (the next refresh or
+    evaluation refills them, the old details go with them). Every other table keeps its rows
+    and gains the columns it lacks; new columns are nullable, so existing rows stay valid.
     """
     found = inspect(engine)
     names = set(found.get_table_names())
+    derived = {t.name for t in DERIVED}
     with engine.begin() as conn:
-        if evaluation_details.name in names:
-            columns = {c["name"] for c in found.get_columns(evaluation_details.name)}
-            if "object_no" not in columns:
+        for table in metadata.sorted_tables:
+            if table.name not in names:
+                continue
+            have = {c["name"] for c in found.get_columns(table.name)}
+            want = {c.name for c in table.columns}
+            if have == want:
+                continue
+            if table.name in derived:
                 log.warning(
-                    "dropping %s: it has the pre-set-based layout; the next evaluation refills it",
-                    evaluation_details.name,
+                    "dropping %s: its columns changed; the next refresh/evaluation refills it",
+                    table.name,
                 )
-                conn.execute(DropTable(Table(evaluation_details.name, MetaData())))
-        for table, column in ((partition_access, "last_access_days"), (ilm_queue, "age_days")):
-            if table.name in names:
-                columns = {c["name"] for c in found.get_columns(table.name)}
-                if column not in columns:
-                    added = (
-                        f"({column} NUMBER(10))"
-                        if engine.dialect.name == "oracle"
-                        else f"{column} INTEGER"
+                conn.execute(DropTable(Table(table.name, MetaData())))
+                continue
+            for column in table.columns:
+                if column.name in have:
+                    continue
+                if not column.nullable:
+                    raise RuntimeError(
+                        f"{table.name}.{column.name} is new and NOT NULL: write a migration"
                     )
-                    conn.execute(text(f"ALTER TABLE {table.name} ADD {added}"))
+                kind = column.type.compile(dialect=engine.dialect)
+                added = (
+                    f"({column.name} {kind})"
+                    if engine.dialect.name == "oracle"
+                    else (f"{column.name} {kind}")
+                )
+                conn.execute(text(f"ALTER TABLE {table.name} ADD {added}"))
 
 
 def _oracle_dialect() -> oracle.dialect:

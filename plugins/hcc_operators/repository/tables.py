@@ -7,6 +7,8 @@ the two equal. Names stay within Oracle's 30-byte limit so the schema installs o
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -23,6 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from hcc_operators.core.eligibility.facts import STORED_FACTS, PartitionState, column_of
 from hcc_operators.repository.column_types import UtcDateTime
 
 metadata = MetaData()
@@ -37,6 +40,37 @@ def _object_columns() -> list[Column]:
         Column("partition_name", String(NAME)),
         Column("subpartition_name", String(NAME)),
     ]
+
+
+def _fact_type(name: str, annotation: str):
+    if annotation.startswith("int"):
+        return BigInteger if name.endswith("_bytes") else Integer
+    if annotation.startswith("float"):
+        return Float
+    if annotation.startswith("bool"):
+        return Boolean
+    if annotation == "CompressionType":
+        return String(20)
+    if annotation.startswith("str"):
+        return String(NAME)
+    raise TypeError(f"no column type for partition fact {name}: {annotation}")
+
+
+def _fact_columns() -> list[Column]:
+    """One column per stored partition fact (core.eligibility.facts), typed from the fact:
+    hcc_partition_access and its per-evaluation snapshot hold the same facts by construction."""
+    annotations = {f.name: str(f.type) for f in fields(PartitionState)}
+    columns = []
+    for name in STORED_FACTS:
+        annotation = annotations[name]
+        nullable = "None" in annotation
+        default = False if annotation == "bool" else None
+        columns.append(
+            Column(
+                column_of(name), _fact_type(name, annotation), nullable=nullable, default=default
+            )
+        )
+    return columns
 
 
 def _id(name: str) -> Column:
@@ -178,22 +212,11 @@ partition_access = Table(
     Column("partition_position", Integer),
     Column("high_value", Text),
     Column("upper_bound", UtcDateTime()),
-    Column("age_days", Integer),
-    Column("age_months", Integer),
-    Column("size_bytes", BigInteger, nullable=False),
     Column("num_rows", BigInteger),
-    Column("compression", String(20), nullable=False),
-    Column("tablespace_name", String(NAME)),
-    Column("tablespace_used_pct", Float),
-    Column("read_only", Boolean, nullable=False),
-    Column("is_newest", Boolean, nullable=False),
-    Column("merge_target", String(NAME)),
+    *_fact_columns(),
     Column("temperature", String(10), nullable=False),  # HOT, WARM, COLD, FROZEN
-    Column("temperature_source", String(20)),  # AGE, HEATMAP, AWR
+    Column("temperature_source", String(20)),  # AGE, HEATMAP, NO_DATE_BOUND
     Column("last_access", UtcDateTime()),
-    # Whole days from last_access to the refresh (core.temperature.days_since), so both
-    # evaluators read the same number instead of each doing date arithmetic.
-    Column("last_access_days", Integer),
     Column("logical_reads", BigInteger),
     Column("dml_total", BigInteger),
     Column("refreshed_at", UtcDateTime(), nullable=False),
@@ -210,9 +233,15 @@ ilm_queue = Table(
     Column("table_name", String(NAME), nullable=False),
     Column("partition_name", String(NAME), nullable=False),
     Column("action", String(20), nullable=False),
-    Column("action_params", Text),  # JSON: level, tablespace, merge_into, strategy, ...
+    Column("action_params", Text),  # JSON of the kind's parameter model (core.actions)
     Column("size_bytes", BigInteger),
     Column("age_days", Integer),  # the partition's age at enqueue: core.selection's tie-break
+    # The partition's bound at enqueue: a MERGE finds its period by it, and an item whose
+    # partition was merged away finds the partition holding its rows now.
+    Column("upper_bound", UtcDateTime()),
+    # A follow-up (statistics after a rewrite, consolidation after a move) names the item
+    # whose success queued it; evaluation never cancels a follow-up.
+    Column("parent_queue_id", BigInteger),
     # PENDING, RUNNING, SUCCESS, SKIPPED, FAILED, CANCELLED
     Column("status", String(20), nullable=False),
     Column("attempts", Integer, nullable=False, default=0),
@@ -259,17 +288,9 @@ evaluation_objects = Table(
     Column("owner", String(NAME), nullable=False),
     Column("table_name", String(NAME), nullable=False),
     Column("partition_name", String(NAME), nullable=False),
-    Column("age_days", Integer, nullable=False),
-    Column("age_months", Integer),
-    Column("size_bytes", BigInteger, nullable=False),
-    Column("compression", String(20), nullable=False),
+    Column("upper_bound", UtcDateTime()),
+    *_fact_columns(),
     Column("compression_rank", Integer),
-    Column("tablespace_name", String(NAME)),
-    Column("tablespace_used_pct", Float),
-    Column("read_only", Boolean, nullable=False),
-    Column("is_newest", Boolean, nullable=False),
-    Column("merge_target", String(NAME)),
-    Column("last_access_days", Integer),
     sqlite_with_rowid=False,
 )
 Index(
@@ -359,27 +380,6 @@ execution_log = Table(
 )
 Index("hcc_ilm_log_queue_ix", execution_log.c.queue_id)
 Index("hcc_ilm_log_time_ix", execution_log.c.started_at)
-
-partition_merges = Table(
-    "hcc_ilm_partition_merges",
-    metadata,
-    _id("merge_id"),
-    Column("log_id", BigInteger),
-    Column("owner", String(NAME), nullable=False),
-    Column("table_name", String(NAME), nullable=False),
-    Column("source_partition", String(NAME), nullable=False),
-    Column("target_partition", String(NAME), nullable=False),
-    Column("status", String(20), nullable=False),
-    Column("bytes_before", BigInteger),
-    Column("bytes_after", BigInteger),
-    Column("rows_before", BigInteger),
-    Column("rows_after", BigInteger),
-    Column("duration_s", Float),
-    Column("ddl", Text),
-    Column("error_code", String(20)),
-    Column("error_message", Text),
-    Column("merged_at", UtcDateTime(), nullable=False),
-)
 
 leases = Table(
     "hcc_leases",

@@ -9,52 +9,22 @@ commit is resolved by re-reading the dictionary instead of guessing.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import replace
 
 from hcc_operators.core.action_state import is_applied, rewrite_bytes_needed
-from hcc_operators.core.errors import Transience, WarehouseError
-from hcc_operators.core.models import Action, ActionKind, ActionStatus, ObjectRef, SegmentInfo
+from hcc_operators.core.actions import Live
+from hcc_operators.core.errors import NothingToDo, Transience, WarehouseError
+from hcc_operators.core.models import (
+    Action,
+    ActionKind,
+    ActionStatus,
+    ObjectRef,
+    SegmentInfo,
+)
+from hcc_operators.core.outcomes import ActionOutcome
 from hcc_operators.warehouse.base import Warehouse
 
-
-@dataclass
-class ActionOutcome:
-    status: ActionStatus
-    action: str
-    label: str
-    message: str = ""
-    compression_before: str | None = None
-    compression_after: str | None = None
-    tablespace_before: str | None = None
-    tablespace_after: str | None = None
-    bytes_before: int | None = None
-    bytes_after: int | None = None
-    rows_before: int | None = None
-    rows_after: int | None = None
-    duration_s: float = 0.0
-    simulated: bool = False
-    statements: list[str] = field(default_factory=list)
-    error_code: str | None = None
-    transience: str | None = None
-
-    @property
-    def ratio(self) -> float | None:
-        if self.bytes_before and self.bytes_after:
-            return round(self.bytes_before / self.bytes_after, 3)
-        return None
-
-    @property
-    def space_saved(self) -> int | None:
-        if self.bytes_before is None or self.bytes_after is None:
-            return None
-        return self.bytes_before - self.bytes_after
-
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        data["status"] = self.status.value
-        data["ratio"] = self.ratio
-        data["space_saved"] = self.space_saved
-        return data
+__all__ = ["ActionOutcome", "live_state", "raise_for_failure", "run_action"]
 
 
 def run_action(
@@ -68,37 +38,75 @@ def run_action(
     outcome = ActionOutcome(ActionStatus.RUNNING, action.kind.value, action.ref.label)
     try:
         return _run(warehouse, action, outcome, ddl_lock_timeout_s, expected_bytes_after)
+    except NothingToDo as why:
+        outcome.status = ActionStatus.SKIPPED
+        outcome.message = str(why)
+        return outcome
     except WarehouseError as err:
         return _failed(outcome, err)
 
 
-def _run(warehouse, action, outcome, ddl_lock_timeout_s, expected_bytes_after) -> ActionOutcome:
-    live = warehouse.segment(action.ref)
-    result_ref = _result_ref(action)
-    result_live = warehouse.segment(result_ref) if result_ref != action.ref else live
-    _record_before(outcome, live if live is not None else result_live)
+def table_segments(warehouse: Warehouse, ref: ObjectRef) -> list[SegmentInfo]:
+    """Every partition and subpartition of ``ref``'s table, read now."""
+    table = ObjectRef(ref.owner, ref.table)
+    return [s for s in warehouse.list_segments([ref.owner], [table]) if s.ref.partition]
 
-    if is_applied(action, result_live, merge_source_exists=live is not None):
+
+def live_state(warehouse: Warehouse, action: Action) -> Live:
+    """What the dictionary shows now about the action's objects."""
+    target = warehouse.segment(action.ref)
+    needs_table = action.kind is ActionKind.MERGE or (
+        target is not None and target.has_subpartitions
+    )
+    table = table_segments(warehouse, action.ref) if needs_table else []
+    present = {s.ref.partition for s in table if not s.ref.subpartition}
+    return Live(
+        target=target,
+        table=table,
+        sources_left=tuple(s for s in action.merge_sources if s in present),
+    )
+
+
+def _sources(live: Live, action: Action) -> list[SegmentInfo]:
+    wanted = set(action.merge_sources)
+    return [s for s in live.table if not s.ref.subpartition and s.ref.partition in wanted]
+
+
+def _before(live: Live, action: Action) -> SegmentInfo | None:
+    """The storage the action starts from: its segment, or for a MERGE its sources together."""
+    if action.kind is not ActionKind.MERGE:
+        return live.target
+    sources = _sources(live, action)
+    if not sources:
+        return live.target
+    return replace(
+        sources[-1],
+        ref=action.ref,
+        bytes=sum(s.bytes for s in sources),
+        blocks=sum(s.blocks for s in sources),
+        num_rows=sum(s.num_rows for s in sources),
+        compression=max((s.compression for s in sources), key=lambda c: c.rank),
+    )
+
+
+def _run(warehouse, action, outcome, ddl_lock_timeout_s, expected_bytes_after) -> ActionOutcome:
+    live = live_state(warehouse, action)
+    before = _before(live, action)
+    _record_before(outcome, before)
+
+    if is_applied(action, live):
         outcome.status = ActionStatus.SKIPPED
         outcome.message = "already applied: the live state shows the action's result"
-        _record_after(outcome, result_live)
+        _record_after(outcome, live.target)
         return outcome
-    if live is None:
+    if before is None:
         raise WarehouseError(
             f"{action.ref.label} does not exist; re-run the evaluation to refresh the queue",
             code="ORA-02149" if action.ref.partition else "ORA-00942",
         )
 
-    if action.kind is ActionKind.MERGE and result_live is not None:
-        # Without explicit storage Oracle gives the merged partition the TABLE's defaults, which
-        # would silently decompress an archived year: keep the surviving partition's storage.
-        action = replace(
-            action,
-            compression=action.compression or result_live.compression,
-            tablespace=action.tablespace or result_live.tablespace,
-        )
-    _precheck(warehouse, action, live, expected_bytes_after)
-    rows_before = _rows_before(warehouse, action, live)
+    _precheck(warehouse, action, before, expected_bytes_after)
+    rows_before = _rows_before(warehouse, action)
     outcome.rows_before = rows_before
 
     started = time.monotonic()
@@ -108,10 +116,7 @@ def _run(warehouse, action, outcome, ddl_lock_timeout_s, expected_bytes_after) -
         if not err.committed:
             raise
         # The DDL committed but the reply was lost: believe the dictionary, not the exception.
-        after = warehouse.segment(result_ref)
-        if not is_applied(
-            action, after, merge_source_exists=warehouse.segment(action.ref) is not None
-        ):
+        if not is_applied(action, live_state(warehouse, action)):
             raise
         outcome.message = f"connection lost after commit ({err.code}); verified applied"
         outcome.duration_s = round(time.monotonic() - started, 3)
@@ -120,10 +125,10 @@ def _run(warehouse, action, outcome, ddl_lock_timeout_s, expected_bytes_after) -
         outcome.duration_s = round(applied.duration_s, 3)
         outcome.simulated = applied.simulated
 
-    after = warehouse.segment(result_ref)
+    after = warehouse.segment(action.ref)
     _record_after(outcome, after)
     if action.kind.rewrites_segment and after is not None:
-        outcome.rows_after = warehouse.row_count(result_ref)
+        outcome.rows_after = warehouse.row_count(action.ref)
         if rows_before is not None and outcome.rows_after != rows_before:
             outcome.status = ActionStatus.FAILED
             outcome.error_code = "ROW_COUNT_MISMATCH"
@@ -137,19 +142,16 @@ def _run(warehouse, action, outcome, ddl_lock_timeout_s, expected_bytes_after) -
     return outcome
 
 
-def _result_ref(action: Action) -> ObjectRef:
-    if action.kind is ActionKind.MERGE and action.merge_into:
-        return replace(action.ref, partition=action.merge_into, subpartition=None)
-    return action.ref
-
-
-def _rows_before(warehouse: Warehouse, action: Action, live: SegmentInfo) -> int | None:
+def _rows_before(warehouse: Warehouse, action: Action) -> int | None:
+    """The rows this action itself rewrites: its segment's, or a MERGE's sources' together."""
     if not action.kind.rewrites_segment:
         return None
-    rows = warehouse.row_count(action.ref)
     if action.kind is ActionKind.MERGE:
-        rows += warehouse.row_count(_result_ref(action))
-    return rows
+        return sum(
+            warehouse.row_count(replace(action.ref, partition=name))
+            for name in action.merge_sources
+        )
+    return warehouse.row_count(action.ref)
 
 
 def _precheck(
@@ -202,10 +204,11 @@ def _failed(outcome: ActionOutcome, err: WarehouseError) -> ActionOutcome:
     return outcome
 
 
-def raise_for_failure(result: dict) -> None:
-    """Re-raise a FAILED outcome dict as the WarehouseError it came from (for task failure)."""
+def raise_for_failure(result: ActionOutcome | dict) -> None:
+    """Re-raise a FAILED outcome as the WarehouseError it came from (for task failure)."""
+    data = result.to_dict() if isinstance(result, ActionOutcome) else result
     raise WarehouseError(
-        f"{result['label']}: {result['message']}",
-        code=result.get("error_code"),
-        transience=Transience(result["transience"]) if result.get("transience") else None,
+        f"{data['label']}: {data['message']}",
+        code=data.get("error_code"),
+        transience=Transience(data["transience"]) if data.get("transience") else None,
     )

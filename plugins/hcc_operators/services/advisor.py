@@ -26,6 +26,7 @@ from hcc_operators.core.models import (
     ObjectRef,
     SegmentInfo,
 )
+from hcc_operators.core.names import Dag, session_module
 from hcc_operators.core.recommendation import ObjectMeasurement, recommend
 from hcc_operators.core.scoring import hotness
 from hcc_operators.repository.tables import advisor_results, advisor_runs
@@ -142,7 +143,7 @@ def analyse_chunk(
     access = warehouse.access_stats(owners)
     counts = {"SUCCESS": 0, "FAILED": 0}
     hcc_spaces = {name for name, ts in warehouse.tablespaces().items() if ts.hcc_supported}
-    warehouse.set_session_info("hcc_advisor", f"run {run_id}")
+    warehouse.set_session_info(session_module(Dag.ADVISOR), f"run {run_id}")
     for ref in refs:
         row = _analyse_one(
             warehouse,

@@ -15,10 +15,13 @@ from sqlalchemy.engine import Engine
 
 from hcc_operators import clock
 from hcc_operators.core import ddl
+from hcc_operators.core.actions.compress import CompressParams
 from hcc_operators.core.errors import ConfigError
 from hcc_operators.core.models import Action, ActionKind, CompressionType, ObjectRef
+from hcc_operators.core.names import Dag, session_module
+from hcc_operators.core.outcomes import ActionOutcome
 from hcc_operators.repository.tables import advisor_results, advisor_runs, compression_executions
-from hcc_operators.services.action_runner import ActionOutcome, run_action
+from hcc_operators.services.action_runner import run_action, table_segments
 from hcc_operators.warehouse.base import Warehouse
 
 
@@ -86,8 +89,10 @@ def compress_object(
 ) -> dict:
     ref = ObjectRef.parse(item["label"])
     target = CompressionType.parse(item["compression"])
-    action = Action(ActionKind.COMPRESS, ref, compression=target)
     live = warehouse.segment(ref)
+    # A composite partition is compressed subpartition by subpartition (its live list).
+    table = table_segments(warehouse, ref) if live is not None and live.has_subpartitions else ()
+    action = CompressParams(level=target).to_action(ref, table=table)
     base = {
         "dag_run_id": dag_run_id,
         "result_id": item.get("result_id"),
@@ -138,13 +143,14 @@ def compress_object(
             "execution_id": execution_id,
             "label": ref.label,
             "status": "DRY_RUN",
-            "ddl": statements,
+            "message": "dry run: the statements were rendered, not executed",
+            "statements": statements,
         }
     with engine.begin() as conn:
         execution_id = conn.execute(
             insert(compression_executions).values(**base, status="RUNNING")
         ).inserted_primary_key[0]
-    warehouse.set_session_info("hcc_compress", f"COMPRESS {ref.label}"[:64])
+    warehouse.set_session_info(session_module(Dag.COMPRESS), f"COMPRESS {ref.label}"[:64])
     outcome = run_action(warehouse, action)
     _complete(engine, execution_id, outcome, live.bytes if live else None)
     return {"execution_id": execution_id, **outcome.to_dict()}
@@ -241,7 +247,7 @@ def rollback_execution(
                 started_at=now,
             )
         ).inserted_primary_key[0]
-    warehouse.set_session_info("hcc_compress", f"ROLLBACK {ref.label}"[:64])
+    warehouse.set_session_info(session_module(Dag.COMPRESS), f"ROLLBACK {ref.label}"[:64])
     outcome = run_action(warehouse, action)
     _complete(engine, rollback_id, outcome, live.bytes)
     if outcome.status.value == "SUCCESS":

@@ -18,7 +18,6 @@ from hcc_operators.repository.tables import (
     execution_log,
     ilm_batches,
     ilm_queue,
-    partition_merges,
 )
 
 FINISHED = ("SUCCESS", "SKIPPED", "CANCELLED", "FAILED")
@@ -44,9 +43,6 @@ def apply_retention(engine: Engine, config: HousekeepingConfig, now: datetime) -
         return {
             "execution_log": conn.execute(
                 delete(execution_log).where(execution_log.c.started_at < log_cut)
-            ).rowcount,
-            "partition_merges": conn.execute(
-                delete(partition_merges).where(partition_merges.c.merged_at < log_cut)
             ).rowcount,
             "evaluation_details": purge_before(
                 conn, now - timedelta(days=r.evaluation_details_days)

@@ -13,11 +13,12 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, insert, literal, or_, select, update
+from sqlalchemy import and_, func, insert, literal, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from hcc_operators.core.eligibility import PartitionState, table_limits
+from hcc_operators.core.actions import dump_params
+from hcc_operators.core.eligibility import table_limits
 from hcc_operators.core.errors import ConfigError
 from hcc_operators.core.policy_config import Policy, PolicySet
 from hcc_operators.core.reasons import Reason
@@ -164,44 +165,29 @@ def _snapshot(conn: Connection, number: int) -> None:
     conn.execute(_snapshot_statement(number))
 
 
-# Columns the snapshot copies unchanged from hcc_partition_access.
-_COPIED = (
-    "owner",
-    "table_name",
-    "partition_name",
-    "age_days",
-    "age_months",
-    "size_bytes",
-    "compression",
-    "tablespace_name",
-    "tablespace_used_pct",
-    "read_only",
-    "is_newest",
-    "merge_target",
-    "last_access_days",
-)
-
-
 def _snapshot_statement(number: int):
-    """Copy the dated partitions' facts, numbered in (owner, table, partition) order: the
-    order of hcc_partition_access's key and of the queue's index, so neither the snapshot's
-    index nor the queue's is written out of order."""
+    """Copy every partition's facts, numbered in (owner, table, partition) order: the order of
+    hcc_partition_access's key and of the queue's index, so neither the snapshot's index nor
+    the queue's is written out of order. Partitions without a date bound are included: the
+    checks read them as age 0 and HOT, as the pure evaluator and ``hcc explain`` do."""
     pa, o = partition_access.c, evaluation_objects.c
+    copied = [
+        c.name for c in evaluation_objects.columns if c.name in pa and c.name != "evaluation_no"
+    ]
     values = {
         o.evaluation_no: literal(number),
         o.object_no: func.row_number().over(order_by=(pa.owner, pa.table_name, pa.partition_name)),
         o.compression_rank: evaluation_sql.compression_rank(pa.compression),
-        **{o[name]: pa[name] for name in _COPIED},
+        **{o[name]: pa[name] for name in copied},
     }
-    source = select(*values.values()).where(pa.age_days.is_not(None))
-    return insert(evaluation_objects).from_select(list(values), source)
+    return insert(evaluation_objects).from_select(list(values), select(*values.values()))
 
 
 def _targeted(number: int, policy_id: int):
-    """The snapshot rows of the tables a policy targets, with that policy's temperature."""
+    """The snapshot rows of the tables a policy targets, with that policy's band limits."""
     o, t = evaluation_objects.c, evaluation_targets.c
     return (
-        select(evaluation_objects, evaluation_sql.temperature(o, t).label("temp"))
+        select(evaluation_objects, t.hot_days, t.warm_days, t.cold_days)
         .join(
             evaluation_targets,
             and_(
@@ -221,7 +207,7 @@ def _write_details(conn, number: int, policy: Policy, policy_id: int, free) -> N
 
 def _details_statement(number: int, policy: Policy, policy_id: int, free):
     rows = _targeted(number, policy_id)
-    reason = evaluation_sql.reason_code(policy, rows.c, rows.c.temp, free)
+    reason = evaluation_sql.reason_code(policy, rows.c, rows.c, free)
     d = evaluation_details.c
     return insert(evaluation_details).from_select(
         [d.evaluation_no, d.policy_id, d.object_no, d.reason],
@@ -250,35 +236,6 @@ def _check_custom_sql(conn: Connection, policies: PolicySet) -> None:
             ) from err
 
 
-def action_params(policy: Policy, state: PartitionState) -> dict:
-    """What a queue item carries to the executor: the policy's action settings, plus the
-    partition's merge target when it has one."""
-    params = policy_params(policy)
-    if state.merge_target:
-        params["merge_into"] = state.merge_target
-    return params
-
-
-def policy_params(policy: Policy) -> dict:
-    """The action settings of ``policy``, the same for every partition it queues."""
-    action = policy.action
-    params: dict = {}
-    for name in (
-        "level",
-        "pctfree",
-        "tablespace",
-        "compression",
-        "archive",
-        "archive_table_suffix",
-        "strategy",
-        "params",
-    ):
-        value = getattr(action, name, None)
-        if value is not None:
-            params[name] = getattr(value, "value", value)
-    return params
-
-
 def _enqueue(conn, number: int, policy: Policy, policy_id: int, versions, now, *, active=True):
     statement = _enqueue_statement(number, policy, policy_id, versions, now, active=active)
     return conn.execute(statement).rowcount
@@ -287,7 +244,7 @@ def _enqueue(conn, number: int, policy: Policy, policy_id: int, versions, now, *
 def _enqueue_statement(number: int, policy: Policy, policy_id: int, versions, now, *, active=True):
     """Queue the policy's eligible pairs; with ``active``, only those without an
     active item (pass False when the queue has none: the probe per pair is then wasted)."""
-    o, d, q = evaluation_objects.c, evaluation_details.c, ilm_queue.c
+    o, d, q, t = evaluation_objects.c, evaluation_details.c, ilm_queue.c, evaluation_targets.c
     has_active = (
         select(literal(1))
         .select_from(ilm_queue)
@@ -309,15 +266,18 @@ def _enqueue_statement(number: int, policy: Policy, policy_id: int, versions, no
         q.table_name: o.table_name,
         q.partition_name: o.partition_name,
         q.action: literal(policy.kind.value),
-        q.action_params: _action_json(policy, o.merge_target),
+        # The kind's parameter model as JSON: the same for every partition of the policy.
+        q.action_params: literal(dump_params(policy.action)),
         q.size_bytes: o.size_bytes,
         q.age_days: o.age_days,
+        q.upper_bound: o.upper_bound,
         q.status: literal("PENDING"),
         q.attempts: literal(0),
         q.carried_over: literal(False),
         q.enqueued_at: at,
         q.updated_at: at,
     }
+    only = evaluation_sql.queued_only(policy, o, t)
     source = (
         select(*values.values())
         .select_from(evaluation_details)
@@ -329,6 +289,7 @@ def _enqueue_statement(number: int, policy: Policy, policy_id: int, versions, no
             d.evaluation_no == number,
             d.policy_id == policy_id,
             d.reason == _ELIGIBLE,
+            *((only,) if only is not None else ()),
             *((~has_active,) if active else ()),
         )
         # object_no follows (owner, table, partition), the queue index's key: 6 million rows at
@@ -339,18 +300,6 @@ def _enqueue_statement(number: int, policy: Policy, policy_id: int, versions, no
     return insert(ilm_queue).from_select(list(values), source)
 
 
-def _action_json(policy: Policy, merge_target):
-    """``json.dumps(action_params(policy, partition))`` in SQL: merge_into is the only
-    per-partition parameter, so it is spliced into the policy's JSON as an escaped string."""
-    params = policy_params(policy)
-    prefix = json.dumps({**params, "merge_into": ""})[:-2]  # up to the opening quote
-    escaped = func.replace(func.replace(merge_target, "\\", "\\\\"), '"', '\\"')
-    return case(
-        (or_(merge_target.is_(None), merge_target == ""), literal(json.dumps(params))),
-        else_=literal(prefix) + escaped + literal('"}'),
-    )
-
-
 def _any_active(conn) -> bool:
     """Whether any queue item is PENDING or RUNNING (then each new pair is checked against
     them; on an empty queue, as on the first evaluation, that probe per pair is skipped)."""
@@ -359,7 +308,11 @@ def _any_active(conn) -> bool:
 
 
 def _cancel_stale(conn, number: int, now: datetime) -> int:
-    pending = select(ilm_queue.c.queue_id).where(ilm_queue.c.status == "PENDING").limit(1)
+    pending = (
+        select(ilm_queue.c.queue_id)
+        .where(ilm_queue.c.status == "PENDING", ilm_queue.c.parent_queue_id.is_(None))
+        .limit(1)
+    )
     if conn.execute(pending).first() is None:
         return 0
     return conn.execute(_cancel_statement(number, now)).rowcount
@@ -400,7 +353,12 @@ def _cancel_statement(number: int, now: datetime):
     )
     return (
         update(ilm_queue)
-        .where(q.status == "PENDING", q.queue_id.not_in(still_eligible))
+        .where(
+            q.status == "PENDING",
+            # A follow-up was queued by an action's success, not by a policy's decision.
+            q.parent_queue_id.is_(None),
+            q.queue_id.not_in(still_eligible),
+        )
         .values(
             status="CANCELLED",
             updated_at=now,

@@ -15,30 +15,22 @@ Only reads: the report names each problem; putting it right is a person's decisi
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from hcc_operators import clock
 from hcc_operators.core.action_state import is_applied
-from hcc_operators.core.errors import ConfigError
+from hcc_operators.core.actions import parse_params, spec
+from hcc_operators.core.errors import ConfigError, HccError, NothingToDo
 from hcc_operators.core.models import Action, ActionKind, ObjectRef
-from hcc_operators.repository.tables import (
-    execution_log,
-    ilm_batches,
-    ilm_queue,
-    partition_merges,
-)
-from hcc_operators.services.ilm_execute import build_action
+from hcc_operators.repository.tables import execution_log, ilm_batches, ilm_queue
+from hcc_operators.services.action_runner import live_state, table_segments
 from hcc_operators.warehouse.base import Warehouse
-
-#: Kinds whose result the storage state of the partition cannot show.
-UNVERIFIABLE = (ActionKind.CUSTOM, ActionKind.REBUILD_INDEXES, ActionKind.EXCHANGE)
 
 ERROR = "ERROR"
 WARNING = "WARNING"
@@ -97,31 +89,19 @@ def reconcile_batch(
             if ids
             else []
         )
-        merges = (
-            {
-                r.log_id: r.target_partition
-                for r in conn.execute(
-                    select(partition_merges.c.log_id, partition_merges.c.target_partition).where(
-                        partition_merges.c.status == "SUCCESS",
-                        partition_merges.c.log_id.in_([r.log_id for r in logs]),
-                    )
-                )
-            }
-            if logs
-            else {}
-        )
         later = _later_successes(conn, items)
+        merged = _later_merges(conn, items)
 
     report = ReconciliationReport(batch_id, items=len(items))
     by_item: dict[int, list] = defaultdict(list)
     for log in logs:
         by_item[log.queue_id].append(log)
     for row in items:
-        _check_item(warehouse, report, row, by_item[row.queue_id], merges, later, now)
+        _check_item(warehouse, report, row, by_item[row.queue_id], later, merged, now)
     return report
 
 
-def _check_item(warehouse, report, row, logs, merges, later, now) -> None:
+def _check_item(warehouse, report, row, logs, later, merged, now) -> None:
     ref = ObjectRef(row.owner, row.table_name, row.partition_name)
     successes = [log for log in logs if log.status == "SUCCESS"]
 
@@ -166,23 +146,32 @@ def _check_item(warehouse, report, row, logs, merges, later, now) -> None:
     if last_success and newest > last_success:
         report.superseded += 1
         return
-    action = build_action(row)
-    if action.kind in UNVERIFIABLE:
+    params = parse_params(row.action_params, row.action)
+    if spec(params.kind).applied is None:
         report.unverifiable.append(ref.label)
         return
-    merged_into = merges.get(last_success)
-    if merged_into is not None:
-        # The moved partition was folded into its yearly neighbour: that one carries the state.
-        action = replace(action, ref=replace(ref, partition=merged_into))
-    if _applied(warehouse, action):
+    table = table_segments(warehouse, ref)
+    exists = any(s.ref.partition == ref.partition and not s.ref.subpartition for s in table)
+    kept = params.kind not in (ActionKind.DROP, ActionKind.MERGE)
+    if kept and not exists and merged.get((row.owner, row.table_name), 0) > last_success:
+        # A later MERGE folded the partition into its period's: that one carries it now.
+        report.superseded += 1
+        return
+    try:
+        action = params.to_action(ref, table=table, upper_bound=row.upper_bound)
+    except (NothingToDo, HccError) as why:
+        find("NOT_IN_TARGET_STATE", f"marked SUCCESS but cannot be checked now: {why}")
+        return
+    live = live_state(warehouse, action)
+    if is_applied(action, live):
         report.verified += 1
     else:
-        live = warehouse.segment(action.ref)
+        seg = live.target
         state = (
             "does not exist"
-            if live is None
-            else f"is {live.compression.value} in {live.tablespace}"
-            + (", read-only" if live.read_only else "")
+            if seg is None
+            else f"is {seg.compression.value} in {seg.tablespace}"
+            + (", read-only" if seg.read_only else "")
         )
         find(
             "NOT_IN_TARGET_STATE",
@@ -190,19 +179,27 @@ def _check_item(warehouse, report, row, logs, merges, later, now) -> None:
         )
 
 
-def _applied(warehouse: Warehouse, action: Action) -> bool:
-    if action.kind is ActionKind.MERGE and action.merge_into:
-        target = warehouse.segment(replace(action.ref, partition=action.merge_into))
-        return is_applied(
-            action, target, merge_source_exists=warehouse.segment(action.ref) is not None
-        )
-    return is_applied(action, warehouse.segment(action.ref))
-
-
 def _describe(action: Action, row) -> str:
-    params = json.loads(row.action_params or "{}")
-    shown = ", ".join(f"{k}={v}" for k, v in sorted(params.items()))
+    shown = parse_params(row.action_params, row.action).describe()
     return f"{action.kind.value}" + (f" ({shown})" if shown else "")
+
+
+def _later_merges(conn, items) -> dict[tuple[str, str], int]:
+    """The newest successful MERGE log id per table of the batch."""
+    tables = {(r.owner, r.table_name) for r in items}
+    newest: dict[tuple[str, str], int] = {}
+    for owner, table in tables:
+        found = conn.execute(
+            select(func.max(execution_log.c.log_id)).where(
+                execution_log.c.owner == owner,
+                execution_log.c.table_name == table,
+                execution_log.c.action == ActionKind.MERGE.value,
+                execution_log.c.status == "SUCCESS",
+            )
+        ).scalar()
+        if found:
+            newest[(owner, table)] = found
+    return newest
 
 
 def _later_successes(conn, items) -> dict[tuple[str, str, str], int]:

@@ -18,7 +18,9 @@ from hcc_operators.core.models import (
     CompressionSample,
     CompressionType,
     DmlStats,
+    IndexDefinition,
     IndexInfo,
+    KeyConstraint,
     ObjectRef,
     SegmentInfo,
     TableInfo,
@@ -90,9 +92,15 @@ class Warehouse(Protocol):
     def apply(self, action: Action, *, ddl_lock_timeout_s: int = 30) -> ApplyResult:
         """Perform a physical action. Raises WarehouseError (with code) on failure."""
 
-    def create_table_for_exchange(self, new: ObjectRef, like: ObjectRef) -> SegmentInfo | None:
-        """Create an empty non-partitioned table shaped for EXCHANGE PARTITION with ``like``
-        (CREATE TABLE ... FOR EXCHANGE WITH TABLE); used to archive a partition before a DROP."""
+    def index_definitions(self, owner: str, table: str) -> list[IndexDefinition]:
+        """The indexes of a table with their columns, uniqueness and locality."""
+
+    def key_constraints(self, owner: str, table: str) -> list[KeyConstraint]:
+        """The enabled PRIMARY KEY and UNIQUE constraints of a table, with their index."""
+
+    def execute_ddl(self, statements: Sequence[str]) -> None:
+        """Run DDL that core.ddl rendered outside an Action (an archive table, its indexes and
+        keys), one statement at a time; each commits as Oracle commits DDL."""
 
     def set_session_info(self, module: str, action: str) -> None:
         """Tag the session so a DBA sees the work (DBMS_APPLICATION_INFO on Oracle)."""

@@ -29,7 +29,9 @@ from hcc_operators.core.models import (
     CompressionSample,
     CompressionType,
     DmlStats,
+    IndexDefinition,
     IndexInfo,
+    KeyConstraint,
     ObjectKind,
     ObjectRef,
     SegmentInfo,
@@ -408,16 +410,21 @@ class OracleWarehouse:
             self._run(statement, None, doing=doing, ddl_statement=True, fetch=False)
         return ApplyResult(tuple(statements), time.monotonic() - started)
 
-    def create_table_for_exchange(self, new: ObjectRef, like: ObjectRef) -> SegmentInfo | None:
-        statement = ddl.render_create_for_exchange(new, like, version=self.version())
-        self._run(
-            statement,
-            None,
-            doing=f"creating {new.label} for exchange",
-            ddl_statement=True,
-            fetch=False,
-        )
-        return self.segment(new)
+    def index_definitions(self, owner: str, table: str) -> list[IndexDefinition]:
+        self._dictionary_version()
+        identifiers.qualified(owner, table)
+        rows = self._query("dictionary/index_columns", {"owner": owner, "table_name": table})
+        return oracle_rows.index_definitions(rows)
+
+    def key_constraints(self, owner: str, table: str) -> list[KeyConstraint]:
+        self._dictionary_version()
+        identifiers.qualified(owner, table)
+        rows = self._query("dictionary/key_constraints", {"owner": owner, "table_name": table})
+        return oracle_rows.key_constraints(rows, owner)
+
+    def execute_ddl(self, statements: Sequence[str]) -> None:
+        for statement in statements:
+            self._run(statement, None, doing=statement[:80], ddl_statement=True, fetch=False)
 
     def set_session_info(self, module: str, action: str) -> None:
         self._run(

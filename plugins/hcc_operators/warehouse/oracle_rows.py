@@ -14,7 +14,9 @@ from hcc_operators.core.models import (
     AccessStats,
     CompressionType,
     DmlStats,
+    IndexDefinition,
     IndexInfo,
+    KeyConstraint,
     ObjectRef,
     SegmentInfo,
     TableInfo,
@@ -187,3 +189,39 @@ def index_info(row: Row) -> IndexInfo:
         status=row["status"],
         partition=row.get("partition_name") or None,
     )
+
+
+def index_definitions(rows: list[Row]) -> list[IndexDefinition]:
+    """One IndexDefinition per index from rows of dictionary/index_columns (one per column)."""
+    grouped: dict[tuple[str, str], list[Row]] = {}
+    for row in rows:
+        grouped.setdefault((row["owner"], row["index_name"]), []).append(row)
+    return [
+        IndexDefinition(
+            owner=owner,
+            name=name,
+            locality=str(cols[0]["locality"] or "GLOBAL").upper(),
+            unique=str(cols[0]["uniqueness"]).upper() == "UNIQUE",
+            bitmap=str(cols[0].get("index_type") or "").upper().startswith("BITMAP"),
+            columns=tuple(
+                c["column_name"] for c in sorted(cols, key=lambda c: c["column_position"])
+            ),
+        )
+        for (owner, name), cols in grouped.items()
+    ]
+
+
+def key_constraints(rows: list[Row], owner: str) -> list[KeyConstraint]:
+    grouped: dict[str, list[Row]] = {}
+    for row in rows:
+        grouped.setdefault(row["constraint_name"], []).append(row)
+    return [
+        KeyConstraint(
+            owner=owner,
+            name=name,
+            kind=cols[0]["constraint_type"],
+            columns=tuple(c["column_name"] for c in sorted(cols, key=lambda c: c["position"])),
+            index_name=cols[0]["index_name"],
+        )
+        for name, cols in grouped.items()
+    ]

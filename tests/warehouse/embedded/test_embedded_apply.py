@@ -129,7 +129,9 @@ def test_other_oracle_errors(warehouse):
         (Action(ActionKind.MOVE, part("P_2020_01"), tablespace="NOWHERE"), "ORA-00959"),
         (Action(ActionKind.MOVE, part("P_2020_01"), tablespace="COLD_RO"), "ORA-01647"),
         (
-            Action(ActionKind.MERGE, ObjectRef("SALES", "CUSTOMERS", "X"), merge_into="Y"),
+            Action(
+                ActionKind.MERGE, ObjectRef("SALES", "CUSTOMERS", "Y"), merge_sources=("X", "Y")
+            ),
             "ORA-14501",
         ),
         (Action(ActionKind.TRUNCATE, part("P_2018", "RETENTION_ARCHIVE", "AUDIT")), "ORA-14466"),

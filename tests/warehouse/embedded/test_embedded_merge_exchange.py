@@ -1,68 +1,126 @@
+"""MERGE and EXCHANGE as the embedded warehouse applies them: what Oracle accepts it does, what
+Oracle refuses it refuses with the same code. Each refusal's test is named for its ORA code
+and cites its rule (docs/oracle-rules.md)."""
+
 from __future__ import annotations
 
 import pytest
 
+from hcc_operators.core import ddl
 from hcc_operators.core.errors import ObjectNotFound, WarehouseError
 from hcc_operators.core.models import Action, ActionKind, CompressionType, ObjectRef
 
 C = CompressionType
+RETURNS = ObjectRef("SALES", "RETURNS")
 
 
 def part(name: str, table: str = "RETURNS") -> ObjectRef:
     return ObjectRef("SALES", table, name)
 
 
-def test_merge_adjacent_keeps_higher_bound_and_name_merge_into(warehouse):
-    low, high = warehouse.segment(part("P_2022_01")), warehouse.segment(part("P_2022_02"))
-    count = len(warehouse.list_segments(["SALES"], [ObjectRef("SALES", "RETURNS")]))
-    warehouse.apply(Action(ActionKind.MERGE, low.ref, C.QUERY_HIGH, merge_into="P_2022_02"))
-    merged = warehouse.segment(part("P_2022_02"))
-    assert warehouse.segment(low.ref) is None
-    assert merged.high_value == high.high_value
-    assert merged.position == low.position
-    assert merged.num_rows == low.num_rows + high.num_rows
-    assert merged.compression is C.QUERY_HIGH
-    assert len(warehouse.list_segments(["SALES"], [ObjectRef("SALES", "RETURNS")])) == count - 1
+def months(year: int, first: int = 1, last: int = 12) -> tuple[str, ...]:
+    return tuple(f"P_{year}_{m:02d}" for m in range(first, last + 1))
 
 
-def test_monthly_partitions_merge_into_a_yearly_one(warehouse):
-    previous = "P_2022_01"
-    for month in range(2, 13):
-        name = f"P_2022_{month:02d}"
-        warehouse.apply(Action(ActionKind.MERGE, part(previous), C.QUERY_HIGH, merge_into=name))
-        previous = name
-    year = warehouse.segment(part("P_2022_12"))
-    assert "2023-01-01" in year.high_value
-    assert warehouse.segment(part("P_2021")).position + 1 == year.position
+def merge(result: str, sources, table: str = "RETURNS", **kw) -> Action:
+    return Action(ActionKind.MERGE, part(result, table), merge_sources=tuple(sources), **kw)
 
 
-def test_merge_of_non_adjacent_partitions_fails_with_ora_14274(warehouse):
-    with pytest.raises(WarehouseError) as err:
-        warehouse.apply(Action(ActionKind.MERGE, part("P_2022_01"), merge_into="P_2022_03"))
-    assert err.value.code == "ORA-14274"
-    with pytest.raises(ObjectNotFound) as err:
-        warehouse.apply(Action(ActionKind.MERGE, part("P_2022_01"), merge_into="P_1999"))
-    assert err.value.code == "ORA-02149"
+def partitions(warehouse, table=RETURNS):
+    return [s for s in warehouse.list_segments(["SALES"], [table]) if not s.ref.subpartition]
 
 
-def test_merge_composite_partitions_merges_matching_subpartitions(warehouse):
-    table = ObjectRef("SALES", "SALES_BY_REGION")
-    warehouse.apply(
-        Action(
-            ActionKind.MERGE,
-            part("P_2020_01", "SALES_BY_REGION"),
-            C.ADVANCED,
-            merge_into="P_2020_02",
-        )
+def test_a_year_of_months_becomes_one_partition_named_for_the_year(warehouse):
+    before = {s.ref.partition: s for s in partitions(warehouse)}
+    rows = sum(before[m].num_rows for m in months(2022))
+    count = len(before)
+    result = warehouse.apply(merge("P_2022", months(2022), compression=C.QUERY_HIGH))
+    assert len(result.statements) == 1
+    year = warehouse.segment(part("P_2022"))
+    assert year.num_rows == rows == warehouse.row_count(part("P_2022"))
+    # MERGE-05: the result has the highest bound of the merged partitions.
+    assert year.high_value == before["P_2022_12"].high_value
+    assert year.position == before["P_2022_01"].position
+    assert year.compression is C.QUERY_HIGH
+    assert len(partitions(warehouse)) == count - 11
+    assert all(warehouse.segment(part(m)) is None for m in months(2022))
+
+
+def test_the_highest_source_may_lend_its_name(warehouse):
+    warehouse.apply(merge("P_2022_03", months(2022, 1, 3)))
+    assert warehouse.segment(part("P_2022_03")).num_rows > 0
+    assert warehouse.segment(part("P_2022_01")) is None
+
+
+def test_ora_14275_the_lowest_source_cannot_lend_its_name(warehouse):
+    # MERGE-01, checked on the statement text: the DDL builder never sends this form (it
+    # merges into the highest source and renames), so the statement is applied directly.
+    text = (
+        'ALTER TABLE "SALES"."RETURNS" MERGE PARTITIONS "P_2022_01", "P_2022_02" '
+        'INTO PARTITION "P_2022_01"'
     )
+    with pytest.raises(WarehouseError) as err:
+        warehouse.run_statements([text])
+    assert err.value.code == "ORA-14275"
+    assert warehouse.segment(part("P_2022_02")) is not None  # nothing changed
+
+
+def test_ora_14272_a_middle_source_cannot_lend_its_name(warehouse):
+    text = (
+        'ALTER TABLE "SALES"."RETURNS" MERGE PARTITIONS "P_2022_01", "P_2022_02", "P_2022_03" '
+        'INTO PARTITION "P_2022_02"'
+    )
+    with pytest.raises(WarehouseError) as err:
+        warehouse.run_statements([text])
+    assert err.value.code == "ORA-14272"  # MERGE-02
+
+
+def test_a_result_named_like_the_lowest_source_is_merged_and_renamed(warehouse):
+    # The period's name is held by the lowest source: merge into the highest, then RENAME.
+    result = warehouse.apply(merge("P_2022_01", months(2022, 1, 3)))
+    assert len(result.statements) == 2 and "RENAME PARTITION" in result.statements[1]
+    assert warehouse.segment(part("P_2022_01")).num_rows > 0
+    assert warehouse.segment(part("P_2022_03")) is None
+
+
+def test_ora_14273_sources_out_of_bound_order(warehouse):
+    with pytest.raises(WarehouseError) as err:
+        warehouse.apply(merge("P_X", ("P_2022_02", "P_2022_01")))
+    assert err.value.code == "ORA-14273"  # MERGE-03
+
+
+def test_ora_14274_sources_not_adjacent(warehouse):
+    with pytest.raises(WarehouseError) as err:
+        warehouse.apply(merge("P_X", ("P_2022_01", "P_2022_03")))
+    assert err.value.code == "ORA-14274"  # MERGE-04
+
+
+def test_ora_02149_a_missing_source(warehouse):
+    with pytest.raises(ObjectNotFound) as err:
+        warehouse.apply(merge("P_X", ("P_1999", "P_2022_01")))
+    assert err.value.code == "ORA-02149"  # OBJ-02 (unverified)
+
+
+def test_a_new_name_that_another_partition_has_is_refused(warehouse):
+    with pytest.raises(WarehouseError, match="already exists"):
+        warehouse.apply(merge("P_2021", months(2022, 1, 2)))
+
+
+def test_merged_composite_partitions_keep_no_source_subpartition(warehouse):
+    # MERGE-10: without a subpartition template the result holds one DEFAULT subpartition.
+    table = ObjectRef("SALES", "SALES_BY_REGION")
+    rows = sum(
+        s.num_rows
+        for s in partitions(warehouse, table)
+        if s.ref.partition in ("P_2020_01", "P_2020_02")
+    )
+    warehouse.apply(merge("P_2020_JF", ("P_2020_01", "P_2020_02"), "SALES_BY_REGION"))
     segs = [
-        s for s in warehouse.list_segments(["SALES"], [table]) if s.ref.partition == "P_2020_02"
+        s for s in warehouse.list_segments(["SALES"], [table]) if s.ref.partition == "P_2020_JF"
     ]
     parent, subs = segs[0], segs[1:]
-    assert {s.ref.subpartition for s in subs} == {
-        f"P_2020_02_{r}" for r in ("EAST", "WEST", "NORTH", "SOUTH")
-    }
-    assert parent.bytes == sum(s.bytes for s in subs)
+    assert len(subs) == 1 and subs[0].ref.subpartition.startswith("SYS_SUBP")
+    assert parent.num_rows == subs[0].num_rows == rows
 
 
 def _status(warehouse, table, partition):
@@ -83,8 +141,9 @@ def test_index_status_after_move_with_and_without_update_indexes(warehouse):
     )
     assert _status(warehouse, "ORDERS_FACT", "P_2024_05") == ({"UNUSABLE"}, {"UNUSABLE"})
     assert _status(warehouse, "ORDERS_FACT", "P_2024_06")[0] == {"USABLE"}
+    # IDX-03: REBUILD UNUSABLE LOCAL INDEXES repairs the local partition, not global indexes.
     warehouse.apply(Action(ActionKind.REBUILD_INDEXES, ref))
-    assert _status(warehouse, "ORDERS_FACT", "P_2024_05") == ({"USABLE"}, {"VALID"})
+    assert _status(warehouse, "ORDERS_FACT", "P_2024_05") == ({"USABLE"}, {"UNUSABLE"})
 
 
 def test_drop_and_merge_without_update_indexes_invalidate_global_indexes(warehouse):
@@ -95,17 +154,10 @@ def test_drop_and_merge_without_update_indexes_invalidate_global_indexes(warehou
     )
     assert _status(warehouse, "ORDERS_FACT", "P_2018_02")[1] == {"UNUSABLE"}
     warehouse.apply(
-        Action(ActionKind.REBUILD_INDEXES, ObjectRef("SALES", "ORDERS_FACT", "P_2018_02"))
+        merge("P_2018_Q1", ("P_2018_02", "P_2018_03"), "ORDERS_FACT", update_indexes=False)
     )
-    warehouse.apply(
-        Action(
-            ActionKind.MERGE,
-            ObjectRef("SALES", "ORDERS_FACT", "P_2018_02"),
-            merge_into="P_2018_03",
-            update_indexes=False,
-        )
-    )
-    assert _status(warehouse, "ORDERS_FACT", "P_2018_03") == ({"UNUSABLE"}, {"UNUSABLE"})
+    # MERGE-14: without UPDATE INDEXES the result's local index partition must be rebuilt.
+    assert _status(warehouse, "ORDERS_FACT", "P_2018_Q1") == ({"UNUSABLE"}, {"UNUSABLE"})
 
 
 def test_exchange_with_a_missing_table_is_ora_00942(warehouse):
@@ -120,21 +172,116 @@ def test_exchange_with_a_missing_table_is_ora_00942(warehouse):
     assert err.value.code == "ORA-00942"
 
 
-def test_archive_before_drop_through_exchange(warehouse):
-    source = part("P_2019")
+def _for_exchange(warehouse, archive, like):
+    warehouse.execute_ddl([ddl.render_create_for_exchange(archive, like)])
+
+
+def test_ora_14098_including_indexes_needs_a_twin_of_each_local_index(warehouse):
+    # EXCHANGE-02: CREATE TABLE ... FOR EXCHANGE copies no index (EXCHANGE-15).
     archive = ObjectRef("SALES", "RETURNS_2019_ARCH")
-    before = warehouse.segment(source)
-    created = warehouse.create_table_for_exchange(archive, ObjectRef("SALES", "RETURNS"))
-    assert created.num_rows == 0 and created.bytes == 0
+    _for_exchange(warehouse, archive, RETURNS)
     with pytest.raises(WarehouseError) as err:
-        warehouse.create_table_for_exchange(archive, ObjectRef("SALES", "RETURNS"))
-    assert err.value.code == "ORA-00955"
-    warehouse.apply(Action(ActionKind.EXCHANGE, source, exchange_table=archive))
-    swapped = warehouse.segment(archive)
-    assert swapped.num_rows == before.num_rows and swapped.bytes == before.bytes
-    assert warehouse.segment(source).num_rows == 0
-    warehouse.apply(Action(ActionKind.DROP, source))
-    assert warehouse.row_count(archive) == before.num_rows
+        warehouse.apply(Action(ActionKind.EXCHANGE, part("P_2019"), exchange_table=archive))
+    assert err.value.code == "ORA-14098"
+    local = [i for i in warehouse.index_definitions("SALES", "RETURNS") if i.locality == "LOCAL"]
+    warehouse.execute_ddl(
+        [
+            ddl.render_create_index(ObjectRef("SALES", "RETURNS_2019_I1"), archive, i.columns)
+            for i in local
+        ]
+    )
+    before = warehouse.segment(part("P_2019"))
+    warehouse.apply(Action(ActionKind.EXCHANGE, part("P_2019"), exchange_table=archive))
+    assert warehouse.segment(archive).num_rows == before.num_rows
+    assert warehouse.segment(part("P_2019")).num_rows == 0
+
+
+def test_ora_00955_the_archive_name_is_taken(warehouse):
+    archive = ObjectRef("SALES", "RETURNS_2019_ARCH")
+    _for_exchange(warehouse, archive, RETURNS)
+    with pytest.raises(WarehouseError) as err:
+        _for_exchange(warehouse, archive, RETURNS)
+    assert err.value.code == "ORA-00955"  # PRIV-11 (unverified)
+
+
+AUD = ObjectRef("AUDIT", "AUD_TRAIL")
+
+
+def _aud_partition(warehouse) -> ObjectRef:
+    return next(s.ref for s in partitions_of(warehouse, AUD) if s.num_rows)
+
+
+def partitions_of(warehouse, table):
+    return [s for s in warehouse.list_segments([table.owner], [table]) if not s.ref.subpartition]
+
+
+def _twins(warehouse, archive, *, key: bool):
+    statements = []
+    for n, index in enumerate(warehouse.index_definitions("AUDIT", "AUD_TRAIL")):
+        statements.append(
+            ddl.render_create_index(
+                ObjectRef("AUDIT", f"AUD_ARCH_I{n}"), archive, index.columns, unique=index.unique
+            )
+        )
+    if key:
+        (pk,) = warehouse.key_constraints("AUDIT", "AUD_TRAIL")
+        twin = next(
+            f"AUD_ARCH_I{n}"
+            for n, i in enumerate(warehouse.index_definitions("AUDIT", "AUD_TRAIL"))
+            if i.name == pk.index_name
+        )
+        statements.append(
+            ddl.render_add_key(archive, "AUD_ARCH_PK", "P", pk.columns, using_index=twin)
+        )
+    warehouse.execute_ddl(statements)
+
+
+def test_ora_14131_a_primary_key_on_one_side_only(warehouse):
+    # EXCHANGE-05: AUD_TRAIL has a primary key enforced by a local unique index.
+    archive = ObjectRef("AUDIT", "AUD_ARCH")
+    _for_exchange(warehouse, archive, AUD)
+    _twins(warehouse, archive, key=False)
+    with pytest.raises(WarehouseError) as err:
+        warehouse.apply(
+            Action(ActionKind.EXCHANGE, _aud_partition(warehouse), exchange_table=archive)
+        )
+    assert err.value.code == "ORA-14131"
+
+
+def test_ora_14290_primary_keys_on_different_columns(warehouse):
+    archive = ObjectRef("AUDIT", "AUD_ARCH")
+    _for_exchange(warehouse, archive, AUD)
+    _twins(warehouse, archive, key=False)
+    warehouse.execute_ddl([ddl.render_add_key(archive, "AUD_ARCH_PK", "P", ("ID",))])
+    with pytest.raises(WarehouseError) as err:
+        warehouse.apply(
+            Action(ActionKind.EXCHANGE, _aud_partition(warehouse), exchange_table=archive)
+        )
+    assert err.value.code == "ORA-14290"  # EXCHANGE-06
+
+
+def test_ora_14129_excluding_indexes_with_a_primary_key(warehouse):
+    archive = ObjectRef("AUDIT", "AUD_ARCH")
+    _for_exchange(warehouse, archive, AUD)
+    _twins(warehouse, archive, key=True)
+    ref = _aud_partition(warehouse)
+    text = (
+        f'ALTER TABLE "AUDIT"."AUD_TRAIL" EXCHANGE PARTITION "{ref.partition}" WITH TABLE '
+        '"AUDIT"."AUD_ARCH" EXCLUDING INDEXES WITHOUT VALIDATION'
+    )
+    with pytest.raises(WarehouseError) as err:
+        warehouse.run_statements([text])
+    assert err.value.code == "ORA-14129"  # EXCHANGE-04
+
+
+def test_a_table_with_a_primary_key_and_local_indexes_exchanges_with_its_twins(warehouse):
+    archive = ObjectRef("AUDIT", "AUD_ARCH")
+    _for_exchange(warehouse, archive, AUD)
+    _twins(warehouse, archive, key=True)
+    ref = _aud_partition(warehouse)
+    rows = warehouse.segment(ref).num_rows
+    warehouse.apply(Action(ActionKind.EXCHANGE, ref, exchange_table=archive))
+    assert warehouse.row_count(archive) == rows and warehouse.row_count(ref) == 0
 
 
 def test_exchange_with_different_columns_is_ora_14097(warehouse):
@@ -144,7 +291,19 @@ def test_exchange_with_different_columns_is_ora_14097(warehouse):
                 ActionKind.EXCHANGE, part("P_2019"), exchange_table=ObjectRef("SALES", "CUSTOMERS")
             )
         )
-    assert err.value.code == "ORA-14097"
+    assert err.value.code == "ORA-14097"  # EXCHANGE-08 (unverified)
+
+
+def test_ora_14132_a_temporary_table_cannot_be_exchanged(warehouse):
+    with pytest.raises(WarehouseError) as err:
+        warehouse.apply(
+            Action(
+                ActionKind.EXCHANGE,
+                part("P_2019"),
+                exchange_table=ObjectRef("SALES", "TMP_ORDER_STAGE"),
+            )
+        )
+    assert err.value.code == "ORA-14132"  # EXCHANGE-11
 
 
 def test_dml_decay_is_visible_in_compression_sample(warehouse):

@@ -83,7 +83,10 @@ def test_merge_gets_new_ratios_not_the_cached_ones(warehouse):
     low, high = part("P_2022_01"), part("P_2022_02")
     before = _estimates(warehouse, high)
     _estimates(warehouse, low)
-    warehouse.apply(Action(ActionKind.MERGE, low, C.QUERY_HIGH, merge_into="P_2022_02"))
+    merged = Action(
+        ActionKind.MERGE, high, C.QUERY_HIGH, merge_sources=(low.partition, high.partition)
+    )
+    warehouse.apply(merged)
     after = _estimates(warehouse, high)
     # Same partition name, other rows: the cache must not answer with the old sample.
     assert after != before

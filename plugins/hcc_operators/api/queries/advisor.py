@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine, Row
 from hcc_operators.api.airflow_client import dag_run_path
 from hcc_operators.api.models import AdvisorRunOut, Page, ProgressOut, RecommendationOut
 from hcc_operators.api.queries.rows import json_or_none, label, paged
+from hcc_operators.core.names import Dag, dag_id
 from hcc_operators.core.progress import progress
 from hcc_operators.repository.tables import (
     advisor_results,
@@ -19,7 +20,7 @@ from hcc_operators.repository.tables import (
     execution_log,
 )
 
-ADVISOR_DAG = "hcc_advisor"
+ADVISOR_DAG = dag_id(Dag.ADVISOR)
 FINISHED = ("SUCCESS", "PARTIAL")
 
 

@@ -10,12 +10,13 @@ from sqlalchemy.engine import Engine, Row
 from hcc_operators.api.airflow_client import task_instance_path
 from hcc_operators.api.models import ExecutionDetailOut, ExecutionOut, Page
 from hcc_operators.api.queries.rows import label, paged
+from hcc_operators.core.names import Dag, Task, dag_id
 from hcc_operators.repository.tables import compression_executions
 
 # Which DAG and task wrote a row, by operation; the UI link points at that task.
 TASK_OF_OPERATION = {
-    "COMPRESS": ("hcc_compress", "compress_object"),
-    "ROLLBACK": ("hcc_compress_rollback", "rollback"),
+    "COMPRESS": (dag_id(Dag.COMPRESS), Task.COMPRESS_OBJECT.value),
+    "ROLLBACK": (dag_id(Dag.COMPRESS_ROLLBACK), Task.ROLLBACK.value),
 }
 
 _FIELDS = (

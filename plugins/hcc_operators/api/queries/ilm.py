@@ -21,6 +21,7 @@ from hcc_operators.api.models import (
 )
 from hcc_operators.api.queries.rows import json_or_none, label, paged
 from hcc_operators.core.models import ObjectRef
+from hcc_operators.core.names import Dag, Task, dag_id
 from hcc_operators.repository.evaluation_reads import partition_decisions
 from hcc_operators.repository.tables import (
     execution_log,
@@ -28,8 +29,8 @@ from hcc_operators.repository.tables import (
     ilm_queue,
 )
 
-EXECUTE_DAG = "hcc_ilm_execute"
-ACTION_TASK = "execute_action"
+EXECUTE_DAG = dag_id(Dag.ILM_EXECUTE)
+ACTION_TASK = Task.EXECUTE_ACTION.value
 
 _BATCH_FIELDS = (
     "batch_id",

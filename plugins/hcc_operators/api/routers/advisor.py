@@ -21,8 +21,9 @@ from hcc_operators.api.models import (
 from hcc_operators.api.params import Limit, Offset, SchemaName, Status
 from hcc_operators.api.queries import advisor
 from hcc_operators.core.models import CompressionType
+from hcc_operators.core.names import Dag, dag_id
 
-ADVISOR_DAG = "hcc_advisor"
+ADVISOR_DAG = dag_id(Dag.ADVISOR)
 
 router = APIRouter(prefix="/advisor", tags=["advisor"], dependencies=[Depends(require_user)])
 

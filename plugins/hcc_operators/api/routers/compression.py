@@ -20,9 +20,10 @@ from hcc_operators.api.models import (
 )
 from hcc_operators.api.params import Limit, Offset, SchemaName, Status
 from hcc_operators.api.queries import advisor, compression
+from hcc_operators.core.names import Dag, dag_id
 
-COMPRESS_DAG = "hcc_compress"
-ROLLBACK_DAG = "hcc_compress_rollback"
+COMPRESS_DAG = dag_id(Dag.COMPRESS)
+ROLLBACK_DAG = dag_id(Dag.COMPRESS_ROLLBACK)
 
 router = APIRouter(
     prefix="/compression", tags=["compression"], dependencies=[Depends(require_user)]

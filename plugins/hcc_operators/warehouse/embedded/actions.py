@@ -1,9 +1,11 @@
-"""State changes for apply(): what each ActionKind does to the simulated dictionary.
+"""What each DDL statement does to the simulated dictionary, and what Oracle refuses.
 
-Every function runs inside the caller's BEGIN IMMEDIATE transaction and either changes all
-affected rows (segments, tablespace usage, index status) or raises before changing anything
-that the rollback would not undo. Checks follow the order Oracle makes them: the object must
-exist, then the statement must be legal for it, then space must suffice.
+apply() renders an Action with core.ddl, parses every statement (ddl_parser) and runs the
+handler of the statement's form here, each in its own transaction as Oracle commits each DDL.
+The handlers check what the statement *says* against the rule book (docs/oracle-rules.md,
+rows cited by ID), in the order Oracle makes the checks: the object must exist, then the
+statement must be legal for it, then space must suffice. A handler either changes every
+affected row (segments, tablespace usage, index status) or raises before changing anything.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from hcc_operators.core.errors import ConfigError, Transience, WarehouseError
-from hcc_operators.core.models import Action, ActionKind, CompressionType, ObjectRef
+from hcc_operators.core.errors import Transience, WarehouseError
+from hcc_operators.core.models import ActionKind, CompressionType, ObjectRef
+from hcc_operators.warehouse.embedded import ddl_parser as p
 from hcc_operators.warehouse.embedded import durations, indexes, lookup, sizing
 from hcc_operators.warehouse.embedded import oracle_errors as ora
 
@@ -35,14 +38,30 @@ def _now_text(ctx: Context) -> str:
     return ctx.now.isoformat(sep=" ", timespec="seconds")
 
 
+def _resolve(ctx: Context, table: ObjectRef, target: p.Segment) -> ObjectRef:
+    """The full ref of a statement's target (a subpartition's partition is looked up)."""
+    if target.kind == "SUBPARTITION":
+        row = ctx.conn.execute(
+            "SELECT partition_name FROM sim_segments WHERE owner = ? AND table_name = ?"
+            " AND subpartition_name = ?",
+            (table.owner, table.table, target.name),
+        ).fetchone()
+        if row is None:
+            raise ora.subpartition_not_found(ObjectRef(table.owner, table.table, "?", target.name))
+        return ObjectRef(table.owner, table.table, row["partition_name"], target.name)
+    if target.kind == "PARTITION":
+        return ObjectRef(table.owner, table.table, target.name)
+    return table
+
+
 def _usable_table(ctx: Context, ref: ObjectRef) -> sqlite3.Row:
     table = lookup.table_row(ctx.conn, ref.owner, ref.table)
     if table["temporary"]:
-        raise WarehouseError(
+        raise WarehouseError(  # OBJ-06 (unverified)
             f"unsupported feature with temporary table: {ref.label}", code="ORA-14451"
         )
     if table["nested"]:
-        raise WarehouseError(
+        raise WarehouseError(  # OBJ-07
             f"cannot reference nested table column's storage table: {ref.label}",
             code="ORA-22812",
         )
@@ -60,13 +79,13 @@ def _add_used(conn: sqlite3.Connection, tablespace: str | None, delta: int) -> N
 def _check_target(
     conn: sqlite3.Connection, name: str, ctype: CompressionType, ref: ObjectRef, needed: int
 ) -> None:
-    ts = lookup.tablespace_row(conn, name)
+    ts = lookup.tablespace_row(conn, name)  # SPACE-09
     if ts["read_only"]:
-        raise ora.tablespace_read_only(name)
+        raise ora.tablespace_read_only(name)  # MOVE-13
     if ctype.is_hcc and not ts["hcc_supported"]:
-        raise ora.hcc_not_supported(name)
+        raise ora.hcc_not_supported(name)  # HCC-01
     if ts["total_bytes"] - ts["used_bytes"] < needed:
-        raise ora.unable_to_extend(ref, needed, name)
+        raise ora.unable_to_extend(ref, needed, name)  # SPACE-01..03
 
 
 def _rewritten_bytes(
@@ -111,21 +130,30 @@ def _global_count(ctx: Context, ref: ObjectRef) -> int:
     return len(indexes.global_indexes(ctx.conn, ref.owner, ref.table))
 
 
-# --- COMPRESS / MOVE ------------------------------------------------------------------------
+def _partitions(conn: sqlite3.Connection, owner: str, table: str) -> list[sqlite3.Row]:
+    return conn.execute(
+        "SELECT * FROM sim_segments WHERE owner = ? AND table_name = ?"
+        " AND subpartition_name = '' AND partition_name <> '' ORDER BY position",
+        (owner, table),
+    ).fetchall()
 
 
-def rewrite(ctx: Context, action: Action) -> float:
-    ref, conn = action.ref, ctx.conn
+# --- MOVE: ALTER TABLE t MOVE [PARTITION p | SUBPARTITION s] ... ---------------------------
+
+
+def move(ctx: Context, st: p.MoveStmt) -> float:
+    ref = _resolve(ctx, st.table, st.target)
+    conn = ctx.conn
     table = _usable_table(ctx, ref)
-    if ref.partition is None and table["partitioned"]:
-        raise ora.partitioned_object(ref)
+    if st.target.kind is None and table["partitioned"]:
+        raise ora.partitioned_object(ref)  # OBJ-05
     seg = lookup.segment_row(conn, ref)
     if seg["has_subpartitions"]:
-        raise ora.composite_partition_move(ref)
-    if action.kind is ActionKind.COMPRESS and action.compression is None:
-        raise ConfigError(f"COMPRESS of {ref.label} needs a compression type", field="compression")
-    target = action.compression or CompressionType.parse(seg["compression"])
-    tablespace = action.tablespace or seg["tablespace"]
+        raise ora.composite_partition_move(ref)  # COMPOSITE-01
+    if st.storage.pctfree is not None and st.target.kind == "SUBPARTITION":
+        raise p.Syntax("PCTFREE on a subpartition move", code="ORA-14020")  # COMPOSITE-02
+    target = st.storage.compression or CompressionType.parse(seg["compression"])
+    tablespace = st.storage.tablespace or seg["tablespace"]
     new_bytes = _rewritten_bytes(ctx, table, seg, target)
     # The new segment is built before the old one is dropped, even in the same tablespace.
     _check_target(conn, tablespace, target, ref, new_bytes)
@@ -133,31 +161,79 @@ def rewrite(ctx: Context, action: Action) -> float:
     _add_used(conn, tablespace, new_bytes)
     conn.execute(
         "UPDATE sim_segments SET tablespace = ?, compression = ?, bytes = ?,"
-        " decayed_fraction = 0 WHERE seg_id = ?",
+        " decayed_fraction = 0, last_analyzed = NULL WHERE seg_id = ?",
         (tablespace, target.value, new_bytes, seg["seg_id"]),
     )
     if ref.subpartition:
         refresh_parent(conn, ref.owner, ref.table, ref.partition or "")
-    indexes.after_rewrite(
-        conn, ref.owner, ref.table, ref.partition, update_indexes=action.update_indexes
-    )
+    # IDX-06/MOVE-06: only non-empty index partitions are marked unusable (MOVE-09 statistics
+    # of the moved segment are invalid: LAST_ANALYZED cleared above).
+    if seg["num_rows"]:
+        indexes.after_rewrite(
+            conn, ref.owner, ref.table, ref.partition, update_indexes=st.maintenance.update_indexes
+        )
     return durations.rewrite_s(
         seg["uncompressed_bytes"],
         target,
-        online=action.online,
-        update_indexes=action.update_indexes,
+        online=st.maintenance.online,
+        update_indexes=st.maintenance.update_indexes,
         global_indexes=_global_count(ctx, ref),
-        parallel=action.parallel,
+        parallel=st.maintenance.parallel,
     )
+
+
+def modify_defaults(ctx: Context, st: p.ModifyDefaultsStmt) -> float:
+    """COMPOSITE-04: new defaults for subpartitions created later; nothing moves. The
+    dictionary shows a composite partition's defaults as its storage (COMPOSITE-08)."""
+    conn = ctx.conn
+    table = _usable_table(ctx, st.table)
+    if st.partition is None:
+        if st.storage.tablespace:
+            lookup.tablespace_row(conn, st.storage.tablespace)
+        conn.execute(
+            "UPDATE sim_tables SET tablespace = coalesce(?, tablespace),"
+            " compression = coalesce(?, compression) WHERE owner = ? AND table_name = ?",
+            (
+                st.storage.tablespace,
+                st.storage.compression.value if st.storage.compression else None,
+                st.table.owner,
+                st.table.table,
+            ),
+        )
+        return durations.metadata_only_s(ActionKind.READ_ONLY)
+    ref = ObjectRef(st.table.owner, st.table.table, st.partition)
+    seg = lookup.segment_row(conn, ref)
+    if table["subpartitioning_type"] == "HASH" and st.storage.compression is not None:
+        # COMPOSITE-05: only TABLESPACE may change for *-hash subpartitions (code not found).
+        raise WarehouseError(
+            f"only TABLESPACE can be changed in the default attributes of {ref.label} "
+            "(hash subpartitions share all other attributes)"
+        )
+    if st.storage.tablespace:
+        lookup.tablespace_row(conn, st.storage.tablespace)
+    if seg["has_subpartitions"]:
+        conn.execute(
+            "UPDATE sim_segments SET tablespace = coalesce(?, tablespace),"
+            " compression = coalesce(?, compression) WHERE seg_id = ?",
+            (
+                st.storage.tablespace,
+                st.storage.compression.value if st.storage.compression else None,
+                seg["seg_id"],
+            ),
+        )
+    return durations.metadata_only_s(ActionKind.READ_ONLY)
 
 
 # --- READ ONLY ------------------------------------------------------------------------------
 
 
-def read_only(ctx: Context, action: Action) -> float:
-    ref, conn = action.ref, ctx.conn
-    _usable_table(ctx, ref)
-    if ref.partition is None:
+def read_only(ctx: Context, st: p.ReadOnlyStmt) -> float:
+    conn = ctx.conn
+    ref = _resolve(ctx, st.table, st.target)
+    table = _usable_table(ctx, ref)
+    if st.target.kind is None:
+        if table["read_only"]:
+            raise ora.already_read_only(ref.owner, ref.table)  # RO-04
         conn.execute(
             "UPDATE sim_tables SET read_only = 1 WHERE owner = ? AND table_name = ?",
             (ref.owner, ref.table),
@@ -183,21 +259,19 @@ def read_only(ctx: Context, action: Action) -> float:
 
 def _check_writable(table: sqlite3.Row, leaves: list[sqlite3.Row], ref: ObjectRef) -> None:
     if table["read_only"]:
-        raise ora.read_only_table(ref.owner, ref.table)
+        raise ora.read_only_table(ref.owner, ref.table)  # RO-06 (unverified code)
     for leaf in leaves:
         if leaf["read_only"]:
-            raise ora.read_only_partition(ref)
+            raise ora.read_only_partition(ref)  # RO-01, RO-05 (unverified which DDL)
 
 
-def truncate(ctx: Context, action: Action) -> float:
-    ref, conn = action.ref, ctx.conn
+def truncate(ctx: Context, st: p.TruncateStmt) -> float:
+    ref = _resolve(ctx, st.table, st.target)
+    conn = ctx.conn
     table = _usable_table(ctx, ref)
     leaves = lookup.leaf_rows(conn, ref)
-    if ref.partition and not ref.subpartition:
-        parent = lookup.segment_row(conn, ref)
-        _check_writable(table, [parent, *leaves], ref)
-    else:
-        _check_writable(table, leaves, ref)
+    parent = [lookup.segment_row(conn, ref)] if ref.partition and not ref.subpartition else []
+    _check_writable(table, [*parent, *leaves], ref)
     had_rows = any(leaf["num_rows"] for leaf in leaves)
     for leaf in leaves:
         kept = sizing.initial_extent(bool(leaf["partition_name"])) if leaf["bytes"] else 0
@@ -215,43 +289,20 @@ def truncate(ctx: Context, action: Action) -> float:
             " AND table_name = ? AND partition_name = ? AND subpartition_name = ''",
             (_now_text(ctx), ref.owner, ref.table, partition),
         )
-    # TRUNCATE TABLE truncates its indexes too; a partition truncate leaves global entries
-    # pointing at the removed rows unless they are maintained.
-    if ref.partition and had_rows and not action.update_indexes:
+    # IDX-06: without UPDATE [GLOBAL] INDEXES, non-empty global indexes become unusable.
+    if had_rows and not st.maintenance.update_indexes:
         indexes.invalidate_global(conn, ref.owner, ref.table)
-    updated = _global_count(ctx, ref) if (ref.partition and action.update_indexes) else 0
+    updated = _global_count(ctx, ref) if st.maintenance.update_indexes else 0
     return durations.metadata_only_s(ActionKind.TRUNCATE, global_indexes_updated=updated)
 
 
 # --- DROP -----------------------------------------------------------------------------------
 
 
-def _drop_table(ctx: Context, ref: ObjectRef) -> float:
+def drop(ctx: Context, st: p.DropStmt) -> float:
+    ref = _resolve(ctx, st.table, st.target)
     conn = ctx.conn
-    for leaf in lookup.leaf_rows(conn, ref):
-        _add_used(conn, leaf["tablespace"], -leaf["bytes"])
-    conn.execute(
-        "DELETE FROM sim_segments WHERE owner = ? AND table_name = ?", (ref.owner, ref.table)
-    )
-    conn.execute(
-        "DELETE FROM sim_index_partitions WHERE (owner, index_name) IN (SELECT owner,"
-        " index_name FROM sim_indexes WHERE table_owner = ? AND table_name = ?)",
-        (ref.owner, ref.table),
-    )
-    conn.execute(
-        "DELETE FROM sim_indexes WHERE table_owner = ? AND table_name = ?", (ref.owner, ref.table)
-    )
-    conn.execute(
-        "DELETE FROM sim_tables WHERE owner = ? AND table_name = ?", (ref.owner, ref.table)
-    )
-    return durations.metadata_only_s(ActionKind.DROP)
-
-
-def drop(ctx: Context, action: Action) -> float:
-    ref, conn = action.ref, ctx.conn
     table = _usable_table(ctx, ref)
-    if ref.partition is None:
-        return _drop_table(ctx, ref)
     seg = lookup.segment_row(conn, ref)
     leaves = lookup.leaf_rows(conn, ref)
     _check_writable(table, [seg, *leaves], ref)
@@ -262,23 +313,19 @@ def drop(ctx: Context, action: Action) -> float:
             (ref.owner, ref.table, ref.partition),
         ).fetchone()[0]
         if siblings <= 1:
-            raise ora.only_subpartition(ref)
+            raise ora.only_subpartition(ref)  # DROP-03 (unverified)
     else:
-        partitions = conn.execute(
-            "SELECT * FROM sim_segments WHERE owner = ? AND table_name = ?"
-            " AND subpartition_name = '' AND partition_name <> ''",
-            (ref.owner, ref.table),
-        ).fetchall()
+        partitions = _partitions(conn, ref.owner, ref.table)
         if len(partitions) <= 1:
-            raise ora.only_partition(ref)
+            raise ora.only_partition(ref)  # DROP-01
         if (
             table["interval_expr"]
             and not seg["is_interval"]
             and not any(
-                not p["is_interval"] and p["position"] > seg["position"] for p in partitions
+                not q["is_interval"] and q["position"] > seg["position"] for q in partitions
             )
         ):
-            raise ora.last_range_partition(ref)
+            raise ora.last_range_partition(ref)  # DROP-02
     had_rows = any(leaf["num_rows"] for leaf in leaves)
     for leaf in leaves:
         _add_used(conn, leaf["tablespace"], -leaf["bytes"])
@@ -292,42 +339,42 @@ def drop(ctx: Context, action: Action) -> float:
         )
         indexes.drop_local(conn, ref.owner, ref.table, ref.partition or "")
         _renumber(conn, ref.owner, ref.table)
-    if had_rows and not action.update_indexes:
-        indexes.invalidate_global(conn, ref.owner, ref.table)
-    updated = _global_count(ctx, ref) if action.update_indexes and had_rows else 0
+    if had_rows and not st.maintenance.update_indexes:
+        indexes.invalidate_global(conn, ref.owner, ref.table)  # IDX-06
+    updated = _global_count(ctx, ref) if st.maintenance.update_indexes and had_rows else 0
     return durations.metadata_only_s(ActionKind.DROP, global_indexes_updated=updated)
 
 
-# --- MERGE ----------------------------------------------------------------------------------
+# --- MERGE PARTITIONS p1, ..., pn INTO PARTITION r -------------------------------------------
 
 
 def _merged_values(
     ctx: Context, table: sqlite3.Row, parts: list[sqlite3.Row], target: CompressionType
 ) -> dict:
     """Size of the merged segment: each source's rows compressed at its own measured ratio."""
-    rows = sum(p["num_rows"] for p in parts)
+    rows = sum(q["num_rows"] for q in parts)
     raw = sum(
-        p["uncompressed_bytes"] / ctx.ratio(p, table["profile"], target)
-        for p in parts
-        if p["num_rows"]
+        q["uncompressed_bytes"] / ctx.ratio(q, table["profile"], target)
+        for q in parts
+        if q["num_rows"]
     )
     new_bytes = sizing.segment_bytes(int(raw), 1.0, is_partition=True) if rows else 0
-    starts = [p["data_from"] for p in parts if p["num_rows"] and p["data_from"]]
-    ends = [p["data_to"] for p in parts if p["num_rows"] and p["data_to"]]
-    seed = zlib.crc32(",".join(str(p["data_seed"]) for p in parts).encode()) & 0x7FFFFFFF
+    starts = [q["data_from"] for q in parts if q["num_rows"] and q["data_from"]]
+    ends = [q["data_to"] for q in parts if q["num_rows"] and q["data_to"]]
+    seed = zlib.crc32(",".join(str(q["data_seed"]) for q in parts).encode()) & 0x7FFFFFFF
     return {
         "bytes": new_bytes,
-        "uncompressed_bytes": sum(p["uncompressed_bytes"] for p in parts),
+        "uncompressed_bytes": sum(q["uncompressed_bytes"] for q in parts),
         "num_rows": rows,
         "data_seed": seed,
         "data_from": min(starts) if starts else None,
         "data_to": max(ends) if ends else None,
-        "read_only": int(any(p["read_only"] for p in parts)),
-        "logical_reads": sum(p["logical_reads"] for p in parts),
-        "physical_reads": sum(p["physical_reads"] for p in parts),
-        "last_access": max((p["last_access"] for p in parts if p["last_access"]), default=None),
+        "read_only": int(any(q["read_only"] for q in parts)),  # RO-05 (unverified)
+        "logical_reads": sum(q["logical_reads"] for q in parts),
+        "physical_reads": sum(q["physical_reads"] for q in parts),
+        "last_access": max((q["last_access"] for q in parts if q["last_access"]), default=None),
         "last_modification": max(
-            (p["last_modification"] for p in parts if p["last_modification"]), default=None
+            (q["last_modification"] for q in parts if q["last_modification"]), default=None
         ),
     }
 
@@ -350,111 +397,154 @@ def _write_merged(conn: sqlite3.Connection, keep_id: int, values: dict, **extra)
     )
 
 
-def merge(ctx: Context, action: Action) -> float:
-    ref, conn = action.ref, ctx.conn
+def merge(ctx: Context, st: p.MergeStmt) -> float:
+    conn = ctx.conn
+    ref = st.table
     table = _usable_table(ctx, ref)
     if not table["partitioned"]:
-        raise ora.not_partitioned(ref.owner, ref.table)
-    if ref.subpartition or not ref.partition:
-        raise ConfigError(
-            f"MERGE of {ref.label}: name a partition in ref.partition and the partition to "
-            "merge it with in merge_into (subpartition merges are not simulated)",
-            field="ref",
+        raise ora.not_partitioned(ref.owner, ref.table)  # OBJ-04 (code unverified)
+    if len(st.sources) > 2 and ctx.version < (12, 1):
+        raise p.Syntax("more than two partitions in one MERGE before 12.1 (MERGE-06)")
+    rows = [lookup.segment_row(conn, ObjectRef(ref.owner, ref.table, s)) for s in st.sources]
+    positions = [r["position"] for r in rows]
+    if positions != sorted(positions):
+        raise ora.merge_out_of_order(ref)  # MERGE-03
+    if any(b - a != 1 for a, b in zip(positions, positions[1:], strict=False)):
+        gaps = zip(st.sources[1:], positions, positions[1:], strict=False)
+        far = next((name for name, a, b in gaps if b - a != 1), st.sources[-1])
+        raise ora.not_adjacent(ObjectRef(ref.owner, ref.table, st.sources[0]), far)  # MERGE-04
+    if st.into in st.sources[:-1]:
+        if st.into == st.sources[0]:
+            raise ora.merge_reuses_lower(ref, st.into)  # MERGE-01
+        raise ora.merge_reuses_non_highest(ref, st.into)  # MERGE-02
+    result_ref = ObjectRef(ref.owner, ref.table, st.into)
+    if st.into not in st.sources and lookup.find_segment(conn, result_ref) is not None:
+        # A new name must not be an existing partition's (the code was not found: OBJ rows).
+        raise WarehouseError(
+            f"partition {st.into} already exists in {ref.label}; give the result a new name"
         )
-    if not action.merge_into:
-        raise ConfigError(f"MERGE of {ref.label} needs merge_into", field="merge_into")
-    if action.merge_into == ref.partition:
-        raise ConfigError(f"cannot merge {ref.label} with itself", field="merge_into")
-    first = lookup.segment_row(conn, ref)
-    second = lookup.segment_row(conn, ObjectRef(ref.owner, ref.table, action.merge_into))
-    if abs(first["position"] - second["position"]) != 1:
-        raise ora.not_adjacent(ref, action.merge_into)
-    lower, upper = sorted((first, second), key=lambda r: r["position"])
-    target = action.compression or CompressionType.parse(table["compression"])
-    tablespace = action.tablespace or table["tablespace"]
-    new_name = action.merge_into
-    result_ref = ObjectRef(ref.owner, ref.table, new_name)
-    groups: list[tuple[list[sqlite3.Row], sqlite3.Row, str]] = []
-    if upper["has_subpartitions"]:
-        lower_subs = {
-            r["bound_key"]: r
-            for r in lookup.leaf_rows(
-                conn, ObjectRef(ref.owner, ref.table, lower["partition_name"])
-            )
-        }
-        for sub in lookup.leaf_rows(conn, ObjectRef(ref.owner, ref.table, upper["partition_name"])):
-            parts = [sub] + (
-                [lower_subs.pop(sub["bound_key"])] if sub["bound_key"] in lower_subs else []
-            )
-            groups.append((parts, sub, f"{new_name}_{sub['bound_key']}"))
-        if lower_subs:
-            raise WarehouseError(
-                f"cannot merge {ref.label} with {new_name}: their subpartitions differ "
-                f"({', '.join(sorted(lower_subs))} only in {lower['partition_name']})"
-            )
+    # MERGE-09: what the statement does not say comes from the table's defaults.
+    target = st.storage.compression or CompressionType.parse(table["compression"])
+    tablespace = st.storage.tablespace or table["tablespace"]
+    composite = any(r["has_subpartitions"] for r in rows)
+    if composite:
+        leaves = [
+            leaf
+            for r in rows
+            for leaf in lookup.leaf_rows(conn, ObjectRef(ref.owner, ref.table, r["partition_name"]))
+        ]
     else:
-        groups.append(([lower, upper], upper, ""))
-    planned = [
-        (_merged_values(ctx, table, parts, target), keep, sub_name)
-        for parts, keep, sub_name in groups
-    ]
-    needed = sum(values["bytes"] for values, _, _ in planned)
-    _check_target(conn, tablespace, target, result_ref, needed)
-    sources = (
-        [lower, upper]
-        if not upper["has_subpartitions"]
-        else [p for parts, _, _ in groups for p in parts]
-    )
-    for source in sources:
-        _add_used(conn, source["tablespace"], -source["bytes"])
-    _add_used(conn, tablespace, needed)
-    # Delete the lower partition first so the name can pass to the surviving row.
-    conn.execute(
-        "DELETE FROM sim_segments WHERE owner = ? AND table_name = ? AND partition_name = ?",
-        (ref.owner, ref.table, lower["partition_name"]),
-    )
-    conn.execute(
-        "UPDATE sim_segments SET partition_name = ? WHERE owner = ? AND table_name = ?"
-        " AND partition_name = ?",
-        (new_name, ref.owner, ref.table, upper["partition_name"]),
-    )
-    for values, keep, sub_name in planned:
-        extra = {"tablespace": tablespace, "compression": target.value, "is_interval": 0}
-        if sub_name:
-            extra["subpartition_name"] = sub_name
-        _write_merged(conn, keep["seg_id"], values, **extra)
-    if upper["has_subpartitions"]:
-        refresh_parent(conn, ref.owner, ref.table, new_name)
+        leaves = rows
+    values = _merged_values(ctx, table, leaves, target)
+    _check_target(conn, tablespace, target, result_ref, values["bytes"])
+    for leaf in leaves:
+        _add_used(conn, leaf["tablespace"], -leaf["bytes"])
+    _add_used(conn, tablespace, values["bytes"])
+    highest = rows[-1]
+    for r in rows[:-1]:
+        conn.execute(
+            "DELETE FROM sim_segments WHERE owner = ? AND table_name = ? AND partition_name = ?",
+            (ref.owner, ref.table, r["partition_name"]),
+        )
+    extra = {"tablespace": tablespace, "compression": target.value, "is_interval": 0}
+    if composite:
+        # MERGE-10: the sources' subpartitions are not kept. Without a subpartition template
+        # (the simulation keeps none) the result has one DEFAULT (list) / MAXVALUE (range)
+        # subpartition holding every row.
+        conn.execute(
+            "DELETE FROM sim_segments WHERE owner = ? AND table_name = ? AND partition_name = ?"
+            " AND subpartition_name <> ''",
+            (ref.owner, ref.table, highest["partition_name"]),
+        )
+        sub_name = f"SYS_SUBP{zlib.crc32(f'{ref.label}:{st.into}'.encode()) % 100000}"
+        conn.execute(
+            "INSERT INTO sim_segments (owner, table_name, partition_name, subpartition_name,"
+            " position, high_value, bound_key, tablespace, compression, data_seed)"
+            " VALUES (?, ?, ?, ?, 1, 'DEFAULT', 'DEFAULT', ?, ?, ?)",
+            (
+                ref.owner,
+                ref.table,
+                st.into,
+                sub_name,
+                tablespace,
+                target.value,
+                values["data_seed"],
+            ),
+        )
+        conn.execute(
+            "UPDATE sim_segments SET partition_name = ? WHERE seg_id = ?",
+            (st.into, highest["seg_id"]),
+        )
+        sub_id = conn.execute(
+            "SELECT seg_id FROM sim_segments WHERE owner = ? AND table_name = ?"
+            " AND partition_name = ? AND subpartition_name = ?",
+            (ref.owner, ref.table, st.into, sub_name),
+        ).fetchone()[0]
+        _write_merged(conn, sub_id, values, **extra)
+        refresh_parent(conn, ref.owner, ref.table, st.into)
         conn.execute(
             "UPDATE sim_segments SET tablespace = ?, compression = ?, is_interval = 0,"
             " last_analyzed = NULL WHERE seg_id = ?",
-            (tablespace, target.value, upper["seg_id"]),
+            (tablespace, target.value, highest["seg_id"]),
         )
-    # Merging interval partitions turns them, and every partition below, into range partitions.
+    else:
+        conn.execute(
+            "UPDATE sim_segments SET partition_name = ? WHERE seg_id = ?",
+            (st.into, highest["seg_id"]),
+        )
+        _write_merged(conn, highest["seg_id"], values, **extra)
+    # MERGE-11: merging turns the partitions at and below the result into range partitions.
     conn.execute(
         "UPDATE sim_segments SET is_interval = 0 WHERE owner = ? AND table_name = ?"
         " AND bound_key <= ?",
-        (ref.owner, ref.table, upper["bound_key"]),
+        (ref.owner, ref.table, highest["bound_key"]),
     )
-    indexes.drop_local(conn, ref.owner, ref.table, lower["partition_name"])
-    indexes.drop_local(conn, ref.owner, ref.table, upper["partition_name"])
+    for r in rows:
+        indexes.drop_local(conn, ref.owner, ref.table, r["partition_name"])
+    # MERGE-14: the result's local index partition is usable only with UPDATE INDEXES.
     indexes.add_local(
-        conn, ref.owner, ref.table, new_name, "USABLE" if action.update_indexes else "UNUSABLE"
+        conn,
+        ref.owner,
+        ref.table,
+        st.into,
+        "USABLE" if st.maintenance.update_indexes or not values["num_rows"] else "UNUSABLE",
     )
-    if not action.update_indexes and (lower["num_rows"] or upper["num_rows"]):
-        indexes.invalidate_global(conn, ref.owner, ref.table)
+    if not st.maintenance.update_indexes and values["num_rows"]:
+        indexes.invalidate_global(conn, ref.owner, ref.table)  # IDX-06
     _renumber(conn, ref.owner, ref.table)
     return durations.rewrite_s(
-        lower["uncompressed_bytes"] + upper["uncompressed_bytes"],
+        sum(r["uncompressed_bytes"] for r in leaves),
         target,
-        online=action.online,
-        update_indexes=action.update_indexes,
+        online=st.maintenance.online,
+        update_indexes=st.maintenance.update_indexes,
         global_indexes=_global_count(ctx, ref),
-        parallel=action.parallel,
+        parallel=st.maintenance.parallel,
     )
 
 
-# --- EXCHANGE -------------------------------------------------------------------------------
+def rename(ctx: Context, st: p.RenameStmt) -> float:
+    """MERGE-16 (unverified): a dictionary rename of the partition; its local index
+    partitions keep pointing at it."""
+    conn = ctx.conn
+    _usable_table(ctx, st.table)
+    old = lookup.segment_row(conn, ObjectRef(st.table.owner, st.table.table, st.old))
+    if lookup.find_segment(conn, ObjectRef(st.table.owner, st.table.table, st.new)) is not None:
+        raise WarehouseError(f"partition {st.new} already exists in {st.table.label}")
+    conn.execute(
+        "UPDATE sim_segments SET partition_name = ? WHERE owner = ? AND table_name = ?"
+        " AND partition_name = ?",
+        (st.new, st.table.owner, st.table.table, old["partition_name"]),
+    )
+    conn.execute(
+        "UPDATE sim_index_partitions SET partition_name = ? WHERE partition_name = ? AND"
+        " (owner, index_name) IN (SELECT owner, index_name FROM sim_indexes"
+        " WHERE table_owner = ? AND table_name = ? AND locality = 'LOCAL')",
+        (st.new, st.old, st.table.owner, st.table.table),
+    )
+    return durations.metadata_only_s(ActionKind.READ_ONLY)
+
+
+# --- EXCHANGE PARTITION p WITH TABLE x ------------------------------------------------------
 
 _SWAPPED = (
     "tablespace",
@@ -470,26 +560,56 @@ _SWAPPED = (
 )
 
 
-def exchange(ctx: Context, action: Action) -> float:
-    ref, conn = action.ref, ctx.conn
+def _index_shapes(conn: sqlite3.Connection, owner: str, table: str, locality: str | None):
+    sql = "SELECT columns, uniqueness FROM sim_indexes WHERE table_owner = ? AND table_name = ?"
+    params: tuple = (owner, table)
+    if locality:
+        sql += " AND locality = ?"
+        params += (locality,)
+    return sorted((r["columns"], r["uniqueness"]) for r in conn.execute(sql, params))
+
+
+def _keys(conn: sqlite3.Connection, owner: str, table: str) -> list[sqlite3.Row]:
+    return conn.execute(
+        "SELECT * FROM sim_constraints WHERE owner = ? AND table_name = ? AND status = 'ENABLED'",
+        (owner, table),
+    ).fetchall()
+
+
+def exchange(ctx: Context, st: p.ExchangeStmt) -> float:
+    conn = ctx.conn
+    ref = _resolve(ctx, st.table, st.target)
     table = _usable_table(ctx, ref)
-    if action.exchange_table is None:
-        raise ConfigError(f"EXCHANGE of {ref.label} needs exchange_table", field="exchange_table")
     if not table["partitioned"]:
         raise ora.not_partitioned(ref.owner, ref.table)
-    if not ref.partition:
-        raise ConfigError(f"EXCHANGE of {ref.label} needs a partition or subpartition", field="ref")
     seg = lookup.segment_row(conn, ref)
     if seg["has_subpartitions"]:
-        raise ora.exchange_composite(ref)
-    other_ref = action.exchange_table
-    if other_ref.partition:
-        raise ora.exchange_needs_plain_table(other_ref)
+        raise ora.exchange_composite(ref)  # EXCHANGE-12
+    other_ref = st.other
     other_table = lookup.table_row(conn, other_ref.owner, other_ref.table)
-    if other_table["partitioned"] or other_table["temporary"] or other_table["nested"]:
-        raise ora.exchange_needs_plain_table(other_ref)
+    if other_table["temporary"] or other_table["nested"] or other_table["iot"]:
+        raise ora.table_cannot_exchange(other_ref)  # EXCHANGE-11
+    if other_table["partitioned"]:
+        raise ora.exchange_needs_plain_table(other_ref)  # EXCHANGE-10
     if other_table["profile"] != table["profile"]:
-        raise ora.exchange_mismatch(ref, other_ref)
+        raise ora.exchange_mismatch(ref, other_ref)  # EXCHANGE-08 (code unverified)
+    mine, theirs = _keys(conn, ref.owner, ref.table), _keys(conn, other_ref.owner, other_ref.table)
+    if bool(mine) != bool(theirs):
+        raise ora.unique_on_one_side(ref, other_ref)  # EXCHANGE-05
+    pk = sorted(k["columns"] for k in mine if k["constraint_type"] == "P")
+    if pk != sorted(k["columns"] for k in theirs if k["constraint_type"] == "P"):
+        raise ora.primary_key_mismatch(ref, other_ref)  # EXCHANGE-06
+    if st.including_indexes:
+        local = _index_shapes(conn, ref.owner, ref.table, "LOCAL")
+        plain = _index_shapes(conn, other_ref.owner, other_ref.table, None)
+        if local != plain:
+            raise ora.index_mismatch(  # EXCHANGE-02
+                ref,
+                other_ref,
+                f"{len(local)} local index(es) {local} against {len(plain)} {plain}",
+            )
+    elif mine:
+        raise ora.including_indexes_required(ref)  # EXCHANGE-04
     parent = (
         [lookup.segment_row(conn, ObjectRef(ref.owner, ref.table, ref.partition))]
         if ref.subpartition
@@ -510,25 +630,26 @@ def exchange(ctx: Context, action: Action) -> float:
     )
     if ref.subpartition:
         refresh_parent(conn, ref.owner, ref.table, ref.partition)
-    if not action.update_indexes:
+    if not st.including_indexes and (seg["num_rows"] or other["num_rows"]):
+        # EXCHANGE-14 (unverified): the local index partition no longer matches the rows.
         indexes.set_local(conn, ref.owner, ref.table, ref.partition, "UNUSABLE")
-        if seg["num_rows"] or other["num_rows"]:
-            indexes.invalidate_global(conn, ref.owner, ref.table)
+    if not st.maintenance.update_indexes and (seg["num_rows"] or other["num_rows"]):
+        indexes.invalidate_global(conn, ref.owner, ref.table)  # IDX-06
     return durations.metadata_only_s(ActionKind.EXCHANGE)
 
 
-def create_table_like(ctx: Context, new: ObjectRef, like: ObjectRef) -> None:
-    """An empty non-partitioned table with the columns of ``like``, for EXCHANGE."""
+def create_for_exchange(ctx: Context, st: p.CreateForExchangeStmt) -> float:
+    """EXCHANGE-15 (unverified): an empty non-partitioned table with the columns of the
+    partitioned one; no indexes and no constraints are created."""
     conn = ctx.conn
-    if new.partition:
-        raise ConfigError(f"{new.label}: a table to create cannot name a partition", field="ref")
+    new, like = st.table, st.like
     source = lookup.table_row(conn, like.owner, like.table)
     if conn.execute("SELECT 1 FROM sim_schemas WHERE owner = ?", (new.owner,)).fetchone() is None:
-        raise ora.user_not_found(new.owner)
+        raise ora.user_not_found(new.owner)  # PRIV-10 (unverified)
     if conn.execute(
         "SELECT 1 FROM sim_tables WHERE owner = ? AND table_name = ?", (new.owner, new.table)
     ).fetchone():
-        raise ora.name_in_use(new.owner, new.table)
+        raise ora.name_in_use(new.owner, new.table)  # PRIV-11 (unverified)
     tablespace = source["tablespace"]
     if tablespace is None:
         raise WarehouseError(f"{like.label} has no default tablespace to create {new.label} in")
@@ -556,41 +677,107 @@ def create_table_like(ctx: Context, new: ObjectRef, like: ObjectRef) -> None:
             zlib.crc32(new.label.encode()) & 0x7FFFFFFF,
         ),
     )
+    return durations.metadata_only_s(ActionKind.EXCHANGE)
 
 
-# --- REBUILD INDEXES ------------------------------------------------------------------------
+def create_index(ctx: Context, st: p.CreateIndexStmt) -> float:
+    conn = ctx.conn
+    table = lookup.table_row(conn, st.table.owner, st.table.table)
+    if conn.execute(
+        "SELECT 1 FROM sim_indexes WHERE owner = ? AND index_name = ?",
+        (st.index.owner, st.index.table),
+    ).fetchone():
+        raise ora.name_in_use(st.index.owner, st.index.table)
+    if table["partitioned"]:
+        raise WarehouseError(
+            f"{st.table.label}: the simulation creates indexes on non-partitioned tables only"
+        )
+    conn.execute(
+        "INSERT INTO sim_indexes VALUES (?, ?, ?, ?, 'GLOBAL', 'VALID', ?, ?)",
+        (
+            st.index.owner,
+            st.index.table,
+            st.table.owner,
+            st.table.table,
+            ",".join(st.columns),
+            "UNIQUE" if st.unique else "NONUNIQUE",
+        ),
+    )
+    return durations.STATEMENT_OVERHEAD_S
 
 
-def rebuild_indexes(ctx: Context, action: Action) -> float:
-    ref, conn = action.ref, ctx.conn
+def add_key(ctx: Context, st: p.AddKeyStmt) -> float:
+    conn = ctx.conn
+    lookup.table_row(conn, st.table.owner, st.table.table)
+    if st.using_index is not None:
+        index = conn.execute(
+            "SELECT * FROM sim_indexes WHERE owner = ? AND index_name = ?",
+            (st.table.owner, st.using_index),
+        ).fetchone()
+        if index is None or index["columns"] != ",".join(st.columns):
+            raise WarehouseError(
+                f"index {st.using_index} cannot enforce {st.kind} ({', '.join(st.columns)})"
+            )
+    conn.execute(
+        "INSERT INTO sim_constraints VALUES (?, ?, ?, ?, ?, ?, 'ENABLED')",
+        (
+            st.table.owner,
+            st.constraint,
+            st.table.table,
+            "P" if st.kind == "PRIMARY KEY" else "U",
+            ",".join(st.columns),
+            st.using_index,
+        ),
+    )
+    return durations.STATEMENT_OVERHEAD_S
+
+
+# --- REBUILD UNUSABLE LOCAL INDEXES -----------------------------------------------------
+
+
+def rebuild_local(ctx: Context, st: p.RebuildLocalStmt) -> float:
+    """IDX-03: only the segment's unusable LOCAL index partitions are rebuilt."""
+    conn = ctx.conn
+    ref = _resolve(ctx, st.table, st.target)
     _usable_table(ctx, ref)
-    if ref.partition:
-        lookup.segment_row(conn, ref)
-    local, global_ = indexes.unusable_count(conn, ref.owner, ref.table, ref.partition)
-    leaves = lookup.leaf_rows(conn, ref)
-    table_bytes = sum(r["bytes"] for r in lookup.leaf_rows(conn, ObjectRef(ref.owner, ref.table)))
-    indexes.rebuild(conn, ref.owner, ref.table, ref.partition)
-    return durations.rebuild_indexes_s(
-        sum(r["bytes"] for r in leaves), local, action.parallel
-    ) + durations.rebuild_indexes_s(table_bytes, global_, action.parallel)
+    seg = lookup.segment_row(conn, ref)
+    if st.target.kind == "PARTITION" and seg["has_subpartitions"]:
+        raise ora.not_simple_partition(ref)  # IDX-04
+    local, _ = indexes.unusable_count(conn, ref.owner, ref.table, ref.partition)
+    indexes.rebuild_local(conn, ref.owner, ref.table, ref.partition)
+    return durations.rebuild_indexes_s(seg["bytes"], local, None)
 
 
-def custom(ctx: Context, action: Action) -> float:
-    raise WarehouseError(
-        f"CUSTOM actions ({action.ref.label}) carry no statement the embedded warehouse can "
-        "simulate; run them against Oracle",
+def session(ctx: Context, st: p.SessionStmt) -> float:
+    return 0.0
+
+
+HANDLERS: dict[type, Callable[[Context, object], float]] = {
+    p.MoveStmt: move,
+    p.ModifyDefaultsStmt: modify_defaults,
+    p.ReadOnlyStmt: read_only,
+    p.MergeStmt: merge,
+    p.RenameStmt: rename,
+    p.DropStmt: drop,
+    p.TruncateStmt: truncate,
+    p.ExchangeStmt: exchange,
+    p.RebuildLocalStmt: rebuild_local,
+    p.CreateForExchangeStmt: create_for_exchange,
+    p.CreateIndexStmt: create_index,
+    p.AddKeyStmt: add_key,
+    p.SessionStmt: session,
+}
+
+
+def run(ctx: Context, text: str) -> float:
+    """Parse one statement and apply it; the simulated seconds it took."""
+    statement = p.parse(text)
+    return HANDLERS[type(statement)](ctx, statement)
+
+
+def custom_refused(label: str) -> WarehouseError:
+    return WarehouseError(
+        f"CUSTOM actions ({label}) carry no statement the embedded warehouse can simulate; "
+        "run them against Oracle",
         transience=Transience.PERMANENT,
     )
-
-
-HANDLERS: dict[ActionKind, Callable[[Context, Action], float]] = {
-    ActionKind.COMPRESS: rewrite,
-    ActionKind.MOVE: rewrite,
-    ActionKind.READ_ONLY: read_only,
-    ActionKind.TRUNCATE: truncate,
-    ActionKind.DROP: drop,
-    ActionKind.MERGE: merge,
-    ActionKind.EXCHANGE: exchange,
-    ActionKind.REBUILD_INDEXES: rebuild_indexes,
-    ActionKind.CUSTOM: custom,
-}

@@ -10,7 +10,9 @@ from hcc_operators.core.models import (
     AccessStats,
     CompressionType,
     DmlStats,
+    IndexDefinition,
     IndexInfo,
+    KeyConstraint,
     ObjectRef,
     SegmentInfo,
     TableInfo,
@@ -190,4 +192,40 @@ def indexes(conn: sqlite3.Connection, owner: str, table: str) -> list[IndexInfo]
         records.index_info(r)
         for r in rows
         if r["locality"] == "GLOBAL" or r["partition_name"] is not None
+    ]
+
+
+def index_definitions(conn: sqlite3.Connection, owner: str, table: str) -> list[IndexDefinition]:
+    lookup.table_row(conn, owner, table)
+    return [
+        IndexDefinition(
+            owner=r["owner"],
+            name=r["index_name"],
+            locality=r["locality"],
+            unique=r["uniqueness"] == "UNIQUE",
+            columns=tuple(c for c in r["columns"].split(",") if c),
+        )
+        for r in conn.execute(
+            "SELECT * FROM sim_indexes WHERE table_owner = ? AND table_name = ?"
+            " ORDER BY owner, index_name",
+            (owner, table),
+        )
+    ]
+
+
+def key_constraints(conn: sqlite3.Connection, owner: str, table: str) -> list[KeyConstraint]:
+    lookup.table_row(conn, owner, table)
+    return [
+        KeyConstraint(
+            owner=r["owner"],
+            name=r["constraint_name"],
+            kind=r["constraint_type"],
+            columns=tuple(r["columns"].split(",")),
+            index_name=r["index_name"],
+        )
+        for r in conn.execute(
+            "SELECT * FROM sim_constraints WHERE owner = ? AND table_name = ?"
+            " AND status = 'ENABLED' ORDER BY constraint_name",
+            (owner, table),
+        )
     ]

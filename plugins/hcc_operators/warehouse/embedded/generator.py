@@ -24,6 +24,7 @@ from hcc_operators.warehouse.embedded.layout import (
     DEMO_SCHEMAS,
     DEMO_TABLES,
     DEMO_TABLESPACES,
+    KEY_COLUMN,
     ORACLE_MAINTAINED,
     TablespaceSpec,
     TableSpec,
@@ -395,19 +396,31 @@ def _composite_parent(subs: list[tuple], position: int, high_value: str, key: st
     return tuple(parent)
 
 
-def _index_rows(spec: TableSpec, partitions: list[str]) -> tuple[list[tuple], list[tuple]]:
-    indexes, index_partitions = [], []
+def _index_rows(
+    spec: TableSpec, partitions: list[str]
+) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """(indexes, index partitions, key constraints) of a table. A local index is on the
+    partition key; a LOCAL primary key includes the key (so it can be local); a global
+    primary key is on ID alone."""
+    indexes, index_partitions, constraints = [], [], []
     if spec.layout in ("TEMPORARY", "NESTED"):
-        return indexes, index_partitions
+        return indexes, index_partitions, constraints
+    key = KEY_COLUMN
     if spec.local_index and spec.partitioned:
         name = f"{spec.name[:24]}_LIX"
-        indexes.append((spec.owner, name, spec.owner, spec.name, "LOCAL", "N/A"))
+        indexes.append((spec.owner, name, spec.owner, spec.name, "LOCAL", "N/A", key, "NONUNIQUE"))
         index_partitions.extend((spec.owner, name, p, "USABLE") for p in partitions)
-    if spec.global_index or (spec.local_index and not spec.partitioned):
-        indexes.append(
-            (spec.owner, f"{spec.name[:25]}_PK", spec.owner, spec.name, "GLOBAL", "VALID")
-        )
-    return indexes, index_partitions
+    if spec.local_pk and spec.partitioned:
+        name = f"{spec.name[:25]}_PK"
+        columns = f"ID,{key}"
+        indexes.append((spec.owner, name, spec.owner, spec.name, "LOCAL", "N/A", columns, "UNIQUE"))
+        index_partitions.extend((spec.owner, name, p, "USABLE") for p in partitions)
+        constraints.append((spec.owner, name, spec.name, "P", columns, name, "ENABLED"))
+    elif spec.global_index or (spec.local_index and not spec.partitioned):
+        name = f"{spec.name[:25]}_PK"
+        indexes.append((spec.owner, name, spec.owner, spec.name, "GLOBAL", "VALID", "ID", "UNIQUE"))
+        constraints.append((spec.owner, name, spec.name, "P", "ID", name, "ENABLED"))
+    return indexes, index_partitions, constraints
 
 
 def _batched(rows: Iterable[tuple], size: int = BATCH) -> Iterator[list[tuple]]:
@@ -522,6 +535,7 @@ def build_warehouse(
         )
         indexes: list[tuple] = []
         index_partitions: list[tuple] = []
+        constraints: list[tuple] = []
 
         def all_segments() -> Iterator[tuple]:
             for spec in tables:
@@ -530,13 +544,15 @@ def build_warehouse(
                     if row[2] and not row[3]:
                         partitions.append(row[2])
                     yield row
-                idx, idx_parts = _index_rows(spec, partitions)
+                idx, idx_parts, keys = _index_rows(spec, partitions)
                 indexes.extend(idx)
                 index_partitions.extend(idx_parts)
+                constraints.extend(keys)
 
         for batch in _batched(all_segments()):
             conn.executemany(_INSERT_SEGMENT, batch)
-        conn.executemany("INSERT INTO sim_indexes VALUES (?, ?, ?, ?, ?, ?)", indexes)
+        conn.executemany("INSERT INTO sim_indexes VALUES (?, ?, ?, ?, ?, ?, ?, ?)", indexes)
+        conn.executemany("INSERT INTO sim_constraints VALUES (?, ?, ?, ?, ?, ?, ?)", constraints)
         for batch in _batched(index_partitions):
             conn.executemany("INSERT INTO sim_index_partitions VALUES (?, ?, ?, ?)", batch)
         _size_tablespaces(conn, tablespaces)

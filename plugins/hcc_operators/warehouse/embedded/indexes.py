@@ -110,3 +110,18 @@ def rebuild(conn: sqlite3.Connection, owner: str, table: str, partition: str | N
         " AND locality = 'GLOBAL'",
         (owner, table),
     )
+
+
+def rebuild_local(conn: sqlite3.Connection, owner: str, table: str, partition: str | None) -> None:
+    """REBUILD UNUSABLE LOCAL INDEXES (IDX-03): the unusable local index partitions of
+    ``partition`` become usable; global indexes are not touched."""
+    for index in local_indexes(conn, owner, table):
+        sql = (
+            "UPDATE sim_index_partitions SET status = 'USABLE' WHERE owner = ? AND index_name = ?"
+            " AND status = 'UNUSABLE'"
+        )
+        params: tuple = (index["owner"], index["index_name"])
+        if partition:
+            sql += " AND partition_name = ?"
+            params += (partition,)
+        conn.execute(sql, params)

@@ -13,6 +13,8 @@ from datetime import date
 from hcc_operators.core.models import CompressionType as C
 
 DEMO_START = date(2018, 1, 1)
+#: The partition key column every simulated partitioned table is ranged on (index columns).
+KEY_COLUMN = "PART_KEY"
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class TableSpec:
     subpartitions: tuple[str, ...] = ()
     local_index: bool = True
     global_index: bool = False
+    #: a primary key (ID, partition key) enforced by a LOCAL unique index
+    local_pk: bool = False
     #: chance that an HCC partition received updates after it was compressed
     decay_probability: float = 0.12
 
@@ -241,6 +245,8 @@ DEMO_TABLES = (
         25_000_000,
         archive=(72, "ARCHIVE_FULL"),
         compress=((72, C.QUERY_HIGH),),
+        # Its archive-before-drop has to build a matching primary key (EXCHANGE-02..06).
+        local_pk=True,
     ),
     TableSpec("AUDIT", "LOGIN_EVENTS", "audit", "MONTHLY", "AUDIT_DATA", 5_000_000),
     TableSpec(

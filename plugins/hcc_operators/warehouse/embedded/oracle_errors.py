@@ -43,10 +43,11 @@ def resource_busy(ref: ObjectRef) -> WarehouseError:
 
 def unable_to_extend(ref: ObjectRef, needed_bytes: int, tablespace: str) -> WarehouseError:
     blocks = max(needed_bytes // 8192, 1)
-    if ref.partition:
+    if ref.subpartition:
+        # SPACE-02: a table subpartition has its own code.
+        code, what = "ORA-03233", f"table {ref.owner}.{ref.table} subpartition {ref.subpartition}"
+    elif ref.partition:
         code, what = "ORA-01688", f"table {ref.owner}.{ref.table} partition {ref.partition}"
-        if ref.subpartition:
-            what = f"table {ref.owner}.{ref.table} subpartition {ref.subpartition}"
     else:
         code, what = "ORA-01653", f"table {ref.owner}.{ref.table}"
     return WarehouseError(
@@ -64,7 +65,8 @@ def unable_to_extend_temp(needed_bytes: int, tablespace: str) -> WarehouseError:
 
 def hcc_not_supported(tablespace: str) -> WarehouseError:
     return WarehouseError(
-        "Hybrid Columnar Compression is not supported for tablespaces on this storage type "
+        "Exadata Hybrid Columnar Compression is not supported for tablespaces on this storage "
+        "type "
         f"(tablespace {tablespace})",
         code="ORA-64307",
     )
@@ -95,8 +97,8 @@ def partitioned_object(ref: ObjectRef) -> WarehouseError:
 
 def composite_partition_move(ref: ObjectRef) -> WarehouseError:
     return WarehouseError(
-        f"cannot move partition other than a Range, List, System, or Hash partition: "
-        f"{ref.label} has subpartitions (move them instead)",
+        f"cannot move a partition which is a composite partition: {ref.label} (move its "
+        "subpartitions one by one)",
         code="ORA-14257",
     )
 
@@ -130,6 +132,83 @@ def read_only_table(owner: str, table: str) -> WarehouseError:
     return WarehouseError(
         f"update operation not allowed on table {owner}.{table} (table is read-only)",
         code="ORA-12081",
+    )
+
+
+def merge_reuses_lower(table: ObjectRef, name: str) -> WarehouseError:
+    """MERGE-01."""
+    return WarehouseError(
+        f"cannot reuse lower-bound partition as resulting partition: {table.label} {name}",
+        code="ORA-14275",
+    )
+
+
+def merge_reuses_non_highest(table: ObjectRef, name: str) -> WarehouseError:
+    """MERGE-02."""
+    return WarehouseError(
+        f"only a partition with higher bound can be reused: {table.label} {name}",
+        code="ORA-14272",
+    )
+
+
+def merge_out_of_order(table: ObjectRef) -> WarehouseError:
+    """MERGE-03."""
+    return WarehouseError(
+        f"lower-bound partition must be specified first: {table.label}", code="ORA-14273"
+    )
+
+
+def index_mismatch(ref: ObjectRef, other: ObjectRef, why: str) -> WarehouseError:
+    """EXCHANGE-02."""
+    return WarehouseError(
+        f"index mismatch for tables in ALTER TABLE EXCHANGE PARTITION: {ref.label} and "
+        f"{other.label} ({why})",
+        code="ORA-14098",
+    )
+
+
+def including_indexes_required(ref: ObjectRef) -> WarehouseError:
+    """EXCHANGE-04."""
+    return WarehouseError(
+        f"INCLUDING INDEXES must be specified as tables have enabled UNIQUE constraints: "
+        f"{ref.label}",
+        code="ORA-14129",
+    )
+
+
+def unique_on_one_side(ref: ObjectRef, other: ObjectRef) -> WarehouseError:
+    """EXCHANGE-05."""
+    return WarehouseError(
+        f"enabled UNIQUE constraint exists on one of the tables: {ref.label}, {other.label}",
+        code="ORA-14131",
+    )
+
+
+def primary_key_mismatch(ref: ObjectRef, other: ObjectRef) -> WarehouseError:
+    """EXCHANGE-06."""
+    return WarehouseError(
+        f"PRIMARY KEY constraint mismatch in ALTER TABLE EXCHANGE PARTITION: {ref.label}, "
+        f"{other.label}",
+        code="ORA-14290",
+    )
+
+
+def table_cannot_exchange(table: ObjectRef) -> WarehouseError:
+    """EXCHANGE-11: temporary, nested or index-organized."""
+    return WarehouseError(f"table cannot be used in EXCHANGE: {table.label}", code="ORA-14132")
+
+
+def already_read_only(owner: str, table: str) -> WarehouseError:
+    """RO-04."""
+    return WarehouseError(f"table {owner}.{table} is already in read-only mode", code="ORA-14139")
+
+
+def not_simple_partition(ref: ObjectRef) -> WarehouseError:
+    """IDX-04: REBUILD UNUSABLE LOCAL INDEXES names a composite partition."""
+    return WarehouseError(
+        f"table is not partitioned by Range, System, Hash or List method: {ref.label} is a "
+        "composite partition (use MODIFY SUBPARTITION)",
+        code="ORA-14270",
     )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 TABLES = {
     "sim_meta": """
@@ -89,7 +89,20 @@ TABLES = {
             table_name TEXT NOT NULL,
             locality TEXT NOT NULL,
             status TEXT NOT NULL,
+            columns TEXT NOT NULL DEFAULT '',
+            uniqueness TEXT NOT NULL DEFAULT 'NONUNIQUE',
             PRIMARY KEY (owner, index_name))""",
+    # ALL_CONSTRAINTS (P and U only) with their ALL_CONS_COLUMNS, comma-separated in order.
+    "sim_constraints": """
+        CREATE TABLE sim_constraints (
+            owner TEXT NOT NULL,
+            constraint_name TEXT NOT NULL,
+            table_name TEXT NOT NULL,
+            constraint_type TEXT NOT NULL,
+            columns TEXT NOT NULL,
+            index_name TEXT,
+            status TEXT NOT NULL DEFAULT 'ENABLED',
+            PRIMARY KEY (owner, constraint_name))""",
     "sim_index_partitions": """
         CREATE TABLE sim_index_partitions (
             owner TEXT NOT NULL,

@@ -22,11 +22,14 @@ from hcc_operators.core.errors import ConfigError, Transience, WarehouseError
 from hcc_operators.core.models import (
     AccessStats,
     Action,
+    ActionKind,
     ApplyResult,
     CompressionSample,
     CompressionType,
     DmlStats,
+    IndexDefinition,
     IndexInfo,
+    KeyConstraint,
     ObjectRef,
     SegmentInfo,
     TableInfo,
@@ -313,21 +316,25 @@ class EmbeddedWarehouse:
         """
         if not isinstance(action, Action):
             raise ConfigError(f"apply() needs an Action, got {type(action).__name__}")
+        if action.kind is ActionKind.CUSTOM:
+            raise actions.custom_refused(action.ref.label)
         statements = tuple(ddl.render(action, version=self._version))
         now = datetime.now().replace(microsecond=0)
         ctx = actions.Context(self._conn, self._version, self._segment_ratio, now)
-        error: WarehouseError | None = None
-        after_commit = False
         with self._writing(ddl_lock_timeout_s) as conn:
             lookup.table_row(conn, action.ref.owner, action.ref.table)
-            if action.ref.partition:
-                lookup.segment_row(conn, action.ref)
             fired = faults.fire(conn, action.ref.label)
-            if fired.before is not None:
-                # The fault is consumed (committed) even though the statement never ran.
-                error = self._fault_error(fired.before, action)
-            else:
-                duration = actions.HANDLERS[action.kind](ctx, action) * fired.slow_factor
+        if fired.before is not None:
+            # The fault is consumed (committed) even though no statement ran.
+            raise self._fault_error(fired.before, action)
+        duration = 0.0
+        # Oracle commits each DDL statement: a failure part-way leaves the earlier ones done,
+        # which is what the callers' re-reading of the live state is for.
+        for statement in statements:
+            with self._writing(ddl_lock_timeout_s) as conn:
+                ctx = actions.Context(conn, self._version, self._segment_ratio, now)
+                seconds = actions.run(ctx, statement) * fired.slow_factor
+                duration += seconds
                 conn.execute(
                     "INSERT INTO sim_ddl_log (applied_at, object_label, action_kind, statements,"
                     " duration_s) VALUES (?, ?, ?, ?, ?)",
@@ -335,34 +342,37 @@ class EmbeddedWarehouse:
                         now.isoformat(sep=" "),
                         action.ref.label,
                         action.kind.value,
-                        "\n".join(statements),
-                        duration,
+                        statement,
+                        seconds,
                     ),
                 )
-                after_commit = fired.after_commit
-        if error is not None:
-            raise error
-        if after_commit:
+        if fired.after_commit:
             raise ora.connection_lost(action.ref, committed=True)
         if self._sleep_scale:
             time.sleep(duration * self._sleep_scale)
         return ApplyResult(statements=statements, duration_s=duration, simulated=True)
 
+    def run_statements(self, statements: Sequence[str]) -> None:
+        """Run statements the package rendered outside an Action (the archive table's
+        creation, its indexes and keys), each as Oracle would, committed one by one."""
+        now = datetime.now().replace(microsecond=0)
+        for statement in statements:
+            with self._writing() as conn:
+                ctx = actions.Context(conn, self._version, self._segment_ratio, now)
+                actions.run(ctx, statement)
+
     # --- simulation controls (not part of the protocol) -----------------------------------
 
-    def create_table_for_exchange(self, new: ObjectRef, like: ObjectRef) -> SegmentInfo:
-        """CREATE TABLE new FOR EXCHANGE WITH TABLE like: empty, same columns, non-partitioned.
+    def index_definitions(self, owner: str, table: str) -> list[IndexDefinition]:
+        with self._reading() as conn:
+            return dictionary.index_definitions(conn, owner, table)
 
-        For archive-before-drop: create it, EXCHANGE the partition into it, then DROP the
-        (now empty) partition. Raises ORA-00955 if ``new`` exists, ORA-00942 if ``like`` does
-        not, ORA-01918 if the owner does not exist.
-        """
-        ctx = actions.Context(self._conn, self._version, self._segment_ratio, datetime.now())
-        with self._writing():
-            actions.create_table_like(ctx, new, like)
-        created = self.segment(ObjectRef(new.owner, new.table))
-        assert created is not None
-        return created
+    def key_constraints(self, owner: str, table: str) -> list[KeyConstraint]:
+        with self._reading() as conn:
+            return dictionary.key_constraints(conn, owner, table)
+
+    def execute_ddl(self, statements: Sequence[str]) -> None:
+        self.run_statements(statements)
 
     def simulate_dml(
         self, ref: ObjectRef, *, inserts: int = 0, updates: int = 0, deletes: int = 0

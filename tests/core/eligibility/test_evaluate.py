@@ -5,14 +5,14 @@ from datetime import date
 import pytest
 
 from hcc_operators.core.eligibility import (
+    EVALUATION_ORDER,
     PartitionState,
     evaluate,
     explain,
-    partition_state,
 )
 from hcc_operators.core.models import CompressionType, ObjectRef
 from hcc_operators.core.policy_config import Policy, PolicySet, parse_policies
-from hcc_operators.core.reasons import EVALUATION_ORDER, Reason
+from hcc_operators.core.reasons import Reason
 from hcc_operators.core.table_patterns import TablePattern
 from hcc_operators.core.temperature import Temperature, Thresholds, temperature
 
@@ -197,13 +197,36 @@ def test_newest_and_hot_guards_apply_only_to_destructive_actions():
     assert decide(policy(action=COMPRESS_QH), st).eligible
 
 
+YEAR = {"year_members": 12, "year_bytes": 1200 * MB, "year_age_days": 900, "year_age_months": 29}
+
+
 def test_no_merge_target():
-    detail = decide(policy(action={"type": "MERGE"}), state(merge_target=None))
+    detail = decide(policy(action={"type": "MERGE"}), state())
     assert detail.reason is Reason.NO_MERGE_TARGET
+    assert detail.text == "not wholly within one year (it holds rows of more than one)"
+    alone = decide(policy(action={"type": "MERGE"}), state(**YEAR | {"year_members": 1}))
+    assert (alone.reason, alone.text) == (Reason.NO_MERGE_TARGET, "the only partition of its year")
 
 
-def test_merge_with_target_is_eligible():
-    assert decide(policy(action={"type": "MERGE"}), state(merge_target="P2020")).eligible
+def test_merge_with_period_partners_is_eligible_and_queued_on_the_last_one():
+    pol = policy(action={"type": "MERGE"})
+    detail = decide(pol, state(**YEAR))
+    assert detail.eligible and not detail.queued
+    assert decide(pol, state(**YEAR, year_last=True)).queued
+
+
+def test_merge_ages_are_the_periods():
+    pol = policy(action={"type": "MERGE"}, conditions={"min_age_months": 30})
+    detail = decide(pol, state(**YEAR, age_months=40))
+    assert detail.reason is Reason.TOO_YOUNG
+    assert detail.text == "its year's age 29 months < minimum 30 months"
+
+
+def test_quarterly_merge_reads_the_quarter():
+    pol = policy(action={"type": "MERGE", "period": "quarterly"})
+    quarter = {"quarter_members": 3, "quarter_bytes": 300 * MB, "quarter_age_days": 800}
+    assert decide(pol, state(**YEAR)).reason is Reason.NO_MERGE_TARGET
+    assert decide(pol, state(**quarter)).eligible
 
 
 def test_insufficient_space_for_an_in_place_compress():
@@ -225,27 +248,13 @@ def test_unknown_tablespace_free_space_is_insufficient():
     assert detail.text == "free space of tablespace ARCHIVE_HCC unknown"
 
 
-def test_space_uses_the_estimate_when_given():
-    free = {"DATA_HOT": 50 * MB}
-    seen = []
-
-    def estimate(pol, st):
-        seen.append((pol.name, st.ref))
-        return st.size_bytes // 4
-
-    assert decide(
-        policy(action=COMPRESS_QH), state(), free=free, estimated_rewrite_bytes=estimate
-    ).eligible
-    assert seen == [("p", state().ref)]
-
-
-def test_merge_needs_room_for_both_partitions():
-    st = state(merge_target="P2020", merge_target_bytes=200 * MB)
+def test_merge_needs_room_for_the_whole_period():
+    st = state(**YEAR)
     pol = policy(action={"type": "MERGE"})
-    assert decide(pol, st, free={"DATA_HOT": 250 * MB}).reason is (
-        Reason.INSUFFICIENT_SPACE_IN_TARGET
-    )
-    assert decide(pol, st, free={"DATA_HOT": 300 * MB}).eligible
+    short = decide(pol, st, free={"DATA_HOT": 1000 * MB})
+    assert short.reason is Reason.INSUFFICIENT_SPACE_IN_TARGET
+    assert short.text == "tablespace DATA_HOT has 1000.0 MB free < 1200.0 MB needed"
+    assert decide(pol, st, free={"DATA_HOT": 1200 * MB}).eligible
 
 
 def test_read_only_needs_no_space():
@@ -298,7 +307,8 @@ START_STATE = {
 }
 FILTER_FIXES = [
     ({"enabled": True}, {}),
-    ({}, {"age_days": 500}),
+    # A MERGE reads its period's age; the other kinds the partition's.
+    ({}, {"age_days": 500, "year_age_days": 500}),
     ({}, {"size_bytes": 100 * MB}),
     ({"conditions": FILTERS | {"temperatures": ["HOT", "COLD"]}}, {}),
     ({}, {"tablespace_used_pct": 90.0}),
@@ -368,9 +378,9 @@ def test_order_for_drop():
 
 def test_order_for_merge():
     steps = [
-        (START_POLICY | {"action": {"type": "MERGE"}}, START_STATE | {"merge_target": None}),
+        (START_POLICY | {"action": {"type": "MERGE"}}, START_STATE),
         *FILTER_FIXES,
-        ({}, {"merge_target": "P2020"}),
+        ({}, YEAR | {"year_bytes": 100 * MB}),
         ({}, {"tablespace": "ARCHIVE_HCC"}),
         ({}, {"custom_predicates": {"p": True}}),
     ]
@@ -484,9 +494,9 @@ def test_missing_profile_falls_back_with_a_warning():
     assert result.warnings == ["policy typo: profile 'FSAT' is not defined; using DEFAULT"]
 
 
-def test_partition_without_a_date_bound_uses_the_stored_temperature():
+def test_partition_without_a_date_bound_is_hot_and_age_zero():
     pol = policy(conditions={"temperatures": ["HOT"]})
-    st = state(upper_bound=None, age_days=None, age_months=None, temperature=Temperature.HOT)
+    st = state(upper_bound=None, age_days=None, age_months=None, temperature=Temperature.COLD)
     assert decide(pol, st).eligible
     too_young = decide(policy(conditions={"min_age_days": 1}), st)
     assert too_young.reason is Reason.TOO_YOUNG and too_young.text.startswith("age 0 days")
@@ -504,20 +514,6 @@ def test_explain_lists_the_policies_targeting_the_partition():
         ("a", Reason.TOO_YOUNG),
         ("b", Reason.ELIGIBLE),
     ]
-
-
-def test_partition_state_builder_derives_ages_and_temperature():
-    st = partition_state(
-        ObjectRef("SALES", "ORDERS", "P2023_01"),
-        upper_bound=date(2023, 2, 1),
-        reference=date(2024, 2, 1),
-        thresholds=Thresholds(90, 365, 1095),
-        size_bytes=MB,
-        tablespace="DATA_HOT",
-        is_newest=True,
-    )
-    assert (st.age_days, st.age_months, st.temperature) == (366, 12, Temperature.COLD)
-    assert st.is_newest and st.last_access_days is None
 
 
 @pytest.mark.parametrize("last_access_days", [None, 0, 29, 30, 89, 90, 400])
@@ -540,3 +536,34 @@ def test_evaluation_temperature_agrees_with_the_temperature_module(last_access_d
         for a in ages
     }
     assert details == expected
+
+
+def test_no_access_for_n_days_reads_the_tracked_source():
+    pol = policy(conditions={"no_access_days": 30})
+    assert decide(pol, state(access_source="HEATMAP", last_access_days=45)).eligible
+    # Tracked and never read since tracking began: no access.
+    assert decide(pol, state(access_source="HEATMAP", last_access_days=None)).eligible
+    recent = decide(pol, state(access_source="HEATMAP", last_access_days=3))
+    assert recent.reason is Reason.RECENTLY_ACCESSED
+    assert recent.text == "read 3 days ago < 30 days without access (reads tracked by HEATMAP)"
+    unknown = decide(pol, state(access_source=None))
+    assert unknown.reason is Reason.RECENTLY_ACCESSED
+    assert unknown.text.endswith("(no source tracks reads)")
+
+
+def test_no_modification_for_n_days_names_heat_map_or_dml_monitoring():
+    pol = policy(conditions={"no_modification_days": 90})
+    assert decide(pol, state(modification_source="DML", last_modification_days=120)).eligible
+    recent = decide(pol, state(modification_source="DML", last_modification_days=10))
+    assert recent.reason is Reason.RECENTLY_MODIFIED
+    assert "(modifications tracked by DML)" in recent.text
+    assert decide(pol, state()).reason is Reason.RECENTLY_MODIFIED
+
+
+def test_archive_before_drop_of_a_composite_partition_is_unsupported():
+    drop = {"type": "DROP", "archive": True}
+    pol = policy(action=drop, allow_destructive=True, conditions={"min_age_days": 1})
+    detail = decide(pol, state(has_subpartitions=True))
+    assert detail.reason is Reason.UNSUPPORTED_LAYOUT
+    plain = policy(action={"type": "DROP"}, allow_destructive=True, conditions={"min_age_days": 1})
+    assert decide(plain, state(has_subpartitions=True)).eligible

@@ -1,22 +1,22 @@
 """CUSTOM queue items of the ILM pipeline, run through the strategy runner.
 
-The queue row carries ``{"strategy": name, "params": {...}}`` in action_params (written by the
-evaluate stage from the policy's CustomAction). The result is returned as the ActionOutcome
+The queue row carries the policy's CustomParams (strategy name and its parameters) in
+action_params. The result is returned as the ActionOutcome
 the execute stage already logs for built-in actions, with the storage state read before and
 after so the execution log shows what the strategy changed.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from hcc_operators.core.actions import parse_params
 from hcc_operators.core.errors import WarehouseError
 from hcc_operators.core.models import ActionKind, ActionStatus, ObjectRef, SegmentInfo
-from hcc_operators.services.action_runner import ActionOutcome
+from hcc_operators.core.outcomes import ActionOutcome
 from hcc_operators.strategies.registry import StrategyRegistry
 from hcc_operators.strategies.runner import run_strategy
 from hcc_operators.warehouse.base import Warehouse
@@ -33,15 +33,15 @@ def run_custom_item(
 ) -> ActionOutcome:
     """Run the strategy a CUSTOM queue row names; never raises for a strategy's failure."""
     ref = ObjectRef(row.owner, row.table_name, row.partition_name)
-    params = json.loads(row.action_params or "{}")
+    params = parse_params(row.action_params, ActionKind.CUSTOM)
     outcome = ActionOutcome(ActionStatus.RUNNING, ActionKind.CUSTOM.value, ref.label)
     _record(outcome, _live(warehouse, ref), before=True)
     run = run_strategy(
         warehouse,
         engine,
-        params.get("strategy") or "",
+        params.strategy,
         ref,
-        params.get("params") or {},
+        params.params,
         now,
         registry=registry,
         context={"queue_id": row.queue_id, "policy": row.policy_name, **(context or {})},

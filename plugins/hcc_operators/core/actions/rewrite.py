@@ -1,0 +1,162 @@
+"""What COMPRESS and MOVE share: both rewrite a segment with ALTER TABLE ... MOVE.
+
+A composite partition has no segment of its own (ORA-14257 refuses to move it): its
+subpartitions are moved one by one, after ``MODIFY DEFAULT ATTRIBUTES FOR PARTITION`` has
+changed the partition's defaults, so subpartitions added to it later get the new storage too
+(docs/oracle-rules.md, rows COMPOSITE-*).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from pydantic import Field
+
+from hcc_operators.core import ddl, identifiers
+from hcc_operators.core.actions.base import ActionParams, Live
+from hcc_operators.core.errors import PolicyError
+from hcc_operators.core.models import Action, ActionKind, ObjectKind, ObjectRef, SegmentInfo
+from hcc_operators.core.oracle_features import Feature, require
+
+
+class RewriteParams(ActionParams):
+    """Parameters of the kinds that rewrite segments (COMPRESS, MOVE, MERGE)."""
+
+    online: bool = Field(
+        True,
+        description="Run the rewrite ONLINE so DML on the partition continues (Advanced "
+        "Compression Option for compressed segments: docs/oracle-rules.md LIC-*). False: "
+        "an offline rewrite, which blocks DML on the partition while it runs",
+    )
+    parallel: int | None = Field(
+        None, ge=1, le=256, description="PARALLEL degree of the rewrite; none: serial"
+    )
+    gather_stats: bool = Field(
+        False,
+        description="Queue GATHER_STATS on the rewritten partition once the rewrite succeeded "
+        "(DBMS_STATS, incremental statistics aware)",
+    )
+
+    def follow_ups(self) -> list[ActionParams]:
+        if not self.gather_stats:
+            return []
+        from hcc_operators.core.actions.gather_stats import GatherStatsParams
+
+        return [GatherStatsParams()]
+
+
+def subpartitions_of(ref: ObjectRef, table: Sequence[SegmentInfo]) -> tuple[str, ...]:
+    return tuple(
+        s.ref.subpartition
+        for s in table
+        if s.ref.partition == ref.partition and s.ref.subpartition and not ref.subpartition
+    )
+
+
+def resolve_segments(action: Action, table: Sequence[SegmentInfo]) -> Action:
+    """A composite partition's rewrite names its live subpartitions."""
+    if action.ref.kind is not ObjectKind.PARTITION:
+        return action
+    return replace(action, subpartitions=subpartitions_of(action.ref, table))
+
+
+def render(action: Action, version: tuple[int, ...]) -> list[str]:
+    ref = action.ref
+    if action.kind is ActionKind.COMPRESS and action.compression is None:
+        raise PolicyError(f"{ref.label}: a COMPRESS action needs a target compression")
+    if action.kind is ActionKind.MOVE and action.tablespace is None:
+        raise PolicyError(f"{ref.label}: a MOVE action needs a target tablespace")
+    size = identifiers.max_identifier_bytes(version)
+    table = ddl.table_name(ref, size)
+    tablespace = ddl.tablespace_clause(action, size)
+    compression = ddl.compression_of(action, version)
+    parallel = ddl.parallel_clause(action)
+    pctfree = ddl.pctfree_clause(action)
+    update = "UPDATE INDEXES" if action.update_indexes else None
+
+    if ref.kind is ObjectKind.TABLE:
+        if action.online:
+            require(Feature.ONLINE_TABLE_MOVE, version, hint="set online: false to move offline")
+        if action.update_indexes:
+            require(
+                Feature.TABLE_MOVE_UPDATE_INDEXES,
+                version,
+                hint="set update_indexes: false and rebuild the indexes after the move",
+            )
+        online = "ONLINE" if action.online else None
+        return [
+            ddl.join(
+                f"ALTER TABLE {table} MOVE",
+                online,
+                tablespace,
+                pctfree,
+                compression,
+                parallel,
+                update,
+            )
+        ]
+
+    if action.online:
+        require(Feature.ONLINE_PARTITION_MOVE, version, hint="set online: false to move offline")
+    online = "ONLINE" if action.online else None
+    if action.subpartitions:
+        # A composite partition: new defaults first, then each subpartition. The defaults
+        # take no PCTFREE for the subpartitions' segments and no ONLINE (a dictionary change).
+        statements = [
+            ddl.join(
+                f"ALTER TABLE {table} MODIFY DEFAULT ATTRIBUTES FOR {ddl.segment_clause(ref, size)}",
+                tablespace,
+                compression,
+            )
+        ]
+        for name in action.subpartitions:
+            sub = replace(ref, subpartition=name)
+            statements.append(
+                ddl.join(
+                    f"ALTER TABLE {table} MOVE {ddl.segment_clause(sub, size)}",
+                    tablespace,
+                    compression,
+                    update,
+                    parallel,
+                    online,
+                )
+            )
+        return statements
+    if ref.kind is ObjectKind.SUBPARTITION:
+        # move_table_subpartition takes only partitioning_storage_clause, which has no
+        # physical attributes: a subpartition's PCTFREE is the partition's default.
+        pctfree = None
+    return [
+        ddl.join(
+            f"ALTER TABLE {table} MOVE {ddl.segment_clause(ref, size)}",
+            tablespace,
+            pctfree,
+            compression,
+            update,
+            parallel,
+            online,
+        )
+    ]
+
+
+def in_target_state(action: Action, seg: SegmentInfo | None) -> bool:
+    if seg is None:
+        return False
+    same_compression = action.compression is None or seg.compression == action.compression
+    in_tablespace = action.tablespace is None or (seg.tablespace or "") == action.tablespace
+    return same_compression and in_tablespace
+
+
+def applied(action: Action, live: Live) -> bool:
+    """Done when the segment (every subpartition of a composite partition) has the target
+    compression and tablespace."""
+    target = live.target
+    if target is None:
+        return False
+    if target.has_subpartitions:
+        subs = [
+            s for s in live.table if s.ref.partition == action.ref.partition and s.ref.subpartition
+        ]
+        return bool(subs) and all(in_target_state(action, s) for s in subs)
+    return in_target_state(action, target)

@@ -1,0 +1,109 @@
+"""Every action kind is declared once and completely; what other layers key by kind derives
+from the declarations."""
+
+from __future__ import annotations
+
+import typing
+
+import pytest
+
+from hcc_operators.core import ddl
+from hcc_operators.core.actions import dump_params, parse_params, policy_kinds, spec, specs
+from hcc_operators.core.actions.base import ActionParams, ActionSpec
+from hcc_operators.core.models import Action, ActionKind, CompressionType, ObjectRef
+from hcc_operators.core.policy_config import ACTION_TYPES, Policy
+from hcc_operators.core.throughput import default_rate
+
+PART = ObjectRef("SALES", "ORDERS", "P_2024_01")
+TABLE = ObjectRef("SALES", "ORDERS_ARCH")
+
+#: One action per kind the DDL builder renders (CUSTOM carries a strategy's own statements).
+SAMPLES = {
+    ActionKind.COMPRESS: Action(ActionKind.COMPRESS, PART, compression=CompressionType.QUERY_LOW),
+    ActionKind.MOVE: Action(ActionKind.MOVE, PART, tablespace="X"),
+    ActionKind.READ_ONLY: Action(ActionKind.READ_ONLY, PART),
+    ActionKind.MERGE: Action(
+        ActionKind.MERGE,
+        ObjectRef("SALES", "ORDERS", "P_2024"),
+        merge_sources=("P_2024_01", "P_2024_02"),
+    ),
+    ActionKind.DROP: Action(ActionKind.DROP, PART),
+    ActionKind.TRUNCATE: Action(ActionKind.TRUNCATE, PART),
+    ActionKind.EXCHANGE: Action(ActionKind.EXCHANGE, PART, exchange_table=TABLE),
+    ActionKind.REBUILD_INDEXES: Action(ActionKind.REBUILD_INDEXES, PART),
+}
+
+
+#: The fields a kind cannot do without.
+REQUIRED = {
+    ActionKind.COMPRESS: {"level": "QUERY HIGH"},
+    ActionKind.MOVE: {"tablespace": "ARCH"},
+    ActionKind.CUSTOM: {"strategy": "rebuild_unusable_indexes"},
+}
+
+
+def test_every_kind_has_exactly_one_spec():
+    assert [s.kind for s in specs()] == list(ActionKind)
+    for kind in ActionKind:
+        assert spec(kind).kind is kind and kind.spec is spec(kind)
+
+
+@pytest.mark.parametrize("declared", specs(), ids=lambda s: s.kind.value)
+def test_every_spec_is_complete(declared: ActionSpec):
+    assert declared.description.strip().endswith(".") and len(declared.description) > 40
+    assert issubclass(declared.params, ActionParams)
+    assert declared.params.kind is declared.kind
+    tag = declared.params.model_fields["type"]
+    assert typing.get_args(tag.annotation) == (declared.kind.value,)
+    assert declared.default_mib_per_s > 0 and default_rate(declared.kind, None) > 0
+    assert callable(declared.render)
+    if declared.kind is not ActionKind.CUSTOM:
+        statements = ddl.render(SAMPLES[declared.kind])
+        assert statements and all(s.startswith(("ALTER TABLE", "CREATE")) for s in statements)
+    # The tag round-trips through the queue's JSON for every kind.
+    params = declared.params.model_validate(REQUIRED.get(declared.kind, {}))
+    assert parse_params(dump_params(params)) == params
+    for field_name, field in declared.params.model_fields.items():
+        if field_name != "type":
+            assert field.description, f"{declared.kind}.{field_name} has no description"
+
+
+def test_policy_kinds_are_the_policy_specs_and_the_policy_model_accepts_them():
+    assert policy_kinds() == ACTION_TYPES
+    assert set(policy_kinds()) == {s.kind.value for s in specs() if s.policy}
+    # Internal kinds are queued by the package only: a policy naming one is refused.
+    internal = [s.kind.value for s in specs() if not s.policy]
+    assert internal
+    for kind in internal:
+        with pytest.raises(ValueError, match="type"):
+            Policy.model_validate({"name": "p", "tables": ["A.B"], "action": {"type": kind}})
+
+
+def test_destructive_and_structural_flags():
+    assert {s.kind for s in specs() if s.destructive} == {ActionKind.DROP, ActionKind.TRUNCATE}
+    assert {s.kind for s in specs() if s.rewrites_segment} == {
+        ActionKind.COMPRESS,
+        ActionKind.MOVE,
+        ActionKind.MERGE,
+    }
+    assert ActionKind.MERGE.spec.structural and ActionKind.DROP.spec.structural
+    assert not ActionKind.COMPRESS.spec.structural
+
+
+def test_unreadable_results_are_unverifiable_by_declaration():
+    assert {s.kind for s in specs() if s.applied is None} == {
+        ActionKind.EXCHANGE,
+        ActionKind.REBUILD_INDEXES,
+        ActionKind.CUSTOM,
+    }
+
+
+def test_queue_params_round_trip_with_defaults_left_out():
+    params = parse_params({"type": "MOVE", "tablespace": "arch", "consolidate": "yearly"})
+    text = dump_params(params)
+    assert text == '{"consolidate":"yearly","tablespace":"ARCH","type":"MOVE"}'
+    assert parse_params(text) == params
+    # A row written before the tag was stored: the queue's action column supplies it.
+    assert parse_params('{"level": "QUERY HIGH"}', "COMPRESS").level is CompressionType.QUERY_HIGH
+    with pytest.raises(ValueError):
+        parse_params('{"level": "QUERY HIGHEST"}', "COMPRESS")
