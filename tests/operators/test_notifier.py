@@ -63,7 +63,15 @@ def test_a_repository_that_cannot_be_reached_never_masks_the_failure(monkeypatch
 
     monkeypatch.setattr(factory, "warehouse_from_conn_id", broken)
     monkeypatch.delenv("HCC_ALERT_WEBHOOK_URL", raising=False)
-    HccFailureNotifier().notify(context())  # logs a warning, raises nothing
+    notifier = HccFailureNotifier()
+    said: list[str] = []
+    record = SimpleNamespace(
+        error=lambda msg, *a: said.append(msg % a), warning=lambda msg, *a: said.append(msg % a)
+    )
+    monkeypatch.setattr(HccFailureNotifier, "log", record)
+    notifier.notify(context())  # raises nothing
+    assert said[0].startswith("HCC ALERT [CRITICAL]")
+    assert said[1] == "could not record the alert in the repository: connection refused"
 
 
 @pytest.mark.parametrize(

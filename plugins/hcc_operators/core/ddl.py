@@ -16,6 +16,7 @@ the others are dictionary operations or take a short exclusive lock whatever is 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from hcc_operators.core import identifiers
 from hcc_operators.core.errors import ConfigError, PolicyError
@@ -82,7 +83,31 @@ def compression_clause(ctype: CompressionType, version: Sequence[int] = (19,)) -
     return _COMPRESSION_12C[ctype]
 
 
-def render(action: Action, *, version: tuple[int, ...] = (19,)) -> list[str]:
+@dataclass(frozen=True)
+class SqlCall:
+    """A named statement of include/sql/oracle (a PL/SQL call) with its bind values.
+
+    DDL cannot take binds, so it is rendered here as text; a PL/SQL call can and must, so an
+    action that needs one renders this instead and the warehouse loads the named text and
+    binds the values (values are never formatted into SQL)."""
+
+    name: str
+    binds: tuple[tuple[str, object], ...]
+
+    def display(self, text: str | None = None) -> str:
+        shown = ", ".join(f"{k}={v!r}" for k, v in self.binds)
+        return f"{text or self.name}\n-- binds: {shown}"
+
+
+Statement = str | SqlCall
+
+
+def display(statement: Statement, text: str | None = None) -> str:
+    """How a statement is logged: DDL as sent, a call as its text and bind values."""
+    return statement.display(text) if isinstance(statement, SqlCall) else statement
+
+
+def render(action: Action, *, version: tuple[int, ...] = (19,)) -> list[Statement]:
     """The statements that perform ``action`` on a database of ``version``, in order."""
     from hcc_operators.core.actions import spec  # the kinds import this module's helpers
 

@@ -258,6 +258,7 @@ class ActionKind(enum.StrEnum):
     EXCHANGE = "EXCHANGE"
     REBUILD_INDEXES = "REBUILD_INDEXES"
     CUSTOM = "CUSTOM"
+    GATHER_STATS = "GATHER_STATS"
 
     @property
     def spec(self):  # -> core.actions.base.ActionSpec (imported late: it imports this module)
@@ -296,6 +297,8 @@ class Action:
     parallel: int | None = None
     merge_sources: tuple[str, ...] = ()
     subpartitions: tuple[str, ...] = ()
+    #: GATHER_STATS: its parameters (granularity, degree, the instant stats must postdate).
+    stats: object | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

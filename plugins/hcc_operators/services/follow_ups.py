@@ -4,8 +4,8 @@ consolidation of a period once a MOVE completed it).
 A follow-up is an ordinary queue item (PENDING, naming its parent in ``parent_queue_id``):
 it is planned into the next batch (ahead of new work), shows in the queue and the task list,
 can be retried by clearing it, and is re-planned after a crash because the parent's retry
-queues it again. It is never queued twice: an active item for the same partition and kind is
-enough.
+queues it again. It is never queued twice: not by a retry of its parent (one follow-up of a kind
+per parent) and not beside an active item for the same partition and kind.
 """
 
 from __future__ import annotations
@@ -43,6 +43,9 @@ def queue_follow_ups(
     table = None
     for follow in wanted:
         target = result
+        if "after" in type(follow).model_fields:
+            # Statistics gathered from now on are the rewritten segment's.
+            follow = follow.model_copy(update={"after": now})
         if follow.kind is ActionKind.MERGE:
             table = table if table is not None else table_segments(warehouse, result)
             try:
@@ -65,6 +68,17 @@ def queue_follow_ups(
 def _enqueue(engine: Engine, row, follow: ActionParams, target: ObjectRef, now: datetime) -> str:
     q = ilm_queue.c
     with engine.begin() as conn:
+        earlier = conn.execute(
+            select(q.queue_id, q.status).where(
+                q.parent_queue_id == row.queue_id, q.action == follow.kind.value
+            )
+        ).first()
+        if earlier is not None:
+            # A cleared or retried parent: its follow-up was queued by the first success.
+            return (
+                f"{follow.kind.value} already queued by this item (item {earlier.queue_id}, "
+                f"{earlier.status})"
+            )
         active = conn.execute(
             select(q.queue_id).where(
                 q.owner == target.owner,

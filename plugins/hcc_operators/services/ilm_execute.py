@@ -124,7 +124,8 @@ def execute_item(
     if params is not None and outcome.status in (ActionStatus.SUCCESS, ActionStatus.SKIPPED):
         # Also after SKIPPED: an action that a killed attempt completed still owes its
         # follow-ups, and queue_follow_ups never queues one twice.
-        follow_ups = queue_follow_ups(warehouse, engine, row, params, result_ref, now=now_fn())
+        # ``now`` is when this attempt claimed the item: the rewrite happened after it.
+        follow_ups = queue_follow_ups(warehouse, engine, row, params, result_ref, now=now)
 
     done = now_fn()
     final = outcome.status.value

@@ -406,9 +406,16 @@ class OracleWarehouse:
         self.set_session_info(self._module, f"{action.kind.value} {action.ref.label}")
         doing = f"{action.kind.value} of {action.ref.label}"
         started = time.monotonic()
+        sent = []
         for statement in statements:
-            self._run(statement, None, doing=doing, ddl_statement=True, fetch=False)
-        return ApplyResult(tuple(statements), time.monotonic() - started)
+            if isinstance(statement, ddl.SqlCall):
+                text = sql_files.load(statement.name)
+                self._run(text, dict(statement.binds), doing=doing, fetch=False)
+                sent.append(statement.display(text))
+            else:
+                self._run(statement, None, doing=doing, ddl_statement=True, fetch=False)
+                sent.append(statement)
+        return ApplyResult(tuple(sent), time.monotonic() - started)
 
     def index_definitions(self, owner: str, table: str) -> list[IndexDefinition]:
         self._dictionary_version()

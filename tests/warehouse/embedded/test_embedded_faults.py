@@ -60,7 +60,23 @@ def test_slow_multiplies_the_duration_once(warehouse):
 
 def test_faults_on_other_objects_do_not_fire(warehouse):
     warehouse.inject_fault("FINANCE.*", "LOCK_HELD")
-    warehouse.apply(COMPRESS)
+    result = warehouse.apply(COMPRESS)
+    assert result.statements and warehouse.segment(COMPRESS.ref).compression is (
+        COMPRESS.compression
+    )
+    # The fault is still armed for the object it names.
+    with pytest.raises(WarehouseError) as err:
+        warehouse.apply(
+            Action(
+                ActionKind.READ_ONLY,
+                next(
+                    s.ref
+                    for s in warehouse.list_segments(["FINANCE"])
+                    if s.ref.partition and not s.ref.subpartition
+                ),
+            )
+        )
+    assert err.value.code == "ORA-00054"
 
 
 def test_random_faults_are_repeatable_for_a_seed(tmp_path):

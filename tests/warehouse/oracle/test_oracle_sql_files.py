@@ -24,6 +24,7 @@ NOT_PARSEABLE = {
     "compression/ratio": "PL/SQL block: OUT binds from DBMS_COMPRESSION.GET_COMPRESSION_RATIO",
     "session/set_module": "PL/SQL block: DBMS_APPLICATION_INFO.SET_MODULE is a procedure",
     "stats/flush_monitoring": "PL/SQL block: DBMS_STATS.FLUSH_DATABASE_MONITORING_INFO",
+    "stats/gather_partition_stats": "PL/SQL block: DBMS_STATS.GET_PREFS and GATHER_TABLE_STATS",
 }
 #: What each statement binds, so a renamed placeholder cannot slip past the recording tests.
 BINDS = {
@@ -51,6 +52,7 @@ BINDS = {
     "session/set_module": {"module_name", "action_name"},
     "stats/awr_segment_reads": {"owner", "days"},
     "stats/flush_monitoring": set(),
+    "stats/gather_partition_stats": {"ownname", "tabname", "partname", "granularity", "degree"},
     "stats/heat_map": {"owner"},
     "stats/modifications": {"owner"},
     "stats/row_count": set(),

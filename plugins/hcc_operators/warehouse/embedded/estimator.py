@@ -145,11 +145,6 @@ def _block_bytes(layout: _BlockRows, pctfree: int) -> float:
     return (blocks + used / usable) * BLOCK_SIZE
 
 
-def block_compressed_bytes(rows: Sequence[EncodedRow], pctfree: int) -> float:
-    """Row-major blocks with a per-block symbol table of repeated column values."""
-    return _block_bytes(_block_rows(rows), pctfree)
-
-
 def _stream_piece(value: bytes | None) -> bytes:
     return NULL_MARKER if value is None else bytes((min(len(value), 254),)) + value
 
@@ -158,15 +153,6 @@ def _stream_pieces(values: Sequence[bytes | None]) -> list[bytes]:
     # Columns repeat values, so each distinct value's piece is built once.
     pieces: dict[bytes | None, bytes] = {}
     return [pieces.get(v) or pieces.setdefault(v, _stream_piece(v)) for v in values]
-
-
-def _column_stream(rows: Sequence[EncodedRow], column: int) -> bytes:
-    return b"".join(_stream_piece(row[column]) for row in rows)
-
-
-def hcc_compressed_bytes(rows: Sequence[EncodedRow], ctype: CompressionType) -> float:
-    """Column-major compression units; units span blocks, so block overhead is added."""
-    return PreparedSample(rows).compressed_bytes(ctype)
 
 
 class PreparedSample:

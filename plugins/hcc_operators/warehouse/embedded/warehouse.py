@@ -35,8 +35,10 @@ from hcc_operators.core.models import (
     TableInfo,
     TablespaceInfo,
 )
+from hcc_operators.warehouse import sql_files
 from hcc_operators.warehouse.embedded import (
     actions,
+    calls,
     dictionary,
     dml,
     faults,
@@ -320,7 +322,6 @@ class EmbeddedWarehouse:
             raise actions.custom_refused(action.ref.label)
         statements = tuple(ddl.render(action, version=self._version))
         now = datetime.now().replace(microsecond=0)
-        ctx = actions.Context(self._conn, self._version, self._segment_ratio, now)
         with self._writing(ddl_lock_timeout_s) as conn:
             lookup.table_row(conn, action.ref.owner, action.ref.table)
             fired = faults.fire(conn, action.ref.label)
@@ -328,29 +329,32 @@ class EmbeddedWarehouse:
             # The fault is consumed (committed) even though no statement ran.
             raise self._fault_error(fired.before, action)
         duration = 0.0
+        sent: list[str] = []
         # Oracle commits each DDL statement: a failure part-way leaves the earlier ones done,
         # which is what the callers' re-reading of the live state is for.
         for statement in statements:
             with self._writing(ddl_lock_timeout_s) as conn:
                 ctx = actions.Context(conn, self._version, self._segment_ratio, now)
-                seconds = actions.run(ctx, statement) * fired.slow_factor
+                if isinstance(statement, ddl.SqlCall):
+                    # The named text is what Oracle would run; it must exist and bind these.
+                    text = sql_files.load(statement.name)
+                    shown = statement.display(text)
+                    seconds = calls.run(ctx, statement, text) * fired.slow_factor
+                else:
+                    shown = statement
+                    seconds = actions.run(ctx, statement) * fired.slow_factor
                 duration += seconds
+                sent.append(shown)
                 conn.execute(
                     "INSERT INTO sim_ddl_log (applied_at, object_label, action_kind, statements,"
                     " duration_s) VALUES (?, ?, ?, ?, ?)",
-                    (
-                        now.isoformat(sep=" "),
-                        action.ref.label,
-                        action.kind.value,
-                        statement,
-                        seconds,
-                    ),
+                    (now.isoformat(sep=" "), action.ref.label, action.kind.value, shown, seconds),
                 )
         if fired.after_commit:
             raise ora.connection_lost(action.ref, committed=True)
         if self._sleep_scale:
             time.sleep(duration * self._sleep_scale)
-        return ApplyResult(statements=statements, duration_s=duration, simulated=True)
+        return ApplyResult(statements=tuple(sent), duration_s=duration, simulated=True)
 
     def run_statements(self, statements: Sequence[str]) -> None:
         """Run statements the package rendered outside an Action (the archive table's
