@@ -32,14 +32,15 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-# Metadata DB migrated, the DDL pool declared. `airflow db migrate` is idempotent.
+# Metadata DB migrated, the pools declared (sizes from core/names.py through `hcc pools`).
+# `airflow db migrate` and `airflow pools import` are idempotent.
 airflow-home: $(AIRFLOW_READY)
 
 $(AIRFLOW_READY): $(STAMP)
 	mkdir -p $(AIRFLOW_HOME)
 	$(BIN)/airflow db migrate > $(AIRFLOW_HOME)/migrate.log 2>&1 || (cat $(AIRFLOW_HOME)/migrate.log; exit 1)
-	$(BIN)/airflow pools set hcc_oracle_ddl 4 "Bounds concurrent partition DDL on the warehouse" > /dev/null
-	$(BIN)/airflow pools set hcc_advisor_estimates 2 "Bounds concurrent compression estimates" > /dev/null
+	$(BIN)/hcc pools > $(AIRFLOW_HOME)/pools.json
+	$(BIN)/airflow pools import $(AIRFLOW_HOME)/pools.json > /dev/null
 	touch $@
 
 demo: $(AIRFLOW_READY)

@@ -82,3 +82,19 @@ def test_config_reference_command_prints_it(hcc):
     code, out, _ = hcc("config-reference")
     assert code == 0
     assert out == generate()
+
+
+def test_pools_come_from_the_names_and_airflow_settings_match(hcc):
+    import json
+
+    import yaml
+
+    from hcc_operators.core.names import POOL_SLOTS, Pool
+    from hcc_operators.core.paths import project_root
+
+    code, out, _ = hcc("pools")
+    pools = json.loads(out)
+    assert code == 0 and pools["hcc_oracle_ddl"]["slots"] == POOL_SLOTS[Pool.DDL]
+    settings = yaml.safe_load((project_root() / "airflow_settings.yaml").read_text())
+    declared = {p["pool_name"]: p["pool_slot"] for p in settings["airflow"]["pools"]}
+    assert declared == {name: spec["slots"] for name, spec in pools.items()}

@@ -23,8 +23,12 @@ if not (HOME / ".ready").exists():
     HOME.mkdir(parents=True, exist_ok=True)
     airflow = Path(sys.executable).with_name("airflow")
     subprocess.run([str(airflow), "db", "migrate"], check=True, capture_output=True)
-    for pool in ("hcc_oracle_ddl", "hcc_advisor_estimates"):
+    from hcc_operators.cli.pools import pool_definitions
+
+    for pool, spec in pool_definitions().items():
         subprocess.run(
-            [str(airflow), "pools", "set", pool, "4", "hcc"], check=True, capture_output=True
+            [str(airflow), "pools", "set", pool, str(spec["slots"]), spec["description"]],
+            check=True,
+            capture_output=True,
         )
     (HOME / ".ready").touch()

@@ -239,8 +239,10 @@ def _package_env(warehouse: Path, now: str) -> dict[str, str]:
 
 def _create_pools(stack: AirflowStack) -> None:
     # What `make airflow-home` does with the CLI, here through the REST API (no extra process).
-    for pool, slots in (("hcc_oracle_ddl", 4), ("hcc_advisor_estimates", 2)):
-        stack.api("POST", "/api/v2/pools", json={"name": pool, "slots": slots}, expect=201)
+    from hcc_operators.cli.pools import pool_definitions
+
+    for pool, spec in pool_definitions().items():
+        stack.api("POST", "/api/v2/pools", json={"name": pool, "slots": spec["slots"]}, expect=201)
 
 
 # --- REST helpers --------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from hcc_operators.cli import (
     estimate,
     explain,
     plan,
+    pools,
     reconcile,
     status,
     validate,
@@ -25,7 +26,7 @@ from hcc_operators.cli.exit_codes import OK, PROBLEM, WAREHOUSE, CliError
 from hcc_operators.cli.output import Output
 from hcc_operators.core.errors import ConfigError, HccError, WarehouseError
 
-COMMANDS = (validate, plan, explain, status, estimate, reconcile, config_reference)
+COMMANDS = (validate, plan, explain, status, estimate, reconcile, config_reference, pools)
 
 EPILOG = """exit codes:
   0  ok
