@@ -436,7 +436,7 @@ def test_checksum_hashes_the_canonical_json():
         "type": "COMPRESS",
         "level": "QUERY HIGH",
         "pctfree": None,
-        "online": True,
+        "online": None,
         "parallel": None,
         "gather_stats": False,
     }

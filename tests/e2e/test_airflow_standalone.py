@@ -40,8 +40,9 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import func, select
 
-from hcc_operators.cli.batch_preview import PlannedItem, preview_batch
+from hcc_operators.cli.batch_preview import PreviewItem, preview_batch
 from hcc_operators.core.models import ObjectRef
+from hcc_operators.core.names import Dag, dag_id
 from hcc_operators.core.windows import Slot, WindowCalendar
 from hcc_operators.repository.schema import create_all
 from hcc_operators.repository.tables import dag_run_log, execution_log, ilm_batches, ilm_queue
@@ -53,7 +54,7 @@ from .conftest import ROOT, AirflowStack
 
 pytestmark = pytest.mark.e2e
 
-EXECUTE = "hcc_ilm_execute"
+EXECUTE = dag_id(Dag.ILM_EXECUTE)
 SCHEDULE = ROOT / "include" / "config" / "schedule.yaml"
 HCC_NOW = "2026-03-10T23:00:00+01:00"
 NOW = datetime.fromisoformat(HCC_NOW).astimezone(UTC)
@@ -76,8 +77,8 @@ TERMINAL = ("success", "failed")
 
 @dataclass
 class Queue:
-    planned: list[PlannedItem]
-    victim: PlannedItem
+    planned: list[PreviewItem]
+    victim: PreviewItem
 
 
 @dataclass
@@ -142,9 +143,9 @@ def engine(warehouse_file):
 
 @pytest.fixture(scope="module")
 def queue(airflow, warehouse_file, project_config) -> Queue:
-    for dag_id in ("hcc_ilm_refresh", "hcc_ilm_evaluate"):
-        run = run_to_end(airflow, dag_id, {}, timeout_s=120)
-        assert run.state == "success", f"{dag_id}: {run.tis}"
+    for name in (dag_id(Dag.ILM_REFRESH), dag_id(Dag.ILM_EVALUATE)):
+        run = run_to_end(airflow, name, {}, timeout_s=120)
+        assert run.state == "success", f"{name}: {run.tis}"
     with EmbeddedWarehouse(warehouse_file) as wh:
         preview = preview_batch(
             wh, wh.repository_engine(), load_ilm_settings(), now=NOW, max_operations=BATCH

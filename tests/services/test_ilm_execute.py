@@ -479,3 +479,24 @@ def test_fits_before_close():
     assert ilm_plan.fits_before_close(100, 150, 1.5)
     assert not ilm_plan.fits_before_close(100, 149.9, 1.5)
     assert ilm_plan.fits_before_close(100, 100, 1.0)
+
+
+def test_without_the_compression_option_rewrites_run_offline_and_advanced_is_refused(tmp_path):
+    from hcc_operators.core.licences import Licences
+    from hcc_operators.warehouse.embedded.warehouse import EmbeddedWarehouse
+
+    path = tmp_path / "plain.db"
+    build_warehouse(path, seed=11, today=T0.date()).close()
+    plain = EmbeddedWarehouse(path, licences=Licences())
+    create_all(plain.repository_engine())
+    seg = pick(plain)
+    _, auto = run_one(plain, seg.ref, "COMPRESS", {"level": "QUERY HIGH"})
+    assert auto["status"] == "SUCCESS"
+    assert "ONLINE" not in auto["statements"][0] and "offline" in auto["message"]
+    other = pick(plain)
+    _, advanced = run_one(plain, other.ref, "COMPRESS", {"level": "ADVANCED"})
+    assert advanced["status"] == "FAILED" and advanced["transience"] == "PERMANENT"
+    assert "LIC-03" in advanced["message"] and plain.segment(other.ref).compression.value == "NONE"
+    _, insist = run_one(plain, other.ref, "COMPRESS", {"level": "QUERY LOW", "online": True})
+    assert insist["status"] == "FAILED" and "Advanced Compression Option" in insist["message"]
+    plain.close()

@@ -24,7 +24,7 @@ from hcc_operators.core.models import CompressionType, ObjectRef
 from hcc_operators.core.selection import QueueItem, effective_priority
 from hcc_operators.core.throughput import ThroughputModel
 from hcc_operators.repository.tables import ilm_queue
-from hcc_operators.services.action_runner import table_segments
+from hcc_operators.services.action_runner import licensed, table_segments
 from hcc_operators.services.ilm_plan import (
     batch_limits,
     execution_history,
@@ -213,7 +213,10 @@ def statements(warehouse: Warehouse, row, version: tuple[int, ...]) -> list[str]
         action = params.to_action(
             ref, table=table_segments(warehouse, ref), upper_bound=row.upper_bound
         )
+        action, note = licensed(warehouse, action, warehouse.segment(ref))
         rendered = ddl.render(action, version=version)
+        if note:
+            rendered.append(f"-- {note}")
     except NothingToDo as why:
         return [f"-- nothing to do now: {why}"]
     except (PolicyError, ConfigError) as err:

@@ -38,24 +38,43 @@ class CompressionType(enum.StrEnum):
 
     @classmethod
     def parse(cls, value: str | None) -> CompressionType:
-        """Read a COMPRESS_FOR / COMPRESSION value as the dictionary reports it."""
+        """Read a COMPRESS_FOR value as the dictionary reports it (docs/oracle-rules.md CMP-*).
+
+        ``[NO] ROW LEVEL LOCKING`` qualifies an HCC level without changing it (CMP-01); the
+        11.1 spellings FOR ALL OPERATIONS and DIRECT LOAD ONLY are ADVANCED (OLTP) and BASIC.
+        A value not listed raises UnknownCompression carrying the raw text, so a caller skips
+        that one object instead of guessing its level.
+        """
         if value is None:
             return cls.NONE
         if isinstance(value, cls):
             return value
         text = " ".join(str(value).upper().replace("_", " ").split())
+        for suffix in (" NO ROW LEVEL LOCKING", " ROW LEVEL LOCKING"):
+            if text.endswith(suffix):
+                text = text[: -len(suffix)]
+                break
         if text in ("", "DISABLED", "NONE", "NOCOMPRESS"):
             return cls.NONE
-        if text in ("OLTP", "ADVANCED", "ROW STORE COMPRESS ADVANCED"):
+        if text in ("OLTP", "ADVANCED", "ROW STORE COMPRESS ADVANCED", "FOR ALL OPERATIONS"):
             return cls.ADVANCED
-        if text in ("BASIC", "ENABLED", "DIRECT LOAD ONLY"):
+        if text in ("BASIC", "DIRECT LOAD ONLY", "FOR DIRECT LOAD OPERATIONS"):
             return cls.BASIC
         for member in cls:
             if member.value == text:
                 return member
-        raise ValueError(
-            f"unknown compression type {value!r}; expected one of "
-            + ", ".join(m.value for m in cls)
+        raise UnknownCompression(value)
+
+
+class UnknownCompression(ValueError):
+    """A compression value the package does not know; the object it belongs to is skipped."""
+
+    def __init__(self, raw: object):
+        self.raw = raw
+        super().__init__(
+            f"unknown compression type {raw!r}; expected one of "
+            + ", ".join(m.value for m in CompressionType)
+            + " (optionally with [NO] ROW LEVEL LOCKING)"
         )
 
 
@@ -291,7 +310,8 @@ class Action:
     compression: CompressionType | None = None
     tablespace: str | None = None
     pctfree: int | None = None
-    online: bool = True
+    #: None: not decided yet (a policy's ``online: auto``), resolved from the licences.
+    online: bool | None = True
     update_indexes: bool = True
     exchange_table: ObjectRef | None = None
     parallel: int | None = None

@@ -93,6 +93,9 @@ advisor_runs = Table(
     Column("objects_analysed", Integer, nullable=False, default=0),
     Column("objects_succeeded", Integer, nullable=False, default=0),
     Column("objects_failed", Integer, nullable=False, default=0),
+    # Objects left alone because the dictionary describes them in terms the package does not
+    # know (an unknown COMPRESS_FOR); each has a SKIPPED result with the reason.
+    Column("objects_skipped", Integer),
     Column("bytes_total", BigInteger, nullable=False, default=0),
     Column("bytes_analysed", BigInteger, nullable=False, default=0),
     Column("started_at", UtcDateTime(), nullable=False),
@@ -128,7 +131,7 @@ advisor_results = Table(
     Column("estimated_savings", BigInteger),
     Column("recompression", Boolean, nullable=False, default=False),
     Column("reason", Text),
-    Column("status", String(20), nullable=False),  # SUCCESS, FAILED
+    Column("status", String(20), nullable=False),  # SUCCESS, FAILED, SKIPPED
     Column("error_code", String(20)),
     Column("error_message", Text),
     Column("analysed_at", UtcDateTime(), nullable=False),

@@ -13,11 +13,19 @@ from dataclasses import replace
 
 from hcc_operators.core.action_state import is_applied, rewrite_bytes_needed
 from hcc_operators.core.actions import Live
-from hcc_operators.core.errors import NothingToDo, Transience, WarehouseError
+from hcc_operators.core.errors import (
+    ConfigError,
+    NothingToDo,
+    PolicyError,
+    Transience,
+    WarehouseError,
+)
+from hcc_operators.core.licences import check_level, decide_online
 from hcc_operators.core.models import (
     Action,
     ActionKind,
     ActionStatus,
+    CompressionType,
     ObjectRef,
     SegmentInfo,
 )
@@ -44,6 +52,26 @@ def run_action(
         return outcome
     except WarehouseError as err:
         return _failed(outcome, err)
+    except (PolicyError, ConfigError) as err:
+        # A person must change the policy or the connection: fail fast, never retry.
+        return _failed(outcome, WarehouseError(str(err), transience=Transience.PERMANENT))
+
+
+def licensed(
+    warehouse: Warehouse, action: Action, current: SegmentInfo | None
+) -> tuple[Action, str | None]:
+    """The action as the connection's licences allow it (core.licences): the compression
+    level checked, ``online: auto`` decided. Returns the action and a note for the log."""
+    if not action.kind.rewrites_segment:
+        return action, None
+    check_level(action.compression, warehouse.licences)
+    online, note = decide_online(
+        action.online,
+        action.compression,
+        current.compression if current else CompressionType.NONE,
+        warehouse.licences,
+    )
+    return replace(action, online=online), note
 
 
 def table_segments(warehouse: Warehouse, ref: ObjectRef) -> list[SegmentInfo]:
@@ -105,6 +133,7 @@ def _run(warehouse, action, outcome, ddl_lock_timeout_s, expected_bytes_after) -
             code="ORA-02149" if action.ref.partition else "ORA-00942",
         )
 
+    action, note = licensed(warehouse, action, before)
     _precheck(warehouse, action, before, expected_bytes_after)
     rows_before = _rows_before(warehouse, action)
     outcome.rows_before = rows_before
@@ -138,7 +167,7 @@ def _run(warehouse, action, outcome, ddl_lock_timeout_s, expected_bytes_after) -
             )
             return outcome
     outcome.status = ActionStatus.SUCCESS
-    outcome.message = outcome.message or "applied"
+    outcome.message = outcome.message or ("applied" + (f" ({note})" if note else ""))
     return outcome
 
 

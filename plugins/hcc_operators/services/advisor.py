@@ -82,6 +82,7 @@ def plan_analysis(
         and not s.has_subpartitions
         and s.bytes >= min_mb * 1024 * 1024
     ]
+    skipped = {ref: why for ref, why in warehouse.unreadable().items() if ref.owner in owners}
     if params.incremental:
         objects = _changed_since_last_analysis(engine, warehouse, owners, objects)
     objects.sort(key=lambda s: (-s.bytes, s.ref))
@@ -103,11 +104,29 @@ def plan_analysis(
                 objects_analysed=0,
                 objects_succeeded=0,
                 objects_failed=0,
+                objects_skipped=len(skipped),
                 bytes_analysed=0,
                 started_at=now,
                 updated_at=now,
             )
         ).inserted_primary_key[0]
+        # An object the dictionary describes in terms the package does not know is recorded
+        # with the reason and left alone; the run goes on with the others.
+        for ref, why in sorted(skipped.items()):
+            conn.execute(
+                insert(advisor_results).values(
+                    run_id=run_id,
+                    owner=ref.owner,
+                    table_name=ref.table,
+                    partition_name=ref.partition,
+                    subpartition_name=ref.subpartition,
+                    object_kind=ref.kind.value,
+                    status="SKIPPED",
+                    error_message=why,
+                    recompression=False,
+                    analysed_at=now,
+                )
+            )
     return run_id, [
         {
             "run_id": run_id,
@@ -288,6 +307,7 @@ def finish_analysis(engine: Engine, run_id: int, *, now: datetime) -> dict:
         "objects_total": run.objects_total,
         "analysed": run.objects_analysed,
         "failed": run.objects_failed,
+        "skipped": run.objects_skipped or 0,
         "recommendations_by_type": by_type,
         "estimated_savings_bytes": int(savings),
     }

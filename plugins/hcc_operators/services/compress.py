@@ -21,7 +21,7 @@ from hcc_operators.core.models import Action, ActionKind, CompressionType, Objec
 from hcc_operators.core.names import Dag, session_module
 from hcc_operators.core.outcomes import ActionOutcome
 from hcc_operators.repository.tables import advisor_results, advisor_runs, compression_executions
-from hcc_operators.services.action_runner import run_action, table_segments
+from hcc_operators.services.action_runner import licensed, run_action, table_segments
 from hcc_operators.warehouse.base import Warehouse
 
 
@@ -128,7 +128,10 @@ def compress_object(
             "statements": [],
         }
     if dry_run:
-        statements = ddl.render(action, version=warehouse.version())
+        licensed_action, note = licensed(warehouse, action, live)
+        statements = ddl.render(licensed_action, version=warehouse.version())
+        if note:
+            statements.append(f"-- {note}")
         with engine.begin() as conn:
             execution_id = conn.execute(
                 insert(compression_executions).values(

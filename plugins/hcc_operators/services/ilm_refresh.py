@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import delete, insert, tuple_
@@ -28,12 +28,15 @@ class RefreshResult:
     tables: int
     partitions: int
     by_temperature: dict[str, int]
+    #: Partitions left out, with why (a compression value the package does not know).
+    skipped: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {
             "tables": self.tables,
             "partitions": self.partitions,
             "by_temperature": self.by_temperature,
+            "skipped": self.skipped,
         }
 
 
@@ -97,4 +100,9 @@ def refresh_partition_access(
     counts: dict[str, int] = defaultdict(int)
     for r in rows:
         counts[r["temperature"]] += 1
-    return RefreshResult(len(by_table), len(rows), dict(sorted(counts.items())))
+    skipped = {
+        ref.label: why
+        for ref, why in warehouse.unreadable().items()
+        if (ref.owner, ref.table) in {(r.owner, r.table) for r in refs}
+    }
+    return RefreshResult(len(by_table), len(rows), dict(sorted(counts.items())), skipped)

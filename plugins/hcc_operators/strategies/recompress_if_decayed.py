@@ -17,6 +17,7 @@ from pydantic import Field
 
 from hcc_operators.core.action_state import rewrite_bytes_needed
 from hcc_operators.core.errors import ObjectNotFound, Transience, WarehouseError
+from hcc_operators.core.licences import decide_online
 from hcc_operators.core.models import Action, ActionKind, ActionStatus, ObjectRef, SegmentInfo
 from hcc_operators.strategies.base import BaseStrategy, StrategyParams, StrategyResult
 from hcc_operators.warehouse.base import Warehouse
@@ -68,9 +69,19 @@ class RecompressIfDecayed(BaseStrategy):
             )
 
         _check_space(warehouse, seg)
+        # The connection's licences decide ONLINE, as for every rewrite (core.licences).
+        online, note = decide_online(None, ctype, seg.compression, warehouse.licences)
+        if note:
+            details["note"] = note
         rows_before = warehouse.row_count(target)
         applied = warehouse.apply(
-            Action(ActionKind.COMPRESS, target, compression=ctype, tablespace=seg.tablespace)
+            Action(
+                ActionKind.COMPRESS,
+                target,
+                compression=ctype,
+                tablespace=seg.tablespace,
+                online=online,
+            )
         )
         rows_after = warehouse.row_count(target)
         after = warehouse.segment(target)

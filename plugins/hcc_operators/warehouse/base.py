@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from hcc_operators.core.errors import ObjectNotFound, Transience, WarehouseError
+from hcc_operators.core.licences import Licences
 from hcc_operators.core.models import (
     AccessStats,
     Action,
@@ -37,6 +38,8 @@ __all__ = ["Warehouse", "WarehouseError", "ObjectNotFound", "Transience"]
 class Warehouse(Protocol):
     #: "oracle" or "embedded"; for logs and reports only, never for branching above this layer.
     backend: str
+    #: The licensed options the connection declares (core.licences); nothing else is used.
+    licences: Licences
 
     def version(self) -> tuple[int, ...]:
         """Database version, e.g. (19, 21, 0); decides online-DDL features."""
@@ -54,6 +57,10 @@ class Warehouse(Protocol):
 
         ``tables`` narrows to those tables (refs with owner and table only).
         """
+
+    def unreadable(self) -> dict[ObjectRef, str]:
+        """Objects the reads so far left out, with why (a compression value the package does
+        not know): one odd object is skipped, never the whole owner."""
 
     def segment(self, ref: ObjectRef) -> SegmentInfo | None:
         """Live state of one object, read now (None if it does not exist)."""

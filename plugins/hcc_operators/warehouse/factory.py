@@ -57,9 +57,11 @@ def warehouse_from_conn_id(conn_id: str = DEFAULT_CONN_ID) -> Warehouse:
         path = conn.schema or conn.host
         if not path:
             raise ConfigError(f"connection {conn_id!r} has no SQLite file path", field=conn_id)
-        from hcc_operators.warehouse.embedded.warehouse import EmbeddedWarehouse
+        from hcc_operators.core import licences
+        from hcc_operators.warehouse.embedded.warehouse import DEMO_LICENCES, EmbeddedWarehouse
 
-        return EmbeddedWarehouse(Path(path))
+        declared = licences.from_extras(conn.extra_dejson, conn_id, default=DEMO_LICENCES)
+        return EmbeddedWarehouse(Path(path), licences=declared)
     raise ConfigError(
         f"connection {conn_id!r} has conn_type {conn.conn_type!r}; use 'oracle' for a real "
         "warehouse or 'sqlite' for the embedded demo warehouse",

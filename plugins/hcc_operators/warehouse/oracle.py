@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 import oracledb
 
-from hcc_operators.core import ddl, identifiers
+from hcc_operators.core import ddl, identifiers, licences
 from hcc_operators.core.errors import ConfigError, Transience, WarehouseError
+from hcc_operators.core.licences import Licences
 from hcc_operators.core.models import (
     AccessStats,
     Action,
@@ -37,6 +38,7 @@ from hcc_operators.core.models import (
     SegmentInfo,
     TableInfo,
     TablespaceInfo,
+    UnknownCompression,
 )
 from hcc_operators.core.oracle_features import version_text
 from hcc_operators.warehouse import oracle_rows, sql_files
@@ -78,14 +80,15 @@ class OracleWarehouse:
         *,
         hook: Any | None = None,
         connection_factory: ConnectionFactory | None = None,
-        awr_licensed: bool = False,
+        licences: Licences | None = None,
         access_window_days: int = 30,
         hcc_tablespaces: Collection[str] | None = None,
         module: str = "hcc_operators",
     ):
-        """``awr_licensed``: the Diagnostics Pack is licensed, so AWR may be read when Heat Map
-        has no data. ``hcc_tablespaces``: the tablespaces on HCC-capable storage (Exadata, ZFS
-        Storage Appliance, Pillar); None assumes all are, as on Exadata.
+        """``licences``: the options the connection declares (core.licences): Heat Map is read
+        only with the Advanced Compression Option, AWR only with the Diagnostics Pack.
+        ``hcc_tablespaces``: the tablespaces on HCC-capable storage (Exadata, ZFS Storage
+        Appliance, Pillar); None assumes all are, as on Exadata.
         """
         if (hook is None) == (connection_factory is None):
             raise ConfigError("OracleWarehouse needs exactly one of hook or connection_factory")
@@ -96,7 +99,7 @@ class OracleWarehouse:
             raise ConfigError(f"access_window_days {access_window_days!r} is not a whole number")
         if access_window_days < 1:
             raise ConfigError(f"access_window_days {access_window_days} must be at least 1")
-        self._awr_licensed = bool(awr_licensed)
+        self.licences = licences or Licences()
         self._window_days = access_window_days
         self._hcc_tablespaces = None if hcc_tablespaces is None else frozenset(hcc_tablespaces)
         self._module = module
@@ -105,6 +108,7 @@ class OracleWarehouse:
         self._engine: Engine | None = None
         #: Where the last access_stats() call read from: HEATMAP, AWR or NONE.
         self.access_source = "NONE"
+        self._unreadable: dict[ObjectRef, str] = {}
 
     # --- connection plumbing -------------------------------------------------------------------
 
@@ -177,7 +181,7 @@ class OracleWarehouse:
         tables: list[TableInfo] = []
         for owner in _owners(owners):
             rows = self._query("dictionary/tables", {"owner": owner})
-            tables.extend(oracle_rows.table_info(row) for row in rows)
+            tables.extend(self._readable(oracle_rows.table_info, rows))
         return tables
 
     def list_segments(
@@ -212,13 +216,13 @@ class OracleWarehouse:
         kinds = set(kinds)
         if ObjectKind.TABLE in kinds:
             rows = self._query("dictionary/table_segments", {"owner": owner, "table_name": table})
-            found.extend(oracle_rows.table_segment(row) for row in rows)
+            found.extend(self._readable(oracle_rows.table_segment, rows))
         if ObjectKind.PARTITION in kinds:
             rows = self._query(
                 "dictionary/partitions",
                 {"owner": owner, "table_name": table, "partition_name": partition},
             )
-            found.extend(oracle_rows.partition_segment(row) for row in rows)
+            found.extend(self._readable(oracle_rows.partition_segment, rows))
         if ObjectKind.SUBPARTITION in kinds:
             rows = self._query(
                 "dictionary/subpartitions",
@@ -229,8 +233,26 @@ class OracleWarehouse:
                     "subpartition_name": subpartition,
                 },
             )
-            found.extend(oracle_rows.subpartition_segment(row) for row in rows)
+            found.extend(self._readable(oracle_rows.subpartition_segment, rows))
         return found
+
+    def _readable(self, convert, rows) -> list:
+        """Rows converted; a row whose compression the package does not know is left out
+        (and listed by ``unreadable``) instead of aborting the whole read."""
+        out = []
+        for row in rows:
+            try:
+                out.append(convert(row))
+            except UnknownCompression as err:
+                ref = oracle_rows.ref_of(row)
+                self._unreadable[ref] = (
+                    f"COMPRESS_FOR {err.raw!r} is not a value this package knows"
+                )
+                log.warning("%s skipped: %s", ref.label, self._unreadable[ref])
+        return out
+
+    def unreadable(self) -> dict[ObjectRef, str]:
+        return dict(self._unreadable)
 
     def segment(self, ref: ObjectRef) -> SegmentInfo | None:
         """Live state now; None also for a partitioned table, which has no segment of its own."""
@@ -272,11 +294,14 @@ class OracleWarehouse:
     def access_stats(self, owners: Sequence[str]) -> dict[ObjectRef, AccessStats]:
         self._dictionary_version()
         wanted = _owners(owners)
-        heat = self._optional_stats("stats/heat_map", wanted, oracle_rows.heat_map_entry)
-        if heat:
-            self.access_source = "HEATMAP"
-            return heat
-        if self._awr_licensed:
+        # Heat Map is part of the Advanced Compression Option (LIC-04), AWR of the
+        # Diagnostics Pack (LIC-01): neither is read unless the connection declares it.
+        if self.licences.advanced_compression:
+            heat = self._optional_stats("stats/heat_map", wanted, oracle_rows.heat_map_entry)
+            if heat:
+                self.access_source = "HEATMAP"
+                return heat
+        if self.licences.diagnostics_pack:
             awr = self._optional_stats(
                 "stats/awr_segment_reads",
                 wanted,
@@ -500,22 +525,34 @@ def _cut(text: str, max_bytes: int) -> str:
     return text.encode("utf-8")[:max_bytes].decode("utf-8", errors="ignore")
 
 
-def _flag(value: object) -> bool:
-    return str(value).strip().lower() in ("1", "true", "yes", "on")
-
-
 def oracle_warehouse_from_conn_id(conn_id: str = "hcc_warehouse") -> OracleWarehouse:
     """OracleWarehouse behind an Airflow connection of conn_type ``oracle``.
 
-    The connection's extras carry ``service_name`` (the hook builds the DSN from host, port and
-    it), and optionally ``hcc_awr_licensed`` (true when the Diagnostics Pack is licensed) and
-    ``hcc_tablespaces`` (list of tablespaces on HCC-capable storage). Thin mode is forced: no
-    Oracle Client libraries are needed on the workers.
+    The connection's extras carry ``service_name`` (the hook builds the DSN from host, port
+    and it), the licences (core.licences: ``hcc_advanced_compression``,
+    ``hcc_diagnostics_pack``) and optionally ``hcc_tablespaces`` (the tablespaces on
+    HCC-capable storage). Thin or thick mode is the connection's choice: the provider reads
+    ``thick_mode``, ``thick_mode_lib_dir`` and ``thick_mode_config_dir`` from the extras (thick
+    mode is needed for Native Network Encryption, DRV-01, and for databases before 12.1).
     """
     from airflow.providers.oracle.hooks.oracle import OracleHook
 
-    hook = OracleHook(oracle_conn_id=conn_id, thick_mode=False)
+    hook = OracleHook(oracle_conn_id=conn_id)
     extras = hook.get_connection(conn_id).extra_dejson
+    thick = extras.get("thick_mode")
+    if (
+        thick is not None
+        and not isinstance(thick, bool)
+        and str(thick).lower()
+        not in (
+            "true",
+            "false",
+        )
+    ):
+        raise ConfigError(
+            f"extra thick_mode of connection {conn_id!r} must be true or false, got {thick!r}",
+            field="thick_mode",
+        )
     hcc_tablespaces = extras.get("hcc_tablespaces")
     if hcc_tablespaces is not None and (
         isinstance(hcc_tablespaces, str) or not isinstance(hcc_tablespaces, list)
@@ -526,7 +563,7 @@ def oracle_warehouse_from_conn_id(conn_id: str = "hcc_warehouse") -> OracleWareh
         )
     return OracleWarehouse(
         hook=hook,
-        awr_licensed=_flag(extras.get("hcc_awr_licensed", False)),
+        licences=licences.from_extras(extras, conn_id),
         hcc_tablespaces=hcc_tablespaces,
     )
 

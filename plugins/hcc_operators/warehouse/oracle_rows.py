@@ -41,6 +41,14 @@ def compression(row: Row) -> CompressionType:
     return CompressionType.parse(row.get("compress_for"))
 
 
+def ref_of(row: Row) -> ObjectRef:
+    """The object a dictionary row describes (any of the table/partition/subpartition rows)."""
+    owner = row.get("table_owner") or row.get("owner")
+    return ObjectRef(
+        owner, row["table_name"], row.get("partition_name"), row.get("subpartition_name")
+    )
+
+
 def version(text: str) -> tuple[int, ...]:
     parts = []
     for piece in str(text).strip().split("."):

@@ -47,7 +47,7 @@ def merge_of(sources, into, **kw) -> Action:
 
 
 def test_a_closed_year_merges_in_one_statement_into_a_new_name():
-    action = MergeParams().to_action(
+    action = MergeParams(online=True).to_action(
         ObjectRef("SALES", "ORDERS", "P_2019_12"), table=TABLE, upper_bound=datetime(2020, 1, 1)
     )
     assert action.ref.partition == "P_2019"
@@ -67,7 +67,7 @@ def test_a_lower_partition_already_named_for_the_year_is_never_the_into_name():
         seg("P_2019", 1, datetime(2019, 7, 1)),
         *months(2019, 7, 12),
     ]
-    action = MergeParams().to_action(
+    action = MergeParams(online=True).to_action(
         ObjectRef("SALES", "ORDERS", "P_2019_12"), table=table, upper_bound=datetime(2020, 1, 1)
     )
     assert action.merge_sources[0] == "P_2019" and merge_into_name(action) == "P_2019_12"
@@ -79,7 +79,7 @@ def test_a_lower_partition_already_named_for_the_year_is_never_the_into_name():
 
 def test_after_a_crash_between_merge_and_rename_only_the_rename_is_left():
     table = [seg("P_OLD", 0, datetime(2019, 1, 1)), seg("P_2019_12", 1, datetime(2020, 1, 1))]
-    action = MergeParams().to_action(
+    action = MergeParams(online=True).to_action(
         ObjectRef("SALES", "ORDERS", "P_2019_12"), table=table, upper_bound=datetime(2020, 1, 1)
     )
     assert action.merge_sources == ("P_2019_12",)
@@ -89,7 +89,7 @@ def test_after_a_crash_between_merge_and_rename_only_the_rename_is_left():
 
 def test_a_consolidated_year_renders_nothing_and_is_applied():
     table = [seg("P_OLD", 0, datetime(2019, 1, 1)), seg("P_2019", 1, datetime(2020, 1, 1))]
-    action = MergeParams().to_action(
+    action = MergeParams(online=True).to_action(
         ObjectRef("SALES", "ORDERS", "P_2019_12"), table=table, upper_bound=datetime(2020, 1, 1)
     )
     assert ddl.render(action) == []

@@ -26,7 +26,9 @@ COMPOSITE = [seg(PART, composite=True), *SUBS]
 
 
 def test_a_simple_partition_moves_in_one_statement():
-    action = CompressParams(level="query high", pctfree=0).to_action(PART, table=[seg(PART)])
+    action = CompressParams(level="query high", pctfree=0, online=True).to_action(
+        PART, table=[seg(PART)]
+    )
     assert ddl.render(action) == [
         f'ALTER TABLE {T} MOVE PARTITION "P_2020_01" PCTFREE 0 COLUMN STORE COMPRESS FOR '
         "QUERY HIGH UPDATE INDEXES ONLINE"
@@ -34,9 +36,9 @@ def test_a_simple_partition_moves_in_one_statement():
 
 
 def test_a_composite_partition_moves_subpartition_by_subpartition_after_its_defaults():
-    action = MoveParams(tablespace="arch", compression="archive high", pctfree=5).to_action(
-        PART, table=COMPOSITE
-    )
+    action = MoveParams(
+        tablespace="arch", compression="archive high", pctfree=5, online=True
+    ).to_action(PART, table=COMPOSITE)
     assert action.subpartitions == ("P_2020_01_EU", "P_2020_01_US")
     assert ddl.render(action) == [
         f'ALTER TABLE {T} MODIFY DEFAULT ATTRIBUTES FOR PARTITION "P_2020_01" TABLESPACE "ARCH" '
@@ -68,7 +70,7 @@ def test_online_and_parallel_are_policy_options():
 
 
 def test_move_keeps_the_level_when_none_is_given():
-    action = MoveParams(tablespace="arch").to_action(PART)
+    action = MoveParams(tablespace="arch", online=True).to_action(PART)
     assert action.compression is None
     (statement,) = ddl.render(action)
     assert "COMPRESS" not in statement

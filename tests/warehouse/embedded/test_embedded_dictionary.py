@@ -151,3 +151,29 @@ def test_repository_engine_shares_the_file_in_wal_mode(warehouse):
     with warehouse.repository_engine().connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("SELECT count(*) FROM sim_tables")).scalar() > 20
+
+
+def test_an_unknown_compression_value_skips_that_object_only(warehouse):
+    # A 23ai database may report a COMPRESS_FOR this package does not know (CMP-05): that one
+    # object is left out and reported, every other object of the owner is still read.
+    from hcc_operators.core.models import CompressionType
+
+    odd = ObjectRef("SALES", "ORDERS_FACT", "P_2020_01")
+    locking = ObjectRef("SALES", "ORDERS_FACT", "P_2020_02")
+    with warehouse._writing() as conn:
+        conn.execute(
+            "UPDATE sim_segments SET compression = 'QUERY MEDIUM' WHERE partition_name = ?"
+            " AND table_name = 'ORDERS_FACT'",
+            (odd.partition,),
+        )
+        conn.execute(
+            "UPDATE sim_segments SET compression = 'QUERY HIGH ROW LEVEL LOCKING'"
+            " WHERE partition_name = ? AND table_name = 'ORDERS_FACT'",
+            (locking.partition,),
+        )
+    segs = {s.ref: s for s in warehouse.list_segments(["SALES"])}
+    assert odd not in segs and segs[locking].compression is CompressionType.QUERY_HIGH
+    assert len(segs) > 100
+    assert warehouse.unreadable() == {
+        odd: "COMPRESS_FOR 'QUERY MEDIUM' is not a value this package knows"
+    }

@@ -101,9 +101,22 @@ def test_ora_02149_a_missing_source(warehouse):
     assert err.value.code == "ORA-02149"  # OBJ-02 (unverified)
 
 
-def test_a_new_name_that_another_partition_has_is_refused(warehouse):
-    with pytest.raises(WarehouseError, match="already exists"):
+def test_ora_14012_a_new_name_that_another_partition_has(warehouse):
+    with pytest.raises(WarehouseError) as err:
         warehouse.apply(merge("P_2021", months(2022, 1, 2)))
+    assert err.value.code == "ORA-14012"  # MERGE-17
+
+
+def test_ora_14082_and_14081_rename_to_a_taken_or_the_same_name(warehouse):
+    rename = 'ALTER TABLE "SALES"."RETURNS" RENAME PARTITION "P_2022_01" TO "{}"'
+    with pytest.raises(WarehouseError) as err:
+        warehouse.run_statements([rename.format("P_2022_02")])
+    assert err.value.code == "ORA-14082"  # MERGE-18
+    with pytest.raises(WarehouseError) as err:
+        warehouse.run_statements([rename.format("P_2022_01")])
+    assert err.value.code == "ORA-14081"
+    warehouse.run_statements([rename.format("P_2022_JAN")])
+    assert warehouse.segment(part("P_2022_JAN")).num_rows > 0
 
 
 def test_merged_composite_partitions_keep_no_source_subpartition(warehouse):

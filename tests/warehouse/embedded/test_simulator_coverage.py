@@ -29,7 +29,7 @@ def test_every_rendered_statement_has_a_simulator(kind):
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        ('ALTER TABLE "S"."T" MOVE SUBPARTITION "X" PCTFREE 10', "ORA-14020"),
+        ('ALTER TABLE "S"."T" MOVE SUBPARTITION "X" PCTFREE 10', "ORA-14160"),
         ('ALTER TABLE "S"."T" MOVE PARTITION "X" ONLINE TABLESPACE "Y"', "ORA-00922"),
         ('ALTER TABLE "S"."T" TRUNCATE PARTITION "X" CASCADE NOW', "ORA-14054"),
         ('ALTER TABLE "S"."T" MERGE PARTITIONS "A", "B"', "ORA-00922"),

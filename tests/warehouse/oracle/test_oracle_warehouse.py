@@ -15,6 +15,7 @@ from hcc_operators.core.errors import (
     Transience,
     WarehouseError,
 )
+from hcc_operators.core.licences import Licences
 from hcc_operators.core.models import (
     AccessStats,
     Action,
@@ -363,8 +364,11 @@ AWR_ROW = {
 }
 
 
+ALL = Licences(advanced_compression=True, diagnostics_pack=True)
+
+
 def test_access_stats_prefers_heat_map() -> None:
-    warehouse, conn = make(awr_licensed=True)
+    warehouse, conn = make(licences=ALL)
     conn.on("stats/heat_map", [HEAT_ROW])
     stats = warehouse.access_stats(["SALES"])
     assert stats == {
@@ -379,7 +383,7 @@ def test_access_stats_prefers_heat_map() -> None:
 
 
 def test_access_stats_falls_back_to_awr_only_when_licensed() -> None:
-    warehouse, conn = make(awr_licensed=True, access_window_days=14)
+    warehouse, conn = make(licences=ALL, access_window_days=14)
     conn.on("stats/heat_map", DriverError("ORA-00942", "table or view does not exist"))
     conn.on("stats/awr_segment_reads", [AWR_ROW])
     stats = warehouse.access_stats(["SALES"])
@@ -391,11 +395,18 @@ def test_access_stats_falls_back_to_awr_only_when_licensed() -> None:
 
 
 def test_access_stats_without_heat_map_or_awr_licence_is_empty() -> None:
-    warehouse, conn = make()
+    warehouse, conn = make(licences=Licences(advanced_compression=True))
     conn.on("stats/heat_map", [])
     assert warehouse.access_stats(["SALES", "HR"]) == {}
     assert warehouse.access_source == "NONE"
     assert {c.sql for c in after_version(conn)} == {sql_files.load("stats/heat_map")}
+
+
+def test_nothing_licensed_reads_neither_heat_map_nor_awr() -> None:
+    # LIC-01/LIC-04: without the options declared, their views are not even queried.
+    warehouse, conn = make()
+    assert warehouse.access_stats(["SALES"]) == {}
+    assert after_version(conn) == []
 
 
 def test_tablespaces() -> None:
@@ -667,8 +678,60 @@ def test_from_conn_id_reads_extras(monkeypatch) -> None:
         "AIRFLOW_CONN_HCC_TEST_ORACLE",
         '{"conn_type": "oracle", "host": "db.example", "port": 1521, "login": "hcc", '
         '"password": "pw", "extra": {"service_name": "FREEPDB1", "hcc_awr_licensed": "true", '
-        '"hcc_tablespaces": ["ARCH"]}}',
+        '"hcc_tablespaces": ["ARCH"], "thick_mode": false}}',
     )
     warehouse = oracle_warehouse_from_conn_id("hcc_test_oracle")
-    assert warehouse._awr_licensed is True
+    assert warehouse.licences == Licences(advanced_compression=False, diagnostics_pack=True)
     assert warehouse._hcc_tablespaces == frozenset({"ARCH"})
+
+
+def test_from_conn_id_leaves_thin_or_thick_mode_to_the_connection(monkeypatch) -> None:
+    # DRV-05: an argument to the hook would override the connection's thick_mode extra.
+    from airflow.providers.oracle.hooks import oracle as provider
+
+    from hcc_operators.warehouse.oracle import oracle_warehouse_from_conn_id
+
+    built = {}
+
+    class Hook(provider.OracleHook):
+        def __init__(self, **kwargs):
+            built.update(kwargs)
+            super().__init__(**kwargs)
+
+    monkeypatch.setattr(provider, "OracleHook", Hook)
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_HCC_TEST_ORACLE",
+        '{"conn_type": "oracle", "host": "db", "extra": {"service_name": "X", '
+        '"thick_mode": true, "thick_mode_lib_dir": "/opt/oracle/instantclient"}}',
+    )
+    oracle_warehouse_from_conn_id("hcc_test_oracle")
+    assert built == {"oracle_conn_id": "hcc_test_oracle"}
+
+
+@pytest.mark.parametrize("extra", ['"thick_mode": "maybe"', '"hcc_advanced_compression": "yes"'])
+def test_from_conn_id_refuses_unclear_flags(monkeypatch, extra) -> None:
+    from hcc_operators.warehouse.oracle import oracle_warehouse_from_conn_id
+
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_HCC_TEST_ORACLE",
+        '{"conn_type": "oracle", "host": "db", "extra": {"service_name": "X", ' + extra + "}}",
+    )
+    with pytest.raises(ConfigError, match="must be true or false"):
+        oracle_warehouse_from_conn_id("hcc_test_oracle")
+
+
+def test_a_partition_with_an_unknown_compress_for_is_skipped_not_fatal() -> None:
+    warehouse, conn = make()
+    odd = {**PARTITION_ROW, "partition_name": "P_2024_02", "compress_for": "QUERY MEDIUM"}
+    locking = {**PARTITION_ROW, "compress_for": "QUERY HIGH ROW LEVEL LOCKING"}
+    conn.on("dictionary/table_segments", [TABLE_ROW])
+    conn.on("dictionary/partitions", [locking, odd])
+    conn.on("dictionary/subpartitions", [SUB_ROW])
+    segments = warehouse.list_segments(["SALES"])
+    assert [s.ref.partition for s in segments] == [None, "P_2024_01", "P_2024_01"]
+    assert segments[1].compression is CT.QUERY_HIGH
+    assert warehouse.unreadable() == {
+        ObjectRef("SALES", "ORDERS", "P_2024_02"): (
+            "COMPRESS_FOR 'QUERY MEDIUM' is not a value this package knows"
+        )
+    }

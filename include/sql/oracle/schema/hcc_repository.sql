@@ -15,6 +15,7 @@ CREATE TABLE hcc_advisor_runs (
 	objects_analysed INTEGER NOT NULL, 
 	objects_succeeded INTEGER NOT NULL, 
 	objects_failed INTEGER NOT NULL, 
+	objects_skipped INTEGER, 
 	bytes_total NUMBER(19) NOT NULL, 
 	bytes_analysed NUMBER(19) NOT NULL, 
 	started_at TIMESTAMP NOT NULL, 

@@ -250,6 +250,11 @@ def render(action: Action, version: tuple[int, ...]) -> list[str]:
 
     statements: list[str] = []
     into = merge_into_name(action)
+    if action.online is None and len(sources) > 1:
+        raise PolicyError(
+            f"{ref.label}: ONLINE was not decided (online: auto is resolved against the "
+            "connection's licences before the DDL is rendered)"
+        )
     if len(sources) > 1:
         if len(sources) > 2:
             require(

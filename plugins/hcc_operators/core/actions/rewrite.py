@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from hcc_operators.core import ddl, identifiers
 from hcc_operators.core.actions.base import ActionParams, Live
@@ -20,14 +21,22 @@ from hcc_operators.core.models import Action, ActionKind, ObjectKind, ObjectRef,
 from hcc_operators.core.oracle_features import Feature, require
 
 
+def _online(value):
+    # ``auto`` (the default) is spelled None inside: decided per action from the licences.
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return None
+    return value
+
+
 class RewriteParams(ActionParams):
     """Parameters of the kinds that rewrite segments (COMPRESS, MOVE, MERGE)."""
 
-    online: bool = Field(
-        True,
-        description="Run the rewrite ONLINE so DML on the partition continues (Advanced "
-        "Compression Option for compressed segments: docs/oracle-rules.md LIC-*). False: "
-        "an offline rewrite, which blocks DML on the partition while it runs",
+    online: Annotated[bool | None, BeforeValidator(_online)] = Field(
+        None,
+        description="auto (default): ONLINE when the connection declares the Advanced "
+        "Compression Option (needed for compressed segments, docs/oracle-rules.md LIC-05), "
+        "else offline; true: always ONLINE (refused without the option); false: offline, "
+        "which blocks DML on the partition while it runs",
     )
     parallel: int | None = Field(
         None, ge=1, le=256, description="PARALLEL degree of the rewrite; none: serial"
@@ -75,6 +84,11 @@ def render(action: Action, version: tuple[int, ...]) -> list[str]:
     pctfree = ddl.pctfree_clause(action)
     update = "UPDATE INDEXES" if action.update_indexes else None
 
+    if action.online is None:
+        raise PolicyError(
+            f"{ref.label}: ONLINE was not decided (online: auto is resolved against the "
+            "connection's licences before the DDL is rendered)"
+        )
     if ref.kind is ObjectKind.TABLE:
         if action.online:
             require(Feature.ONLINE_TABLE_MOVE, version, hint="set online: false to move offline")

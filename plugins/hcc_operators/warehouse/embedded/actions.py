@@ -151,7 +151,7 @@ def move(ctx: Context, st: p.MoveStmt) -> float:
     if seg["has_subpartitions"]:
         raise ora.composite_partition_move(ref)  # COMPOSITE-01
     if st.storage.pctfree is not None and st.target.kind == "SUBPARTITION":
-        raise p.Syntax("PCTFREE on a subpartition move", code="ORA-14020")  # COMPOSITE-02
+        raise p.Syntax("PCTFREE on a subpartition move", code="ORA-14160")  # SYNTAX-04
     target = st.storage.compression or CompressionType.parse(seg["compression"])
     tablespace = st.storage.tablespace or seg["tablespace"]
     new_bytes = _rewritten_bytes(ctx, table, seg, target)
@@ -419,9 +419,10 @@ def merge(ctx: Context, st: p.MergeStmt) -> float:
         raise ora.merge_reuses_non_highest(ref, st.into)  # MERGE-02
     result_ref = ObjectRef(ref.owner, ref.table, st.into)
     if st.into not in st.sources and lookup.find_segment(conn, result_ref) is not None:
-        # A new name must not be an existing partition's (the code was not found: OBJ rows).
-        raise WarehouseError(
-            f"partition {st.into} already exists in {ref.label}; give the result a new name"
+        raise WarehouseError(  # MERGE-17
+            f"resulting partition name conflicts with that of an existing partition: "
+            f"{ref.label} {st.into}",
+            code="ORA-14012",
         )
     # MERGE-09: what the statement does not say comes from the table's defaults.
     target = st.storage.compression or CompressionType.parse(table["compression"])
@@ -523,13 +524,27 @@ def merge(ctx: Context, st: p.MergeStmt) -> float:
 
 
 def rename(ctx: Context, st: p.RenameStmt) -> float:
-    """MERGE-16 (unverified): a dictionary rename of the partition; its local index
-    partitions keep pointing at it."""
+    """MERGE-16: a dictionary rename of the partition; its local index partitions keep
+    pointing at it."""
     conn = ctx.conn
     _usable_table(ctx, st.table)
     old = lookup.segment_row(conn, ObjectRef(st.table.owner, st.table.table, st.old))
-    if lookup.find_segment(conn, ObjectRef(st.table.owner, st.table.table, st.new)) is not None:
-        raise WarehouseError(f"partition {st.new} already exists in {st.table.label}")
+    if st.new == st.old:
+        raise WarehouseError(  # MERGE-18
+            f"new partition name must differ from the old partition name: {st.old}",
+            code="ORA-14081",
+        )
+    taken = conn.execute(
+        "SELECT 1 FROM sim_segments WHERE owner = ? AND table_name = ?"
+        " AND (partition_name = ? OR subpartition_name = ?)",
+        (st.table.owner, st.table.table, st.new, st.new),
+    ).fetchone()
+    if taken:
+        raise WarehouseError(  # MERGE-18
+            "New partition name must differ from that of any other partition or subpartition "
+            f"of the object: {st.table.label} {st.new}",
+            code="ORA-14082",
+        )
     conn.execute(
         "UPDATE sim_segments SET partition_name = ? WHERE owner = ? AND table_name = ?"
         " AND partition_name = ?",

@@ -8,7 +8,7 @@ with Oracle's error. The grammar below follows the diagrams cited in docs/oracle
 MERGE-06, exchange_partition_subpart EXCHANGE-01, truncate_partition_subpart TRUNC-01,
 modify_table_default_attrs COMPOSITE-04, table_compression CMP-01); each clause is accepted
 only in its documented place. Anything else is ORA-00922 "missing or invalid option"
-(OBJ rows), the code Oracle gives an unknown option.
+(SYNTAX-01), an unknown statement ORA-00900 (SYNTAX-02).
 """
 
 from __future__ import annotations
@@ -305,10 +305,11 @@ def _storage(cur: _Cursor, *, physical: bool) -> Storage:
         tablespace = cur.name("tablespace")
     if cur.at("PCTFREE"):
         if not physical:
+            # COMPOSITE-02 / SYNTAX-04: TABLESPACE is a subpartition's only physical attribute.
             raise Syntax(
-                f"PCTFREE is a physical attribute, not allowed here (partitioning_storage_clause "
-                f"takes none) in: {cur.text}",
-                code="ORA-14020",
+                f"this physical attribute may not be specified for a table subpartition "
+                f"(PCTFREE) in: {cur.text}",
+                code="ORA-14160",
             )
         cur.take("PCTFREE")
         pctfree = cur.number("PCTFREE")

@@ -17,6 +17,7 @@ from hcc_operators.core.models import (
     SegmentInfo,
     TableInfo,
     TablespaceInfo,
+    UnknownCompression,
 )
 from hcc_operators.warehouse.embedded import lookup, records
 from hcc_operators.warehouse.embedded.sizing import blocks
@@ -95,12 +96,23 @@ def _segment_rows(
 
 
 def list_segments(
-    conn: sqlite3.Connection, owners: Sequence[str], tables: Sequence[ObjectRef] | None
+    conn: sqlite3.Connection,
+    owners: Sequence[str],
+    tables: Sequence[ObjectRef] | None,
+    unreadable: dict[ObjectRef, str] | None = None,
 ) -> list[SegmentInfo]:
-    return [
-        records.segment_info(r, table_read_only=bool(r["table_read_only"]))
-        for r in _segment_rows(conn, owners, tables)
-    ]
+    """The segments; a row whose compression value is unknown is left out and recorded in
+    ``unreadable`` (as the Oracle backend does), never aborting the read."""
+    found = []
+    for r in _segment_rows(conn, owners, tables):
+        try:
+            found.append(records.segment_info(r, table_read_only=bool(r["table_read_only"])))
+        except UnknownCompression as err:
+            if unreadable is not None:
+                unreadable[records.ref_of(r)] = (
+                    f"COMPRESS_FOR {err.raw!r} is not a value this package knows"
+                )
+    return found
 
 
 def segment(conn: sqlite3.Connection, ref: ObjectRef) -> SegmentInfo | None:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from hcc_operators.core import ddl
 from hcc_operators.core.errors import ConfigError, Transience, WarehouseError
+from hcc_operators.core.licences import Licences
 from hcc_operators.core.models import (
     AccessStats,
     Action,
@@ -58,6 +59,9 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 DEFAULT_VERSION = (19, 21, 0)
+#: The demo warehouse plays an Exadata with the Advanced Compression Option; AWR is not
+#: simulated. A connection's extras can say otherwise (core.licences).
+DEMO_LICENCES = Licences(advanced_compression=True, diagnostics_pack=False)
 SLEEP_SCALE_ENV = "HCC_EMBEDDED_SLEEP_SCALE"
 #: Segments sampled when estimating a whole partitioned table or a composite partition.
 MAX_SAMPLED_SEGMENTS = 4
@@ -98,6 +102,7 @@ class EmbeddedWarehouse:
         version: tuple[int, ...] = DEFAULT_VERSION,
         sleep_scale: float | None = None,
         busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S,
+        licences: Licences = DEMO_LICENCES,
     ):
         if not (
             isinstance(version, tuple)
@@ -119,6 +124,8 @@ class EmbeddedWarehouse:
         self._busy_timeout_s = busy_timeout_s
         self._lock = threading.RLock()
         self._engine: Engine | None = None
+        self._unreadable: dict[ObjectRef, str] = {}
+        self.licences = licences
         self._conn = connect(self.path, busy_timeout_s=busy_timeout_s)
         if not schema.is_built(self._conn):
             self._conn.close()
@@ -151,7 +158,10 @@ class EmbeddedWarehouse:
         self, owners: Sequence[str], tables: Sequence[ObjectRef] | None = None
     ) -> list[SegmentInfo]:
         with self._reading() as conn:
-            return dictionary.list_segments(conn, owners, tables)
+            return dictionary.list_segments(conn, owners, tables, self._unreadable)
+
+    def unreadable(self) -> dict[ObjectRef, str]:
+        return dict(self._unreadable)
 
     def segment(self, ref: ObjectRef) -> SegmentInfo | None:
         with self._reading() as conn:
