@@ -7,7 +7,13 @@ from airflow.sdk import DAG, Param, TriggerRule
 
 from hcc_operators.core.names import Dag, Task, dag_id
 from hcc_operators.core.schedule_config import load_schedule, weekends_only
-from hcc_operators.dag_defaults import DAG_FAILURE_CALLBACKS, DDL_POOL, DEFAULT_ARGS, TAGS
+from hcc_operators.dag_defaults import (
+    DAG_FAILURE_CALLBACKS,
+    DDL_POOL,
+    DEFAULT_ARGS,
+    TAGS,
+    rewrite_option_params,
+)
 from hcc_operators.operators.compress import (
     HccCompressCandidatesOperator,
     HccCompressObjectOperator,
@@ -45,6 +51,7 @@ with DAG(
         "dry_run": Param(
             False, type="boolean", description="Log the exact DDL and change nothing."
         ),
+        **rewrite_option_params(),
     },
     doc_md="""
 ### Compress advisor candidates
@@ -52,7 +59,9 @@ Takes the latest advisor results above the ratio threshold, coldest first, and c
 object per mapped task (bounded by the `hcc_oracle_ddl` pool). Each object is pre-checked
 (exists, HCC-capable storage, free space for the rewrite), recorded before its DDL runs, and
 completed with sizes before/after, row-count reconciliation, ratio achieved and duration.
-`dry_run=true` logs the exact DDL without executing it. Roll back with **hcc_compress_rollback**.
+`dry_run=true` logs the exact DDL without executing it. `online` (policy = auto here: ONLINE
+only where the connection declares the Advanced Compression Option) and `parallel` set how each
+segment is rewritten. Roll back with **hcc_compress_rollback**.
 """,
 ) as dag:
     candidates = HccCompressCandidatesOperator(
@@ -65,6 +74,8 @@ completed with sizes before/after, row-count reconciliation, ratio achieved and 
         task_id=Task.COMPRESS_OBJECT,
         pool=DDL_POOL,
         dry_run="{{ params.dry_run }}",
+        online="{{ params.online }}",
+        parallel="{{ params.parallel }}",
         map_index_template="{{ task.item['label'] }} -> {{ task.item['compression'] }}",
     ).expand(item=candidates.output)
     summary = HccCompressSummaryOperator(task_id=Task.SUMMARISE, trigger_rule=TriggerRule.ALL_DONE)

@@ -6,7 +6,13 @@ import pendulum
 from airflow.sdk import DAG, Param, TriggerRule
 
 from hcc_operators.core.names import Dag, Task, dag_id
-from hcc_operators.dag_defaults import DAG_FAILURE_CALLBACKS, DDL_POOL, DEFAULT_ARGS, TAGS
+from hcc_operators.dag_defaults import (
+    DAG_FAILURE_CALLBACKS,
+    DDL_POOL,
+    DEFAULT_ARGS,
+    TAGS,
+    rewrite_option_params,
+)
 from hcc_operators.operators.ilm import (
     HccIlmActionOperator,
     HccIlmFinishBatchOperator,
@@ -41,6 +47,7 @@ with DAG(
                 "max_map_length); the window, not a count, sizes a batch."
             ),
         ),
+        **rewrite_option_params(),
     },
     doc_md="""
 ### ILM stage 3: execute the queue inside the maintenance window
@@ -51,6 +58,10 @@ the window has left. `execute_action` is mapped
 once per partition (label `OWNER.TABLE:PARTITION -> ACTION`) and bounded by the
 `hcc_oracle_ddl` pool; each verifies live state first, so clearing a task never repeats
 finished DDL. `finish_batch` records COMPLETED or INTERRUPTED and releases the lease.
+
+`online` and `parallel` override the policies' ONLINE and PARALLEL choices for this run's
+rewrites (COMPRESS, MOVE, MERGE); `online: auto` decides from the connection's declared
+Advanced Compression Option (docs/oracle.md).
 
 Outside an open window the batch is SKIPPED with a recorded reason (this includes backfill runs
 of past windows started while no window is open); `force=true` runs anyway and is recorded.
@@ -64,6 +75,8 @@ of past windows started while no window is open); `force=true` runs anyway and i
     actions = HccIlmActionOperator.partial(
         task_id=Task.EXECUTE_ACTION,
         pool=DDL_POOL,
+        online="{{ params.online }}",
+        parallel="{{ params.parallel }}",
         map_index_template="{{ task.item['label'] }} -> {{ task.item['action'] }}",
     ).expand(item=plan.output)
     finish = HccIlmFinishBatchOperator(

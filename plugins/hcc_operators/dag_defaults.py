@@ -33,3 +33,33 @@ DEFAULT_ARGS["on_failure_callback"] = failure_callbacks()
 DAG_FAILURE_CALLBACKS = failure_callbacks()
 
 TAGS = ["hcc", "oracle"]
+
+
+def rewrite_option_params() -> dict:
+    """The ``online`` and ``parallel`` Params of the DAGs that rewrite segments: this run's
+    overrides of the policies' choices (core/rewrite_options.py)."""
+    from airflow.sdk import Param
+
+    from hcc_operators.core.rewrite_options import (
+        ONLINE_PARAM_DESCRIPTION,
+        PARALLEL_MAX,
+        PARALLEL_MIN,
+        PARALLEL_PARAM_DESCRIPTION,
+        OnlineChoice,
+    )
+
+    return {
+        "online": Param(
+            OnlineChoice.POLICY.value,
+            type="string",
+            enum=[c.value for c in OnlineChoice],
+            description=ONLINE_PARAM_DESCRIPTION,
+        ),
+        "parallel": Param(
+            None,
+            type=["null", "integer"],
+            minimum=PARALLEL_MIN,
+            maximum=PARALLEL_MAX,
+            description=PARALLEL_PARAM_DESCRIPTION,
+        ),
+    }

@@ -53,6 +53,23 @@ def test_ddl_tasks_use_the_ddl_pool(dagbag):
         assert dagbag.dags[dag_id].get_task(task_id).pool == "hcc_oracle_ddl"
 
 
+def test_rewriting_dags_take_online_and_parallel_for_the_run(dagbag):
+    from hcc_operators.core.rewrite_options import OnlineChoice
+
+    for dag_id, task_id in (
+        ("hcc_ilm_execute", "execute_action"),
+        ("hcc_compress", "compress_object"),
+    ):
+        dag = dagbag.dags[dag_id]
+        online = dag.params.get_param("online")
+        assert online.value == "policy"
+        assert online.schema["enum"] == [c.value for c in OnlineChoice]
+        assert dag.params.get_param("parallel").schema["maximum"] == 256
+        partial = dag.get_task(task_id).partial_kwargs
+        assert partial["online"] == "{{ params.online }}"
+        assert partial["parallel"] == "{{ params.parallel }}"
+
+
 def test_execute_and_compress_use_the_maintenance_window_timetable(dagbag):
     from hcc_operators.timetables import MaintenanceWindowTimetable
 

@@ -150,3 +150,23 @@ def test_expected_ratio_of_an_already_compressed_object_is_its_rewrite_ratio(wh)
         ).one()
     assert row.expected_ratio == pytest.approx(2.0, rel=1e-3)  # halving, not 8x
     assert row.achieved_ratio == pytest.approx(row.bytes_before / row.bytes_after, rel=1e-3)
+
+
+def test_the_runs_online_and_parallel_params_shape_the_rewrite(wh):
+    from hcc_operators.core.rewrite_options import OnlineChoice, RewriteOptions
+
+    seg = segment_where(wh, "SALES", hcc=True)
+    item = {"label": seg.ref.label, "compression": "QUERY HIGH", "expected_ratio": 3.0}
+    result = compress.compress_object(
+        wh,
+        wh.repository_engine(),
+        item,
+        dry_run=True,
+        dag_run_id="d",
+        now=T0,
+        options=RewriteOptions(OnlineChoice.OFFLINE, 8),
+    )
+    assert result["statements"] == [
+        f'ALTER TABLE "{seg.ref.owner}"."{seg.ref.table}" MOVE PARTITION "{seg.ref.partition}" '
+        "COLUMN STORE COMPRESS FOR QUERY HIGH UPDATE INDEXES PARALLEL 8"
+    ]

@@ -500,3 +500,26 @@ def test_without_the_compression_option_rewrites_run_offline_and_advanced_is_ref
     _, insist = run_one(plain, other.ref, "COMPRESS", {"level": "QUERY LOW", "online": True})
     assert insist["status"] == "FAILED" and "Advanced Compression Option" in insist["message"]
     plain.close()
+
+
+def test_the_runs_params_override_the_policys_online_and_parallel(wh):
+    from hcc_operators.core.rewrite_options import OnlineChoice, RewriteOptions
+
+    seg = pick(wh)
+    queue_id = enqueue(wh, seg.ref, "COMPRESS", {"level": "QUERY HIGH", "online": True})
+    (item,) = [i for i in plan(wh).items if i["queue_id"] == queue_id]
+    result = ilm_execute.execute_item(
+        wh,
+        wh.repository_engine(),
+        item,
+        dag_run_id="run-1",
+        map_index=0,
+        attempt=1,
+        now_fn=lambda: IN_WINDOW,
+        settings=SETTINGS,
+        options=RewriteOptions(OnlineChoice.OFFLINE, 4),
+    )
+    assert result["status"] == "SUCCESS"
+    (statement,) = result["statements"]
+    assert "PARALLEL 4" in statement and "ONLINE" not in statement
+    assert wh.segment(seg.ref).compression is CompressionType.QUERY_HIGH

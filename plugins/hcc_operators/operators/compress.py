@@ -8,6 +8,7 @@ from airflow.sdk.exceptions import AirflowFailException
 
 from hcc_operators import clock
 from hcc_operators.core import params as p
+from hcc_operators.core.rewrite_options import RewriteOptions
 from hcc_operators.operators.base import HccBaseOperator, fail_fast
 
 # The services are imported inside execute(): defining the DAG must not load them.
@@ -44,12 +45,22 @@ class HccCompressCandidatesOperator(HccBaseOperator):
 
 
 class HccCompressObjectOperator(HccBaseOperator):
-    template_fields = ("item", "dry_run")
+    template_fields = ("item", "dry_run", "online", "parallel")
 
-    def __init__(self, *, item: dict[str, Any], dry_run: Any = False, **kwargs) -> None:
+    def __init__(
+        self,
+        *,
+        item: dict[str, Any],
+        dry_run: Any = False,
+        online: Any = None,
+        parallel: Any = None,
+        **kwargs,
+    ) -> None:
         super().__init__(**kwargs)
         self.item = item
         self.dry_run = dry_run
+        self.online = online
+        self.parallel = parallel
 
     def execute(self, context) -> dict[str, Any]:
         from hcc_operators.services import compress
@@ -57,6 +68,7 @@ class HccCompressObjectOperator(HccBaseOperator):
 
         with fail_fast():
             dry_run = p.as_bool(self.dry_run, "dry_run")
+            options = RewriteOptions.parse(self.online, self.parallel)
         with self.warehouse() as wh:
             result = compress.compress_object(
                 wh,
@@ -65,6 +77,7 @@ class HccCompressObjectOperator(HccBaseOperator):
                 dry_run=dry_run,
                 dag_run_id=context["run_id"],
                 now=clock.now(),
+                options=options,
             )
             for statement in result["statements"]:
                 self.log.info("DDL%s: %s", " (dry run, not executed)" if dry_run else "", statement)

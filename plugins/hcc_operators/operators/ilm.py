@@ -9,6 +9,7 @@ from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 from hcc_operators import clock
 from hcc_operators.core import params
 from hcc_operators.core.outcomes import planned_item
+from hcc_operators.core.rewrite_options import RewriteOptions
 from hcc_operators.operators.base import HccBaseOperator, fail_fast
 
 # The services (and through them SQLAlchemy and the policy machinery) are imported inside
@@ -112,11 +113,15 @@ class HccIlmPlanBatchOperator(HccBaseOperator):
 class HccIlmActionOperator(HccBaseOperator):
     """Stage 3b: one partition's action, mapped once per planned queue item."""
 
-    template_fields = ("item",)
+    template_fields = ("item", "online", "parallel")
 
-    def __init__(self, *, item: dict[str, Any], **kwargs) -> None:
+    def __init__(
+        self, *, item: dict[str, Any], online: Any = None, parallel: Any = None, **kwargs
+    ) -> None:
         super().__init__(**kwargs)
         self.item = item
+        self.online = online
+        self.parallel = parallel
 
     def execute(self, context) -> dict[str, Any]:
         from hcc_operators.services import ilm_execute
@@ -127,6 +132,10 @@ class HccIlmActionOperator(HccBaseOperator):
             item = planned_item(self.item)
         except ValueError as err:
             raise AirflowFailException(f"execute_action got a malformed item: {err}") from err
+        with fail_fast():
+            options = RewriteOptions.parse(self.online, self.parallel)
+        if options.changes_anything:
+            self.log.info("this run's rewrite options: %s", options.describe())
         with self.warehouse() as wh:
             result = ilm_execute.execute_item(
                 wh,
@@ -136,6 +145,7 @@ class HccIlmActionOperator(HccBaseOperator):
                 map_index=ti.map_index,
                 attempt=ti.try_number,
                 now_fn=clock.now,
+                options=options,
             )
             self.log.info(
                 "%s -> %s: %s (%s)",

@@ -20,6 +20,7 @@ from hcc_operators.core.errors import ConfigError
 from hcc_operators.core.models import Action, ActionKind, CompressionType, ObjectRef
 from hcc_operators.core.names import Dag, session_module
 from hcc_operators.core.outcomes import ActionOutcome
+from hcc_operators.core.rewrite_options import AS_POLICIES, RewriteOptions
 from hcc_operators.repository.tables import advisor_results, advisor_runs, compression_executions
 from hcc_operators.services.action_runner import licensed, run_action, table_segments
 from hcc_operators.warehouse.base import Warehouse
@@ -86,13 +87,15 @@ def compress_object(
     dry_run: bool,
     dag_run_id: str,
     now: datetime,
+    options: RewriteOptions = AS_POLICIES,
 ) -> dict:
+    """Compress one candidate; ``options`` are the run's ONLINE/PARALLEL overrides."""
     ref = ObjectRef.parse(item["label"])
     target = CompressionType.parse(item["compression"])
     live = warehouse.segment(ref)
     # A composite partition is compressed subpartition by subpartition (its live list).
     table = table_segments(warehouse, ref) if live is not None and live.has_subpartitions else ()
-    action = CompressParams(level=target).to_action(ref, table=table)
+    action = options.apply(CompressParams(level=target).to_action(ref, table=table))
     base = {
         "dag_run_id": dag_run_id,
         "result_id": item.get("result_id"),

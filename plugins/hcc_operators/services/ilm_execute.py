@@ -27,6 +27,7 @@ from hcc_operators.core.high_value import upper_bound_date
 from hcc_operators.core.models import ActionKind, ActionStatus, ObjectRef
 from hcc_operators.core.names import Dag, session_module
 from hcc_operators.core.outcomes import ActionOutcome, PlannedItem
+from hcc_operators.core.rewrite_options import AS_POLICIES, RewriteOptions
 from hcc_operators.repository.tables import execution_log, ilm_queue
 from hcc_operators.services.action_runner import run_action, table_segments
 from hcc_operators.services.archive_drop import archive_then_drop
@@ -47,7 +48,9 @@ def execute_item(
     attempt: int,
     now_fn: Callable[[], datetime],
     settings: IlmSettings | None = None,
+    options: RewriteOptions = AS_POLICIES,
 ) -> dict:
+    """Run one planned item. ``options`` are the run's ONLINE/PARALLEL overrides (Params)."""
     queue_id = item["queue_id"]
     now = now_fn()
     with engine.connect() as conn:
@@ -119,6 +122,7 @@ def execute_item(
         row,
         now=now,
         context={"batch_id": item["batch_id"], "dag_run_id": dag_run_id, "log_id": log_id},
+        options=options,
     )
     follow_ups: list[str] = []
     if params is not None and outcome.status in (ActionStatus.SUCCESS, ActionStatus.SKIPPED):
@@ -230,7 +234,13 @@ def row_ref(row) -> ObjectRef:
 
 
 def run_queue_row(
-    warehouse: Warehouse, engine: Engine, row, *, now: datetime, context: dict
+    warehouse: Warehouse,
+    engine: Engine,
+    row,
+    *,
+    now: datetime,
+    context: dict,
+    options: RewriteOptions = AS_POLICIES,
 ) -> tuple[ActionOutcome, ObjectRef, ActionParams | None]:
     """Run one queue row's action against the live dictionary: (what happened, the object
     the result is on, the parameters) -- never raises for the action's own failure."""
@@ -263,7 +273,7 @@ def run_queue_row(
         return outcome, ref, None
     if isinstance(params, DropParams) and params.archive:
         return archive_then_drop(warehouse, action, params.archive_table_suffix), action.ref, params
-    return run_action(warehouse, action), action.ref, params
+    return run_action(warehouse, options.apply(action)), action.ref, params
 
 
 def _gone(params: ActionParams, ref: ObjectRef, table, upper_bound) -> str | None:

@@ -19,6 +19,7 @@ from hcc_operators.core.actions.base import ActionParams, Live
 from hcc_operators.core.errors import PolicyError
 from hcc_operators.core.models import Action, ActionKind, ObjectKind, ObjectRef, SegmentInfo
 from hcc_operators.core.oracle_features import Feature, require
+from hcc_operators.core.rewrite_options import PARALLEL_MAX, PARALLEL_MIN
 
 
 def _online(value):
@@ -39,7 +40,10 @@ class RewriteParams(ActionParams):
         "which blocks DML on the partition while it runs",
     )
     parallel: int | None = Field(
-        None, ge=1, le=256, description="PARALLEL degree of the rewrite; none: serial"
+        None,
+        ge=PARALLEL_MIN,
+        le=PARALLEL_MAX,
+        description="PARALLEL degree of the rewrite; none: serial",
     )
     gather_stats: bool = Field(
         False,
