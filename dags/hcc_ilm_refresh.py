@@ -10,6 +10,7 @@ from hcc_operators.core.names import AssetName, Dag, Task, asset_uri, dag_id
 from hcc_operators.core.schedule_config import load_schedule
 from hcc_operators.dag_defaults import DAG_FAILURE_CALLBACKS, DEFAULT_ARGS, TAGS
 from hcc_operators.operators.ilm import HccIlmRefreshOperator
+from hcc_operators.operators.preflight import HccPreflightOperator
 
 PARTITION_ACCESS = Asset(asset_uri(AssetName.PARTITION_ACCESS))
 schedule = load_schedule()
@@ -27,6 +28,9 @@ with DAG(
     tags=[*TAGS, "ilm"],
     doc_md="""
 ### ILM stage 1: refresh partition access
+`preflight` first checks the service account against what the configuration needs
+(privileges and quotas from grants.sql, version, COMPATIBLE, HCC storage, Heat Map, declared
+licences; `hcc preflight` shows the same table) and fails the run naming what is missing.
 Reads the dictionary once (partitions, sizes, compression, tablespaces, DML, Heat Map/AWR
 access) for the tables that ILM policies target, and rebuilds `hcc_partition_access`:
 age from each partition's HIGH_VALUE (parsed, never executed), temperature from the policy's
@@ -35,4 +39,6 @@ Idempotent: re-running or backfilling rebuilds the same rows from the live dicti
 Its outlet asset triggers **hcc_ilm_evaluate**.
 """,
 ) as dag:
-    HccIlmRefreshOperator(task_id=Task.REFRESH, outlets=[PARTITION_ACCESS])
+    preflight = HccPreflightOperator(task_id=Task.PREFLIGHT)
+    refresh = HccIlmRefreshOperator(task_id=Task.REFRESH, outlets=[PARTITION_ACCESS])
+    preflight >> refresh

@@ -16,8 +16,10 @@ from hcc_operators.cli import (
     config_reference,
     estimate,
     explain,
+    grants,
     plan,
     pools,
+    preflight,
     reconcile,
     status,
     validate,
@@ -26,7 +28,18 @@ from hcc_operators.cli.exit_codes import OK, PROBLEM, WAREHOUSE, CliError
 from hcc_operators.cli.output import Output
 from hcc_operators.core.errors import ConfigError, HccError, WarehouseError
 
-COMMANDS = (validate, plan, explain, status, estimate, reconcile, config_reference, pools)
+COMMANDS = (
+    validate,
+    preflight,
+    plan,
+    explain,
+    status,
+    estimate,
+    reconcile,
+    config_reference,
+    pools,
+    grants,
+)
 
 EPILOG = """exit codes:
   0  ok

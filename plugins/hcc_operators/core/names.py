@@ -36,6 +36,7 @@ class Task(enum.StrEnum):
     COMPRESS_OBJECT = "compress_object"
     SUMMARISE = "summarise"
     ROLLBACK = "rollback"
+    PREFLIGHT = "preflight"
     REFRESH = "refresh_partition_access"
     EVALUATE = "evaluate_policies"
     PLAN_BATCH = "plan_batch"

@@ -40,7 +40,10 @@ class HccBaseOperator(BaseOperator):
         self.conn_id = conn_id
 
     @contextmanager
-    def warehouse(self) -> Iterator[Warehouse]:
+    def warehouse(self, *, repository: bool = True) -> Iterator[Warehouse]:
+        """The connection's warehouse; ``repository`` creates the repository tables first
+        (the pre-flight opens it without, so a missing privilege is its finding, not a
+        CREATE TABLE failure)."""
         from hcc_operators.repository.schema import create_all
         from hcc_operators.warehouse.factory import warehouse_from_conn_id
 
@@ -49,7 +52,8 @@ class HccBaseOperator(BaseOperator):
         except ConfigError as err:
             raise AirflowFailException(str(err)) from err
         try:
-            create_all(wh.repository_engine())
+            if repository:
+                create_all(wh.repository_engine())
             yield wh
         except (ConfigError, PolicyError) as err:
             # A retry cannot fix a bad configuration: fail now with the reason.

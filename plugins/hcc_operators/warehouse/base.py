@@ -27,6 +27,7 @@ from hcc_operators.core.models import (
     TableInfo,
     TablespaceInfo,
 )
+from hcc_operators.core.preflight import SessionFacts
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -76,6 +77,10 @@ class Warehouse(Protocol):
 
     def tablespaces(self) -> dict[str, TablespaceInfo]:
         """Capacity, usage and HCC support of every tablespace."""
+
+    def session_facts(self, owners: Sequence[str] = ()) -> SessionFacts:
+        """The account's privileges, reachable SYS objects, quotas (its own, and ``owners'``
+        where readable), version, COMPATIBLE and HEAT_MAP, for `hcc preflight`."""
 
     def indexes(self, owner: str, table: str) -> list[IndexInfo]:
         """Indexes of a table; local indexes one row per index partition."""

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import oracledb
 
 from hcc_operators.core import ddl, identifiers, licences
+from hcc_operators.core import privileges as privileges_module
 from hcc_operators.core.errors import ConfigError, Transience, WarehouseError
 from hcc_operators.core.licences import Licences
 from hcc_operators.core.models import (
@@ -41,6 +42,7 @@ from hcc_operators.core.models import (
     UnknownCompression,
 )
 from hcc_operators.core.oracle_features import version_text
+from hcc_operators.core.preflight import SessionFacts
 from hcc_operators.warehouse import oracle_rows, sql_files
 from hcc_operators.warehouse.oracle_errors import PRIVILEGE_CODES, translate
 
@@ -347,6 +349,57 @@ class OracleWarehouse:
             for row in rows
         }
 
+    def session_facts(self, owners: Sequence[str] = ()) -> SessionFacts:
+        """What `hcc preflight` checks: privileges, reachable SYS objects, quotas, parameters.
+
+        Every read that the account may lack the privilege for is optional: a missing grant is
+        a finding of the pre-flight, not an error of it."""
+        (user,) = self._query("preflight/session_user") or [{}]
+        privileges = frozenset(r["privilege"] for r in self._query("preflight/session_privs"))
+        reachable = set()
+        for name in sorted({g.on for g in privileges_module.GRANTS if g.on}):
+            if self._query("preflight/sys_object", {"object_name": name}):
+                reachable.add(name)
+        quotas = {
+            r["tablespace_name"]: _quota(r["max_bytes"])
+            for r in self._query("preflight/user_quotas")
+        }
+        parameters = {
+            r["name"].lower(): r["value"] for r in self._optional_rows("preflight/parameters")
+        }
+        owner_quotas: dict[tuple[str, str], int | None] | None = {}
+        for owner in _owners(owners):
+            rows = self._optional_rows("preflight/owner_quotas", {"owner": owner}, none=True)
+            if rows is None:
+                owner_quotas = None
+                break
+            owner_quotas.update(
+                {(owner, r["tablespace_name"]): _quota(r["max_bytes"]) for r in rows}
+            )
+        return SessionFacts(
+            user=user.get("username") or "?",
+            default_tablespace=user.get("default_tablespace"),
+            version=self.version(),
+            system_privileges=privileges,
+            sys_objects=frozenset(reachable),
+            quotas=quotas,
+            compatible=parameters.get("compatible"),
+            heat_map=parameters.get("heat_map"),
+            owner_quotas=owner_quotas,
+        )
+
+    def _optional_rows(
+        self, name: str, binds: dict[str, Any] | None = None, *, none: bool = False
+    ) -> list[dict[str, Any]] | None:
+        """Rows of a view the account may not be granted: [] (or None) when it is not."""
+        try:
+            return self._query(name, binds)
+        except WarehouseError as err:
+            if err.code not in PRIVILEGE_CODES:
+                raise
+            log.info("%s is not readable (%s); reported by the pre-flight", name, err.code)
+            return None if none else []
+
     def indexes(self, owner: str, table: str) -> list[IndexInfo]:
         self._dictionary_version()
         identifiers.qualified(owner, table)
@@ -519,6 +572,12 @@ def _validate_sample(sample_rows: int, *, allow_all: bool = True) -> None:
             f"sample_rows {sample_rows!r} must be a whole number >= 1"
             + (" (or -1 for all rows)" if allow_all else "")
         )
+
+
+def _quota(max_bytes: Any) -> int | None:
+    """DBA_TS_QUOTAS.MAX_BYTES: -1 is unlimited (VIEW-02)."""
+    value = int(max_bytes)
+    return None if value == -1 else value
 
 
 def _cut(text: str, max_bytes: int) -> str:

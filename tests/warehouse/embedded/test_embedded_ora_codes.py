@@ -12,6 +12,7 @@ import pytest
 from hcc_operators.core import ddl
 from hcc_operators.core.errors import WarehouseError
 from hcc_operators.core.models import Action, ActionKind, CompressionType, ObjectRef
+from hcc_operators.warehouse import sql_files
 from hcc_operators.warehouse.embedded import actions, calls, ddl_parser
 
 C = CompressionType
@@ -85,6 +86,69 @@ def test_ora_01036_a_value_without_a_placeholder(warehouse):  # BIND-02
 def test_ora_01918_creating_in_a_missing_schema(warehouse):  # PRIV-10 (unverified)
     text = ddl.render_create_for_exchange(ObjectRef("NOBODY", "X"), ORDERS)
     assert refused(warehouse, text) == "ORA-01918"
+
+
+@pytest.mark.parametrize(
+    ("privilege", "make"),
+    [
+        ("ALTER ANY TABLE", lambda: Action(ActionKind.READ_ONLY, part("P_2020_01"))),
+        ("DROP ANY TABLE", lambda: Action(ActionKind.TRUNCATE, part("P_2020_01"))),
+        ("CREATE ANY TABLE", lambda: ddl.render_create_for_exchange(part(None, "ARCH_X"), ORDERS)),
+    ],
+)
+def test_ora_01031_a_statement_the_account_was_not_granted(warehouse, privilege, make):
+    # PRIV-06 (unverified code); PRIV-01, DROP-04, PRIV-04: the simulated account loses one
+    # grants.sql privilege and the statement is refused before it changes anything.
+    before = warehouse.segment(part("P_2020_01"))
+    warehouse.revoke_privilege(privilege)
+    assert refused(warehouse, make()) == "ORA-01031"
+    assert warehouse.segment(part("P_2020_01")) == before
+    warehouse.grant_privilege(privilege)
+    statement = make()
+    if isinstance(statement, str):
+        warehouse.run_statements([statement])
+    else:
+        warehouse.apply(statement)
+
+
+def test_ora_01031_statistics_on_another_schema_without_analyze_any(warehouse):  # STATS-06
+    call = ddl.SqlCall(
+        "stats/gather_partition_stats",
+        (
+            ("ownname", "SALES"),
+            ("tabname", "ORDERS_FACT"),
+            ("partname", "P_2020_01"),
+            ("granularity", "PARTITION"),
+            ("degree", 1),
+        ),
+    )
+    text = sql_files.load(call.name)
+    warehouse.revoke_privilege("ANALYZE ANY")
+    with pytest.raises(WarehouseError) as err:
+        calls.run(_ctx(warehouse), call, text)
+    assert err.value.code == "ORA-01031"
+    warehouse.grant_privilege("analyze any")
+    assert calls.run(_ctx(warehouse), call, text) > 0
+
+
+def test_an_unknown_privilege_is_refused_by_name(warehouse):
+    with pytest.raises(ValueError, match="not a privilege grants.sql gives"):
+        warehouse.revoke_privilege("BECOME USER")
+
+
+def test_the_simulated_session_reports_what_was_revoked(warehouse):
+    facts = warehouse.session_facts(["SALES"])
+    assert facts.simulated and facts.user == "HCC_SVC" and facts.compatible == "19.0.0"
+    assert "CREATE SEQUENCE" in facts.system_privileges
+    assert "DBA_HIST_SEG_STAT" not in facts.sys_objects  # no Diagnostics Pack in the demo
+    warehouse.revoke_privilege("CREATE SEQUENCE")
+    warehouse.revoke_privilege("SELECT ON SYS.V_$PARAMETER")
+    warehouse.revoke_privilege("dba_ts_quotas")
+    warehouse.set_quota("HCC_SVC", facts.default_tablespace, 0)
+    after = warehouse.session_facts(["SALES"])
+    assert "CREATE SEQUENCE" not in after.system_privileges
+    assert after.compatible is None and after.heat_map is None and after.owner_quotas is None
+    assert facts.default_tablespace not in after.quotas
 
 
 def test_ora_03113_lost_after_commit_leaves_the_change(warehouse):  # DRV-06/07

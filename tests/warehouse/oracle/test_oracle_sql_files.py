@@ -17,6 +17,7 @@ from hcc_operators.core import ddl
 from hcc_operators.core.errors import ConfigError
 from hcc_operators.core.models import ObjectRef
 from hcc_operators.core.paths import sql_dir
+from hcc_operators.core.privileges import system_privileges
 from hcc_operators.warehouse import sql_files
 
 #: Statements sqlglot cannot parse, each with the reason.
@@ -49,6 +50,12 @@ BINDS = {
     "dictionary/tables": {"owner"},
     "dictionary/tablespaces": set(),
     "dictionary/version": set(),
+    "preflight/owner_quotas": {"owner"},
+    "preflight/parameters": set(),
+    "preflight/session_privs": set(),
+    "preflight/session_user": set(),
+    "preflight/sys_object": {"object_name"},
+    "preflight/user_quotas": set(),
     "session/set_module": {"module_name", "action_name"},
     "stats/awr_segment_reads": {"owner", "days"},
     "stats/flush_monitoring": set(),
@@ -118,18 +125,10 @@ def test_header_comments_are_stripped_and_sql_terminators_refused(tmp_path) -> N
         sql_files._read(sql_files.path_of("x/bad", tmp_path))
 
 
-_SYSTEM_PRIVILEGES = {
-    "CREATE SESSION",
-    "CREATE TABLE",
-    "SELECT ANY TABLE",
-    "ALTER ANY TABLE",
-    "ALTER ANY INDEX",
-    "DROP ANY TABLE",
-    "CREATE ANY TABLE",
-    "ANALYZE ANY",
-}
 _SYSTEM_GRANT = re.compile(r"GRANT ([A-Z ]+) TO hcc_svc")
-_QUOTA = re.compile(r"ALTER USER hcc_svc QUOTA UNLIMITED ON hcc_scratch")
+_USER = re.compile(
+    r"ALTER USER hcc_svc (?:QUOTA UNLIMITED ON (?:hcc_scratch|hcc_repo)|DEFAULT TABLESPACE hcc_repo)"
+)
 
 
 def _grant_statements() -> list[tuple[str, str]]:
@@ -163,8 +162,8 @@ def test_every_grant_says_why_and_is_well_formed() -> None:
         if system_grant:
             system.add(system_grant.group(1))
         else:
-            assert _QUOTA.fullmatch(statement), statement
-    assert system == _SYSTEM_PRIVILEGES
+            assert _USER.fullmatch(statement), statement
+    assert system == system_privileges()
 
 
 def test_object_grants_cover_every_dba_view_and_package_the_statements_use() -> None:

@@ -735,3 +735,58 @@ def test_a_partition_with_an_unknown_compress_for_is_skipped_not_fatal() -> None
             "COMPRESS_FOR 'QUERY MEDIUM' is not a value this package knows"
         )
     }
+
+
+def test_session_facts_for_the_preflight_are_read_with_the_shipped_statements() -> None:
+    from hcc_operators.core.privileges import GRANTS
+
+    warehouse, conn = make()
+    conn.on("preflight/session_user", [{"username": "HCC_SVC", "default_tablespace": "HCC_REPO"}])
+    conn.on(
+        "preflight/session_privs", [{"privilege": "CREATE SESSION"}, {"privilege": "ANALYZE ANY"}]
+    )
+    views = sorted({g.on for g in GRANTS if g.on})
+    conn.on(
+        "preflight/sys_object",
+        lambda b: (
+            [] if b["object_name"] == "DBA_TS_QUOTAS" else [{"object_name": b["object_name"]}]
+        ),
+    )
+    conn.on("preflight/user_quotas", [{"tablespace_name": "HCC_REPO", "max_bytes": -1}])
+    conn.on("preflight/parameters", DriverError("ORA-00942", "table or view does not exist"))
+    conn.on("preflight/owner_quotas", DriverError("ORA-00942", "table or view does not exist"))
+    facts = warehouse.session_facts(["SALES"])
+    assert facts.user == "HCC_SVC" and facts.default_tablespace == "HCC_REPO"
+    assert facts.system_privileges == {"CREATE SESSION", "ANALYZE ANY"}
+    assert facts.sys_objects == set(views) - {"DBA_TS_QUOTAS"}
+    assert facts.quotas == {"HCC_REPO": None}
+    # Views the account may lack are findings, not errors.
+    assert facts.compatible is None and facts.heat_map is None and facts.owner_quotas is None
+    assert facts.version == (19, 0, 0, 0, 0) and not facts.simulated
+    sent = [(c.sql, c.binds) for c in conn.calls]
+    assert (sql_files.load("preflight/sys_object"), {"object_name": "V_$PARAMETER"}) in sent
+    assert (sql_files.load("preflight/owner_quotas"), {"owner": "SALES"}) in sent
+
+
+def test_session_facts_read_owner_quotas_and_parameters_when_granted() -> None:
+    warehouse, conn = make()
+    conn.on("preflight/session_user", [{"username": "HCC_SVC", "default_tablespace": "USERS"}])
+    conn.on("preflight/session_privs", [])
+    conn.on("preflight/user_quotas", [{"tablespace_name": "USERS", "max_bytes": 1048576}])
+    conn.on(
+        "preflight/parameters",
+        [{"name": "compatible", "value": "19.0.0"}, {"name": "heat_map", "value": "OFF"}],
+    )
+    conn.on("preflight/owner_quotas", [{"tablespace_name": "ARCH", "max_bytes": -1}])
+    conn.on("preflight/sys_object", lambda binds: [])
+    facts = warehouse.session_facts(["SALES"])
+    assert facts.quotas == {"USERS": 1048576}
+    assert (facts.compatible, facts.heat_map) == ("19.0.0", "OFF")
+    assert facts.owner_quotas == {("SALES", "ARCH"): None}
+
+
+def test_session_facts_do_not_hide_other_errors() -> None:
+    warehouse, conn = make()
+    conn.on("preflight/session_user", DriverError("ORA-03113", "end-of-file on channel"))
+    with pytest.raises(WarehouseError):
+        warehouse.session_facts()

@@ -18,8 +18,8 @@ from datetime import datetime
 
 from hcc_operators.core.errors import Transience, WarehouseError
 from hcc_operators.core.models import ActionKind, CompressionType, ObjectRef
+from hcc_operators.warehouse.embedded import account, durations, indexes, lookup, sizing
 from hcc_operators.warehouse.embedded import ddl_parser as p
-from hcc_operators.warehouse.embedded import durations, indexes, lookup, sizing
 from hcc_operators.warehouse.embedded import oracle_errors as ora
 
 #: (segment row, table profile, target type) -> ratio measured for that segment
@@ -784,9 +784,31 @@ HANDLERS: dict[type, Callable[[Context, object], float]] = {
 }
 
 
+#: The kind of each statement for the privilege Oracle checks on another schema's objects
+#: (core/privileges.py ON_OTHER_SCHEMAS); a session setting needs none.
+PRIVILEGE_VERBS: dict[type, str | None] = {
+    p.MoveStmt: "ALTER TABLE",
+    p.ModifyDefaultsStmt: "ALTER TABLE",
+    p.ReadOnlyStmt: "ALTER TABLE",
+    p.MergeStmt: "ALTER TABLE",
+    p.RenameStmt: "ALTER TABLE",
+    p.DropStmt: "DROP PARTITION",
+    p.TruncateStmt: "TRUNCATE PARTITION",
+    p.ExchangeStmt: "ALTER TABLE",
+    p.RebuildLocalStmt: "ALTER TABLE",
+    p.CreateForExchangeStmt: "CREATE TABLE",
+    p.CreateIndexStmt: "CREATE INDEX",
+    p.AddKeyStmt: "ALTER TABLE",
+    p.SessionStmt: None,
+}
+
+
 def run(ctx: Context, text: str) -> float:
-    """Parse one statement and apply it; the simulated seconds it took."""
+    """Parse one statement, check the account may run it, apply it; the simulated seconds."""
     statement = p.parse(text)
+    verb = PRIVILEGE_VERBS[type(statement)]
+    if verb is not None:
+        account.require(ctx.conn, verb, statement.table.owner)
     return HANDLERS[type(statement)](ctx, statement)
 
 

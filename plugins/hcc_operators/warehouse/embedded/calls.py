@@ -12,7 +12,7 @@ from collections.abc import Callable
 from hcc_operators.core.ddl import SqlCall
 from hcc_operators.core.errors import WarehouseError
 from hcc_operators.core.models import ObjectRef
-from hcc_operators.warehouse.embedded import lookup
+from hcc_operators.warehouse.embedded import account, lookup
 from hcc_operators.warehouse.embedded.actions import Context
 
 _BIND = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)", re.IGNORECASE)
@@ -23,6 +23,7 @@ STATS_BYTES_PER_S = 200 * 1024 * 1024
 def gather_partition_stats(ctx: Context, binds: dict) -> float:
     """DBMS_STATS on one partition: LAST_ANALYZED now, DML monitoring counters reset."""
     ref = ObjectRef(binds["ownname"], binds["tabname"], binds["partname"])
+    account.require(ctx.conn, "GATHER STATS", ref.owner)  # ANALYZE ANY (PRIV-08)
     seg = lookup.segment_row(ctx.conn, ref)  # ORA-02149 / ORA-00942 as Oracle
     now = ctx.now.isoformat(sep=" ", timespec="seconds")
     ctx.conn.execute(

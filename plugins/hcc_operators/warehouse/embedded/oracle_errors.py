@@ -6,7 +6,7 @@ codes can be checked against ``core.ora_codes`` (which decides retries) at a gla
 
 from __future__ import annotations
 
-from hcc_operators.core.errors import ObjectNotFound, WarehouseError
+from hcc_operators.core.errors import ObjectNotFound, Transience, WarehouseError
 from hcc_operators.core.models import ObjectRef
 
 
@@ -252,4 +252,14 @@ def connection_lost(ref: ObjectRef, *, committed: bool) -> WarehouseError:
         f"the database or network closed the connection before the statement on {ref.label} "
         "ran; nothing was changed",
         code="DPY-4011",
+    )
+
+
+def insufficient_privileges(privilege: str, owner: str, doing: str) -> WarehouseError:
+    """PRIV-06 (unverified code): a statement on another schema's object without the
+    system privilege Oracle checks for it (PRIV-01, PRIV-04, PRIV-12, DROP-04, PRIV-08)."""
+    return WarehouseError(
+        f"insufficient privileges: {doing} on {owner}'s objects needs {privilege}",
+        code="ORA-01031",
+        transience=Transience.PERMANENT,
     )

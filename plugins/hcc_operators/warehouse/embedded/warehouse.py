@@ -36,8 +36,10 @@ from hcc_operators.core.models import (
     TableInfo,
     TablespaceInfo,
 )
+from hcc_operators.core.preflight import SessionFacts
 from hcc_operators.warehouse import sql_files
 from hcc_operators.warehouse.embedded import (
+    account,
     actions,
     calls,
     dictionary,
@@ -186,6 +188,11 @@ class EmbeddedWarehouse:
     def indexes(self, owner: str, table: str) -> list[IndexInfo]:
         with self._reading() as conn:
             return dictionary.indexes(conn, owner, table)
+
+    def session_facts(self, owners: Sequence[str] = ()) -> SessionFacts:
+        """The simulated account (account.py): what grants.sql gives unless revoked."""
+        with self._reading() as conn:
+            return account.facts(conn, self._version, owners)
 
     # --- protocol: compression ------------------------------------------------------------
 
@@ -431,6 +438,20 @@ class EmbeddedWarehouse:
     def clear_faults(self) -> None:
         with self._writing() as conn:
             faults.clear(conn)
+
+    def revoke_privilege(self, privilege: str) -> None:
+        """Take a grants.sql privilege from the simulated account (ORA-01031 follows)."""
+        with self._writing() as conn:
+            account.revoke(conn, privilege)
+
+    def grant_privilege(self, privilege: str) -> None:
+        with self._writing() as conn:
+            account.grant(conn, privilege)
+
+    def set_quota(self, user: str, tablespace: str, max_bytes: int | None) -> None:
+        """A user's quota on a tablespace: None unlimited, 0 none."""
+        with self._writing() as conn:
+            account.set_quota(conn, user, tablespace, max_bytes)
 
     # --- protocol: session and connections ------------------------------------------------
 
