@@ -28,6 +28,13 @@ def test_normalise(raw, expected):
         ("DPY-4011", Transience.TRANSIENT),
         ("ORA-03113", Transience.TRANSIENT),
         ("ORA-01688", Transience.SKIP_FOR_NOW),
+        ("ORA-03233", Transience.SKIP_FOR_NOW),  # a subpartition cannot extend (SPACE-02)
+        ("ORA-01683", Transience.SKIP_FOR_NOW),  # an index partition (SPACE-05)
+        ("ORA-03234", Transience.SKIP_FOR_NOW),  # an index subpartition (SPACE-05)
+        ("ORA-60003", Transience.SKIP_FOR_NOW),  # MAXSIZE reached (SPACE-06)
+        ("ORA-60007", Transience.SKIP_FOR_NOW),
+        ("ORA-00028", Transience.PERMANENT),
+        ("ORA-00600", Transience.PERMANENT),
         ("ORA-64307", Transience.PERMANENT),
         ("ORA-00942", Transience.PERMANENT),
         (None, Transience.PERMANENT),

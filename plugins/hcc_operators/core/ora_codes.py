@@ -33,8 +33,26 @@ SKIP_FOR_NOW_CODES = frozenset(
         "ORA-01653",  # unable to extend table
         "ORA-01654",  # unable to extend index
         "ORA-01688",  # unable to extend table partition
+        "ORA-03233",  # unable to extend table subpartition (SPACE-02)
+        "ORA-01683",  # unable to extend index partition (SPACE-05)
+        "ORA-03234",  # unable to extend index subpartition (SPACE-05)
+        "ORA-60003",  # table partition reached its MAXSIZE (SPACE-06)
+        "ORA-60004",  # table reached its MAXSIZE (SPACE-06)
+        "ORA-60006",  # index partition reached its MAXSIZE (SPACE-06)
+        "ORA-60007",  # index subpartition reached its MAXSIZE (SPACE-06)
         "ORA-30036",  # unable to extend segment in undo tablespace
         "ORA-01555",  # snapshot too old
+    }
+)
+
+#: Errors python-oracledb reports as DPY-4011 "connection closed" (DRV-06) that are not a network
+#: blip: a killed session or an internal error must reach a person, not be retried.
+DEAD_SESSION_PERMANENT = frozenset(
+    {
+        "ORA-00028",  # your session has been killed (a DBA decided)
+        "ORA-00600",  # internal error
+        "ORA-07445",  # exception encountered: core dump
+        "ORA-01092",  # instance terminated: disconnection forced
     }
 )
 

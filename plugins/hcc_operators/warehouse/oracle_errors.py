@@ -7,10 +7,17 @@ code 54, isrecoverable, is_session_dead).
 
 from __future__ import annotations
 
+import re
+
 import oracledb
 
 from hcc_operators.core.errors import ObjectNotFound, Transience, WarehouseError
-from hcc_operators.core.ora_codes import SKIP_FOR_NOW_CODES, TRANSIENT_CODES, normalise
+from hcc_operators.core.ora_codes import (
+    DEAD_SESSION_PERMANENT,
+    SKIP_FOR_NOW_CODES,
+    TRANSIENT_CODES,
+    normalise,
+)
 
 #: Codes that mean the named object (table, partition, index, tablespace) does not exist.
 NOT_FOUND_CODES = frozenset(
@@ -30,6 +37,11 @@ PRIVILEGE_CODES = frozenset({"ORA-20000", "ORA-01031", "ORA-00942"})
 def code_of(err: BaseException) -> str | None:
     detail = err.args[0] if err.args else None
     full_code = getattr(detail, "full_code", None)
+    if full_code == "DPY-4011":
+        # DRV-06: the driver rewrites ORA-00028, 00600, 03113, ... as DPY-4011 and puts the
+        # ORA text on the next line; the ORA code is what decides what happens next.
+        underlying = re.search(r"\bORA-\d{5}\b", message_of(err))
+        return underlying.group(0) if underlying else full_code
     if full_code:
         return normalise(full_code) or full_code
     numeric = getattr(detail, "code", None)
@@ -56,7 +68,7 @@ def translate(err: oracledb.Error, *, doing: str, ddl: bool = False) -> Warehous
     if code in NOT_FOUND_CODES:
         return ObjectNotFound(message, code=code)
     transience = _transience(code)
-    if session_dead(err):
+    if session_dead(err) and code not in DEAD_SESSION_PERMANENT:
         transience = Transience.TRANSIENT
     # DDL commits on its own: when the session dies mid-statement nobody knows whether it ran,
     # so the caller must re-read the live state before retrying.

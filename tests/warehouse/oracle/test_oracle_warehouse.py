@@ -591,13 +591,41 @@ def test_apply_dead_session_is_transient_and_outcome_unknown() -> None:
     assert info.value.transient and info.value.committed
 
 
+@pytest.mark.parametrize(
+    ("underlying", "code", "transient"),
+    [
+        ("ORA-00028: your session has been killed", "ORA-00028", False),
+        ("ORA-00600: internal error code, arguments: [kdsgrp1]", "ORA-00600", False),
+        ("ORA-03113: end-of-file on communication channel", "ORA-03113", True),
+        ("", "DPY-4011", True),
+    ],
+)
+def test_a_closed_connection_is_judged_by_the_ora_code_the_driver_hid(
+    underlying, code, transient
+) -> None:
+    # DRV-06: python-oracledb rewrites these as DPY-4011 with the ORA text on the next line.
+    # A killed session or an internal error must fail for a person, not be retried.
+    warehouse, conn = make()
+    message = "the database or network closed the connection" + (
+        f"\n{underlying}" if underlying else ""
+    )
+    script_apply(conn, COMPRESS, DriverError("DPY-4011", message, session_dead=True))
+    with pytest.raises(WarehouseError) as info:
+        warehouse.apply(COMPRESS)
+    assert info.value.code == code
+    assert info.value.transient is transient
+    assert info.value.committed  # the session died during DDL: re-read before anything else
+
+
 def test_apply_refuses_unsupported_features_before_sending_ddl() -> None:
     warehouse, conn = make("12.1.0.2.0")
-    with pytest.raises(PolicyError, match=r"READ ONLY needs Oracle 12\.2.*12\.1\.0\.2\.0"):
+    with pytest.raises(PolicyError, match=r"Oracle 12\.1\.0\.2\.0 is not supported.*12\.2"):
         warehouse.apply(Action(ActionKind.READ_ONLY, PART))
-    with pytest.raises(PolicyError, match="CUSTOM actions"):
-        warehouse.apply(Action(ActionKind.CUSTOM, PART))
     assert len(conn.calls) == 1  # the version query only
+    current, conn = make()
+    with pytest.raises(PolicyError, match="CUSTOM actions"):
+        current.apply(Action(ActionKind.CUSTOM, PART))
+    assert len(conn.calls) == 1
 
 
 def test_apply_refuses_a_bad_lock_timeout_before_sending_anything() -> None:
