@@ -148,3 +148,15 @@ def test_valid_unquoted_names_round_trip_in_upper_case(text: str) -> None:
         return
     assert identifiers.normalise(text) == text.upper()
     assert identifiers.normalise(f'"{text.upper()}"') == text.upper()
+
+
+def test_tablespace_names_stay_30_bytes_on_every_release():
+    # IDENT-02: 128-byte names from 12.2 do not extend to tablespaces.
+    from hcc_operators.core.errors import IdentifierError
+
+    assert identifiers.quote("T" * 30, kind="tablespace") == '"' + "T" * 30 + '"'
+    with pytest.raises(IdentifierError, match="limit is 30 bytes"):
+        identifiers.quote("T" * 31, kind="tablespace", max_bytes=128)
+    with pytest.raises(IdentifierError, match="limit is 30 bytes"):
+        identifiers.normalise("t" * 31, kind="tablespace")
+    assert identifiers.quote("P" * 31, kind="partition") == '"' + "P" * 31 + '"'

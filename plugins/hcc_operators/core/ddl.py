@@ -41,16 +41,6 @@ _COMPRESSION_12C = {
     CompressionType.ARCHIVE_LOW: "COLUMN STORE COMPRESS FOR ARCHIVE LOW",
     CompressionType.ARCHIVE_HIGH: "COLUMN STORE COMPRESS FOR ARCHIVE HIGH",
 }
-# 11.2 spellings; 12c still accepts them, but the new ones are what the dictionary echoes back.
-_COMPRESSION_11G = {
-    CompressionType.NONE: "NOCOMPRESS",
-    CompressionType.BASIC: "COMPRESS BASIC",
-    CompressionType.ADVANCED: "COMPRESS FOR OLTP",
-    CompressionType.QUERY_LOW: "COMPRESS FOR QUERY LOW",
-    CompressionType.QUERY_HIGH: "COMPRESS FOR QUERY HIGH",
-    CompressionType.ARCHIVE_LOW: "COMPRESS FOR ARCHIVE LOW",
-    CompressionType.ARCHIVE_HIGH: "COMPRESS FOR ARCHIVE HIGH",
-}
 
 
 def check_version(version: Sequence[int]) -> tuple[int, ...]:
@@ -70,16 +60,12 @@ def check_version(version: Sequence[int]) -> tuple[int, ...]:
 
 
 def compression_clause(ctype: CompressionType, version: Sequence[int] = (19,)) -> str:
-    """The table_compression clause for ``ctype`` in the spelling of ``version``."""
+    """The table_compression clause for ``ctype`` (the 12c spelling the dictionary echoes)."""
     parts = check_version(version)
     if not isinstance(ctype, CompressionType):
         raise ConfigError(f"compression {ctype!r} is not a CompressionType")
     if ctype.is_hcc:
         require(Feature.HCC, parts)
-    try:
-        require(Feature.COMPRESSION_12C_SYNTAX, parts)
-    except PolicyError:
-        return _COMPRESSION_11G[ctype]
     return _COMPRESSION_12C[ctype]
 
 

@@ -24,6 +24,9 @@ from hcc_operators.core.errors import IdentifierError
 MAX_BYTES_LONG: Final = 128
 #: Identifier length limit in bytes before 12.2.
 MAX_BYTES_SHORT: Final = 30
+#: Kinds whose names stay limited to 30 bytes on every release (docs/oracle-rules.md IDENT-02:
+#: tablespaces, like disk groups, PDBs and rollback segments).
+ALWAYS_SHORT: Final = frozenset({"tablespace"})
 
 KINDS: Final = frozenset(
     {
@@ -79,6 +82,8 @@ def _byte_length(value: str, kind: str) -> int:
 
 
 def _validate_stored(value: object, kind: str, max_bytes: int) -> str:
+    if kind in ALWAYS_SHORT:
+        max_bytes = min(max_bytes, MAX_BYTES_SHORT)
     if not isinstance(value, str):
         raise IdentifierError(f"{kind} name must be text, got {type(value).__name__} {value!r}")
     if value == "":

@@ -45,8 +45,10 @@ SINCE: dict[Feature, tuple[int, ...]] = {
     Feature.ORACLE_MAINTAINED: (12, 1),
 }
 
-#: The oldest release whose DDL this package can render (HCC needs 11.2).
-MINIMUM_VERSION: tuple[int, ...] = (11, 2)
+#: The oldest release the package supports, everywhere: the DDL builder refuses older ones, the
+#: Oracle backend's dictionary queries need it (partition READ_ONLY, VIEW-06) and the pre-flight
+#: fails below it. Features of earlier releases stay in SINCE as the record of where they began.
+MINIMUM_VERSION: tuple[int, ...] = (12, 2)
 
 
 def version_text(version: Sequence[int]) -> str:

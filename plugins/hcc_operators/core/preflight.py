@@ -16,13 +16,10 @@ from hcc_operators.core.actions.drop import DropParams
 from hcc_operators.core.actions.move import MoveParams
 from hcc_operators.core.licences import Licences
 from hcc_operators.core.models import ActionKind, TablespaceInfo
-from hcc_operators.core.oracle_features import version_text
+from hcc_operators.core.oracle_features import MINIMUM_VERSION, version_text
 from hcc_operators.core.policy_config import PolicySet
 from hcc_operators.core.privileges import GRANTS, Feature, Grant
 
-#: The oldest release the Oracle backend's dictionary queries read (rule A4 of the findings:
-#: READ_ONLY of partitions and DBA_USERS.ORACLE_MAINTAINED, docs/oracle-rules.md VIEW-06).
-MINIMUM_VERSION = (12, 2)
 #: HCC needs COMPATIBLE 11.2 or higher (HCC-03); 128-byte names need 12.2 (IDENT-01).
 HCC_COMPATIBLE = (11, 2)
 LONG_NAMES_COMPATIBLE = (12, 2)

@@ -8,7 +8,7 @@ keeps every statement a plain single-bind query (no collection types to create o
 one plan per statement whatever the number of owners).
 
 The dictionary queries use columns added in 12.2 (READ_ONLY of partitions, ORACLE_MAINTAINED),
-so the backend refuses older databases clearly; core.ddl still renders DDL for 11.2 and later.
+so the backend refuses older databases clearly (core.oracle_features.MINIMUM_VERSION).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from hcc_operators.core.models import (
     TablespaceInfo,
     UnknownCompression,
 )
-from hcc_operators.core.oracle_features import version_text
+from hcc_operators.core.oracle_features import MINIMUM_VERSION, version_text
 from hcc_operators.core.preflight import SessionFacts
 from hcc_operators.warehouse import oracle_rows, sql_files
 from hcc_operators.warehouse.oracle_errors import PRIVILEGE_CODES, translate
@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: The oldest release whose dictionary the queries under include/sql/oracle read.
-MINIMUM_BACKEND_VERSION = (12, 2)
+MINIMUM_BACKEND_VERSION = MINIMUM_VERSION
 
 #: DBMS_COMPRESSION.COMP_* constants (PL/SQL Packages and Types Reference, DBMS_COMPRESSION).
 COMP_TYPE = {

@@ -96,13 +96,13 @@ def test_a_consolidated_year_renders_nothing_and_is_applied():
     assert applied(action, Live(target=table[1], sources_left=("P_2019",)))
 
 
-def test_two_partitions_need_no_multi_partition_merge_but_more_do():
-    two = merge_of(["P_2019_11", "P_2019_12"], "P_2019_H2", online=False)
-    assert ddl.render(two, version=(11, 2))[0].startswith(
-        f'ALTER TABLE {T} MERGE PARTITIONS "P_2019_11", "P_2019_12" INTO PARTITION "P_2019_H2"'
-    )
+def test_a_period_merges_in_one_statement_and_online_needs_18c():
     three = merge_of(["P_2019_10", "P_2019_11", "P_2019_12"], "P_2019_Q4", online=False)
-    with pytest.raises(PolicyError, match=r"more than two partitions needs Oracle 12\.1"):
+    assert ddl.render(three, version=(12, 2))[0].startswith(
+        f'ALTER TABLE {T} MERGE PARTITIONS "P_2019_10", "P_2019_11", "P_2019_12" '
+        'INTO PARTITION "P_2019_Q4"'
+    )
+    with pytest.raises(PolicyError, match=r"Oracle 11\.2 is not supported"):
         ddl.render(three, version=(11, 2))
     with pytest.raises(PolicyError, match=r"ONLINE needs Oracle 18"):
         ddl.render(merge_of(["P_2019_11", "P_2019_12"], "P_X"), version=(12, 2))
