@@ -91,3 +91,28 @@ def test_queue_params_round_trip_with_defaults_left_out():
     assert parse_params('{"level": "QUERY HIGH"}', "COMPRESS").level is CompressionType.QUERY_HIGH
     with pytest.raises(ValueError):
         parse_params('{"level": "QUERY HIGHEST"}', "COMPRESS")
+
+
+def test_rebuild_indexes_of_a_composite_partition_goes_subpartition_by_subpartition():
+    # IDX-03/IDX-04: MODIFY PARTITION ... REBUILD UNUSABLE LOCAL INDEXES is ORA-14270 there.
+    from hcc_operators.core import ddl
+    from hcc_operators.core.actions.rebuild_indexes import RebuildIndexesParams
+    from hcc_operators.core.models import ObjectRef, SegmentInfo
+
+    ref = ObjectRef("S", "T", "P1")
+    table = [
+        SegmentInfo(ref, None, CompressionType.NONE, 0, 0, 0, has_subpartitions=True),
+        *(
+            SegmentInfo(ObjectRef("S", "T", "P1", s), "U", CompressionType.NONE, 1, 1, 1)
+            for s in ("P1_EAST", "P1_WEST")
+        ),
+    ]
+    action = RebuildIndexesParams().to_action(ref, table=table)
+    assert ddl.render(action) == [
+        'ALTER TABLE "S"."T" MODIFY SUBPARTITION "P1_EAST" REBUILD UNUSABLE LOCAL INDEXES',
+        'ALTER TABLE "S"."T" MODIFY SUBPARTITION "P1_WEST" REBUILD UNUSABLE LOCAL INDEXES',
+    ]
+    plain = RebuildIndexesParams().to_action(ObjectRef("S", "T", "P2"), table=table)
+    assert ddl.render(plain) == [
+        'ALTER TABLE "S"."T" MODIFY PARTITION "P2" REBUILD UNUSABLE LOCAL INDEXES'
+    ]
