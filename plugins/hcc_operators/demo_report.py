@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
+from hcc_operators.core.high_value import upper_bound_date
+from hcc_operators.core.models import ObjectRef
 from hcc_operators.repository.evaluation_reads import reason_counts
 from hcc_operators.repository.tables import (
     advisor_results,
@@ -147,6 +151,7 @@ def render_report(warehouse: Warehouse, states: dict[str, str]) -> str:
             out.append("ILM actions (executed / skipped / failed):")
             for action, status, n, saved in sorted(log):
                 out.append(f"    {action:<10} {status:<8} {n:>4}   space saved {_mb(saved)}")
+        out += _merges(conn, warehouse)
         saved_c = conn.execute(
             select(func.coalesce(func.sum(compression_executions.c.space_saved), 0)).where(
                 compression_executions.c.status == "SUCCESS"
@@ -170,3 +175,37 @@ def render_report(warehouse: Warehouse, states: dict[str, str]) -> str:
         "=" * 72,
     ]
     return "\n".join(out)
+
+
+_MERGE = re.compile(r'MERGE PARTITIONS (.+?) INTO PARTITION "([^"]+)"')
+_RENAME = re.compile(r'RENAME PARTITION "[^"]+" TO "([^"]+)"')
+
+
+def _merges(conn, warehouse) -> list[str]:
+    """Each period consolidated: the statements that were sent (from the execution log) and
+    the resulting partition as the live dictionary shows it now."""
+    rows = conn.execute(
+        select(execution_log.c.owner, execution_log.c.table_name, execution_log.c.ddl)
+        .where(execution_log.c.action == "MERGE", execution_log.c.status == "SUCCESS")
+        .order_by(execution_log.c.log_id)
+    ).all()
+    if not rows:
+        return []
+    out = ["Periods consolidated (MERGE PARTITIONS, result as the dictionary shows it now):"]
+    for owner, table, text in rows:
+        merged = _MERGE.search(text or "")
+        if merged is None:
+            continue
+        sources = merged.group(1).count('"') // 2
+        renamed = _RENAME.search(text or "")
+        name = renamed.group(1) if renamed else merged.group(2)
+        live = warehouse.segment(ObjectRef(owner, table, name))
+        bound = upper_bound_date(live.high_value) if live and live.high_value else None
+        state = (
+            f"bound < {bound:%Y-%m-%d}, {live.num_rows:,} rows"
+            if live is not None and bound is not None
+            else "no longer in the dictionary"
+        )
+        how = f" (merged into {merged.group(2)}, then renamed)" if renamed else ""
+        out.append(f"    {owner}.{table}: {sources} partitions -> {name}{how}; {state}")
+    return out
