@@ -324,7 +324,8 @@ def test_a_second_batch_waits_for_the_lease(wh):
     first = plan(wh, run="run-a")
     second = plan(wh, run="run-b", now=IN_WINDOW + timedelta(minutes=1))
     assert first.items and second.items == []
-    assert "another batch holds the execution lease (run-a)" in second.reason
+    assert "another batch holds the execution lease (run-a, until" in second.reason
+    assert second.lease_held
 
 
 def test_an_item_left_running_by_a_killed_worker_is_reverified(wh):
@@ -343,7 +344,8 @@ def test_an_item_left_running_by_a_killed_worker_is_reverified(wh):
     batch = plan(wh)
     (item,) = batch.items
     row = queue_row(wh, queue_id)
-    assert row.status == "PENDING" and row.carried_over and "lease expired" in row.last_error
+    assert row.status == "PENDING" and row.carried_over
+    assert "worker lost" in row.last_error and "expired" in row.last_error
     assert execute(wh, item)["status"] == "SUCCESS"
 
 
