@@ -16,6 +16,7 @@ from hcc_operators.cli import (
     config_reference,
     estimate,
     explain,
+    lease,
     plan,
     pools,
     reconcile,
@@ -26,7 +27,7 @@ from hcc_operators.cli.exit_codes import OK, PROBLEM, WAREHOUSE, CliError
 from hcc_operators.cli.output import Output
 from hcc_operators.core.errors import ConfigError, HccError, WarehouseError
 
-COMMANDS = (validate, plan, explain, status, estimate, reconcile, config_reference, pools)
+COMMANDS = (validate, plan, explain, status, estimate, reconcile, lease, config_reference, pools)
 
 EPILOG = """exit codes:
   0  ok
