@@ -56,8 +56,9 @@ it into the `hcc_oracle_ddl` slots up to the window's close, keeping only items 
 duration x `duration_margin` (schedule.yaml) ends before the close; later slot runs top up what
 the window has left. `execute_action` is mapped
 once per partition (label `OWNER.TABLE:PARTITION -> ACTION`) and bounded by the
-`hcc_oracle_ddl` pool; each verifies live state first, so clearing a task never repeats
-finished DDL. `finish_batch` records COMPLETED or INTERRUPTED and releases the lease.
+`hcc_oracle_ddl` pool; one action per table runs at a time, and each verifies live state
+first, so clearing a task never repeats finished DDL. `finish_batch` records COMPLETED,
+INTERRUPTED or FAILED (an item failed) and releases the lease.
 
 `online` and `parallel` override the policies' ONLINE and PARALLEL choices for this run's
 rewrites (COMPRESS, MOVE, MERGE); `online: auto` decides from the connection's declared
@@ -65,6 +66,9 @@ Advanced Compression Option (docs/oracle.md).
 
 Outside an open window the batch is SKIPPED with a recorded reason (this includes backfill runs
 of past windows started while no window is open); `force=true` runs anyway and is recorded.
+When another live batch holds the lease, `plan_batch` ends skipped with the reason, and a
+forced run fails. What a killed run left RUNNING is recovered from the live dictionary by the
+next `plan_batch` (docs/operations.md, "Crash recovery"); `hcc lease status|release`.
 """,
 ) as dag:
     plan = HccIlmPlanBatchOperator(

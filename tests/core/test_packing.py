@@ -221,3 +221,79 @@ def test_relaxed_mode_never_fills_less_than_strict(seconds, slots):
     # Relaxed takes the same prefix, then only adds work in the space left.
     assert [p for p in relaxed.chosen[: len(strict.chosen)]] == list(strict.chosen)
     assert relaxed.busy_s >= strict.busy_s
+
+
+# --- groups: one table's items never overlap (one ILM action per table at a time) ----------
+
+
+def _grouped(spec, **kwargs):
+    """``spec``: (group, seconds) per item in priority order."""
+    kwargs.setdefault("slots", 4)
+    kwargs.setdefault("window_left_s", 10_000)
+    return pack(list(spec), seconds_of=lambda it: it[1], group_of=lambda it: it[0], **kwargs)
+
+
+def test_items_of_one_group_run_one_after_another():
+    plan = _grouped([("T", 100), ("T", 50), ("T", 10)])
+    starts = [(p.start_s, p.finish_s) for p in plan.chosen]
+    assert starts == [(0, 100), (100, 150), (150, 160)]
+
+
+def test_other_groups_fill_the_slots_while_a_group_is_busy():
+    plan = _grouped([("T", 100), ("T", 100), ("U", 30), ("V", 30)])
+    by_item = {(p.item, p.start_s): p.slot for p in plan.chosen}
+    assert [(p.item[0], p.start_s) for p in plan.chosen] == [
+        ("T", 0),
+        ("T", 100),
+        ("U", 0),
+        ("V", 0),
+    ]
+    # the busy group's second item waits on the slot its first one frees, leaving the other
+    # slots free for U and V at 0
+    assert by_item[(("T", 100), 0)] == by_item[(("T", 100), 100)]
+    assert len(set(by_item.values())) == 3
+
+
+def test_a_busy_group_waits_on_the_slot_free_latest_by_then():
+    plan = _grouped([("A", 40), ("B", 90), ("A", 10), ("C", 5)], slots=2)
+    placed = {p.item: p for p in plan.chosen}
+    # A's second item waits for A (until 40) on slot 0, free at 40; C then takes the earliest
+    # free slot: slot 0 at 50 (slot 1 is busy with B until 90)
+    assert (placed[("A", 10)].start_s, placed[("A", 10)].slot) == (40, 0)
+    assert (placed[("C", 5)].start_s, placed[("C", 5)].slot) == (50, 0)
+
+
+def test_a_group_item_that_waits_past_the_window_is_left_over():
+    plan = _grouped([("T", 60), ("T", 60)], window_left_s=100)
+    assert len(plan.chosen) == 1 and plan.left_over[0].reason == DOES_NOT_FIT_WINDOW
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("ABC"), st.floats(min_value=1, max_value=500)),
+        min_size=1,
+        max_size=30,
+    ),
+    st.integers(min_value=1, max_value=4),
+)
+def test_no_two_items_of_a_group_overlap_and_no_slot_runs_two(spec, slots):
+    plan = _grouped(spec, slots=slots, window_left_s=2_000)
+    for key in ("group", "slot"):
+        spans: dict = {}
+        for p in plan.chosen:
+            spans.setdefault(p.item[0] if key == "group" else p.slot, []).append(
+                (p.start_s, p.finish_s)
+            )
+        for intervals in spans.values():
+            intervals.sort()
+            for (_, end), (start, _) in zip(intervals, intervals[1:], strict=False):
+                assert start >= end - 1e-9
+
+
+def test_without_groups_the_plan_is_unchanged():
+    spec = [("T", s) for s in (30, 20, 10, 40, 5)]
+    grouped = pack(spec, seconds_of=lambda it: it[1], window_left_s=1000, slots=2)
+    plain = pack([s for _, s in spec], seconds_of=float, window_left_s=1000, slots=2)
+    assert [(p.start_s, p.slot) for p in grouped.chosen] == [
+        (p.start_s, p.slot) for p in plain.chosen
+    ]

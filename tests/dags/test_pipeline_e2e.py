@@ -169,6 +169,16 @@ def test_rollback_restores_the_previous_compression(pipeline, dagbag, engine, wa
     assert live.compression.value == target.compression_from
     # a second rollback of the same execution is refused with the reason, failing the run
     assert _run(dagbag, "hcc_compress_rollback", {"execution_id": target.execution_id}) == "failed"
+    # ... and its run record says so instead of staying RUNNING (issue 17)
+    with engine.connect() as conn:
+        records = conn.execute(
+            select(dag_run_log)
+            .where(dag_run_log.c.dag_id == "hcc_compress_rollback")
+            .order_by(dag_run_log.c.run_log_id)
+        ).all()
+    assert [r.status for r in records] == ["SUCCESS", "FAILED"]
+    assert "only a successful COMPRESS can be rolled back" in records[-1].summary
+    assert records[-1].finished_at is not None
 
 
 def test_ilm_stages_refresh_evaluate_and_execute(pipeline, engine):
@@ -189,6 +199,7 @@ def test_ilm_stages_refresh_evaluate_and_execute(pipeline, engine):
     assert reasons.get("ELIGIBLE", 0) > 0 and len(reasons) > 2
     assert batch.forced and batch.run_type == "forced"
     assert batch.status in ("COMPLETED", "INTERRUPTED") and batch.planned == 12
+    assert batch.failed == 0
     assert dict(logged).get("SUCCESS", 0) + dict(logged).get("SKIPPED", 0) == 12
     assert queued.get("SUCCESS", 0) + queued.get("SKIPPED", 0) == 12
 

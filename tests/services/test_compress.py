@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 
 from hcc_operators.core.errors import ConfigError
 from hcc_operators.core.models import CompressionType
 from hcc_operators.repository.schema import create_all
-from hcc_operators.repository.tables import compression_executions
+from hcc_operators.repository.tables import compression_executions, execution_log
 from hcc_operators.services import compress
 from hcc_operators.warehouse.embedded import build_warehouse
 
@@ -94,7 +94,9 @@ def test_rollback_is_refused_with_a_reason_when_it_would_undo_later_work(wh):
     done = do(wh, seg, "QUERY LOW")
     assert done["status"] == "SUCCESS"
     do(wh, seg, "ARCHIVE HIGH")  # a later change to the same object
-    with pytest.raises(ConfigError, match="changed since"):
+    with pytest.raises(
+        ConfigError, match="compression is ARCHIVE HIGH, was left QUERY LOW; execution 2"
+    ):
         compress.rollback_execution(
             wh, wh.repository_engine(), done["execution_id"], dag_run_id="rb", now=T0
         )
@@ -170,3 +172,98 @@ def test_the_runs_online_and_parallel_params_shape_the_rewrite(wh):
         f'ALTER TABLE "{seg.ref.owner}"."{seg.ref.table}" MOVE PARTITION "{seg.ref.partition}" '
         "COLUMN STORE COMPRESS FOR QUERY HIGH UPDATE INDEXES PARALLEL 8"
     ]
+
+
+def rollback(wh, execution_id):
+    return compress.rollback_execution(
+        wh, wh.repository_engine(), execution_id, dag_run_id="rb", now=T0
+    )
+
+
+def test_rollback_refuses_after_a_later_move_that_kept_the_compression(wh):
+    # Issue 16: rollback compared only the compression, so it undid a later ILM MOVE.
+    from hcc_operators.core.models import Action, ActionKind
+    from hcc_operators.services.action_runner import run_action
+
+    seg = segment_where(wh, "SALES", hcc=True)
+    done = do(wh, seg, "QUERY LOW")
+    other = next(
+        name
+        for name, ts in wh.tablespaces().items()
+        if ts.hcc_supported and name != seg.tablespace and ts.free_bytes > seg.bytes
+    )
+    moved = run_action(wh, Action(ActionKind.MOVE, seg.ref, tablespace=other))
+    assert moved.status.value == "SUCCESS"
+    assert wh.segment(seg.ref).compression is CompressionType.QUERY_LOW
+    with pytest.raises(ConfigError, match=f"tablespace is {other}, was left in {seg.tablespace}"):
+        rollback(wh, done["execution_id"])
+    assert wh.segment(seg.ref).tablespace == other  # nothing was undone
+
+
+def test_rollback_refuses_when_the_partition_bound_changed(wh):
+    seg = segment_where(wh, "SALES", hcc=True)
+    done = do(wh, seg, "QUERY LOW")
+    with wh.repository_engine().begin() as conn:  # as if a merge or split moved its bound
+        conn.execute(
+            update(compression_executions)
+            .where(compression_executions.c.execution_id == done["execution_id"])
+            .values(high_value="TO_DATE(' 1999-01-01 00:00:00', 'SYYYY-MM-DD HH24:MI:SS')")
+        )
+    with pytest.raises(ConfigError, match="partition bound is .*, was TO_DATE\\(' 1999"):
+        rollback(wh, done["execution_id"])
+
+
+def test_rollback_refuses_after_a_later_ilm_action_on_the_partition(wh):
+    seg = segment_where(wh, "SALES", hcc=True)
+    done = do(wh, seg, "QUERY LOW")
+    with wh.repository_engine().begin() as conn:
+        conn.execute(
+            insert(execution_log).values(
+                owner=seg.ref.owner,
+                table_name=seg.ref.table,
+                partition_name=seg.ref.partition,
+                action="READ_ONLY",
+                status="SUCCESS",
+                attempt=1,
+                simulated=True,
+                started_at=T0 + timedelta(hours=1),
+            )
+        )
+    with pytest.raises(ConfigError, match="ILM READ_ONLY \\(log 1\\) ran on it"):
+        rollback(wh, done["execution_id"])
+
+
+def test_the_bound_is_recorded_and_an_unchanged_object_rolls_back_once(wh):
+    seg = segment_where(wh, "SALES", hcc=True)
+    done = do(wh, seg, "QUERY LOW")
+    with wh.repository_engine().connect() as conn:
+        recorded = conn.execute(
+            select(compression_executions.c.high_value).where(
+                compression_executions.c.execution_id == done["execution_id"]
+            )
+        ).scalar()
+    assert recorded == seg.high_value and recorded
+    undone = rollback(wh, done["execution_id"])
+    assert undone["status"] == "SUCCESS"
+    assert wh.segment(seg.ref).compression is CompressionType.NONE
+    with pytest.raises(ConfigError, match="only a successful COMPRESS"):
+        rollback(wh, done["execution_id"])
+
+
+def test_a_second_rollback_while_one_runs_is_refused(wh):
+    seg = segment_where(wh, "SALES", hcc=True)
+    done = do(wh, seg, "QUERY LOW")
+    with wh.repository_engine().begin() as conn:
+        conn.execute(
+            insert(compression_executions).values(
+                owner=seg.ref.owner,
+                table_name=seg.ref.table,
+                partition_name=seg.ref.partition,
+                operation="ROLLBACK",
+                status="RUNNING",
+                rollback_of=done["execution_id"],
+                started_at=T0,
+            )
+        )
+    with pytest.raises(ConfigError, match="already has a rollback \\(RUNNING"):
+        rollback(wh, done["execution_id"])

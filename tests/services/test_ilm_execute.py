@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 import pytest
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from hcc_operators.core.high_value import upper_bound_date
 from hcc_operators.core.models import CompressionType, ObjectRef
 from hcc_operators.repository.schema import create_all
-from hcc_operators.repository.tables import execution_log, ilm_batches, ilm_queue
-from hcc_operators.services import ilm_execute, ilm_finish, ilm_plan
-from hcc_operators.services.ilm_settings import load_ilm_settings
+from hcc_operators.repository.tables import ilm_batches, ilm_queue
+from hcc_operators.services import ilm_finish, ilm_plan
 from hcc_operators.warehouse.embedded import build_warehouse
-
-SETTINGS = load_ilm_settings()
-CAL = SETTINGS.calendar
-T0 = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
-IN_WINDOW = CAL.next_window(T0).start + timedelta(minutes=5)
-OUT_OF_WINDOW = CAL.next_window(T0).start - timedelta(hours=3)
+from ilm_support import (
+    CAL,
+    IN_WINDOW,
+    OUT_OF_WINDOW,
+    SETTINGS,
+    T0,
+    enqueue,
+    execute,
+    log_rows,
+    partitions,
+    pick,
+    plan,
+    queue_row,
+    run_one,
+)
 
 
 @pytest.fixture
@@ -29,109 +36,6 @@ def wh(tmp_path):
     create_all(warehouse.repository_engine())
     yield warehouse
     warehouse.close()
-
-
-def partitions(wh, owner, table):
-    segs = [
-        s
-        for s in wh.list_segments([owner], [ObjectRef(owner, table)])
-        if s.ref.partition and not s.ref.subpartition
-    ]
-    return sorted(segs, key=lambda s: s.position)
-
-
-def pick(wh, *, tablespace_hcc=True, compression=CompressionType.NONE, owner="SALES"):
-    spaces = wh.tablespaces()
-    for seg in wh.list_segments([owner]):
-        space = spaces.get(seg.tablespace or "")
-        if (
-            seg.ref.partition
-            and not seg.ref.subpartition
-            and not seg.has_subpartitions
-            and seg.compression is compression
-            and seg.num_rows > 0
-            and not seg.read_only
-            and space
-            and space.hcc_supported == tablespace_hcc
-        ):
-            return seg
-    raise AssertionError("no partition with those properties in the demo warehouse")
-
-
-def enqueue(wh, ref, action, params=None, priority=10, status="PENDING", bound=None):
-    seg = wh.segment(ref)
-    with wh.repository_engine().begin() as conn:
-        return conn.execute(
-            insert(ilm_queue).values(
-                policy_name=f"test_{action.lower()}",
-                policy_version=1,
-                priority=priority,
-                owner=ref.owner,
-                table_name=ref.table,
-                partition_name=ref.partition,
-                action=action,
-                action_params=json.dumps(params or {}),
-                size_bytes=seg.bytes if seg else 0,
-                upper_bound=bound or _bound(wh, ref),
-                status=status,
-                attempts=0,
-                carried_over=False,
-                enqueued_at=T0,
-                updated_at=T0,
-            )
-        ).inserted_primary_key[0]
-
-
-def _bound(wh, ref):
-    seg = wh.segment(ref)
-    bound = upper_bound_date(seg.high_value) if seg else None
-    return bound.replace(tzinfo=UTC) if bound else None
-
-
-def plan(wh, *, force=True, now=IN_WINDOW, run="run-1", max_operations=None):
-    return ilm_plan.plan_batch(
-        wh,
-        wh.repository_engine(),
-        dag_run_id=run,
-        run_type="manual",
-        force=force,
-        max_operations=max_operations,
-        now=now,
-        settings=SETTINGS,
-    )
-
-
-def execute(wh, item, *, attempt=1, now=IN_WINDOW, map_index=0):
-    return ilm_execute.execute_item(
-        wh,
-        wh.repository_engine(),
-        item,
-        dag_run_id="run-1",
-        map_index=map_index,
-        attempt=attempt,
-        now_fn=lambda: now,
-        settings=SETTINGS,
-    )
-
-
-def queue_row(wh, queue_id):
-    with wh.repository_engine().connect() as conn:
-        return conn.execute(select(ilm_queue).where(ilm_queue.c.queue_id == queue_id)).one()
-
-
-def log_rows(wh, queue_id):
-    with wh.repository_engine().connect() as conn:
-        return conn.execute(
-            select(execution_log)
-            .where(execution_log.c.queue_id == queue_id)
-            .order_by(execution_log.c.log_id)
-        ).all()
-
-
-def run_one(wh, ref, action, params=None):
-    queue_id = enqueue(wh, ref, action, params)
-    (item,) = [i for i in plan(wh).items if i["queue_id"] == queue_id]
-    return queue_id, execute(wh, item)
 
 
 def test_compress_rewrites_in_place_reconciles_rows_and_logs_the_ddl(wh):
@@ -277,7 +181,9 @@ def test_one_failure_does_not_stop_the_others_and_a_retry_succeeds(wh):
     assert results[ids[1]]["transience"] == "TRANSIENT"
     assert queue_row(wh, ids[1]).status == "FAILED"
     first = ilm_finish.finish_batch(wh, wh.repository_engine(), batch.batch_id, now=IN_WINDOW)
-    assert first["failed"] == 1
+    # Issue 17: a batch with a failed item was recorded COMPLETED.
+    assert first["failed"] == 1 and first["status"] == "FAILED"
+    assert "1 FAILED" in first["reason"]
 
     item = next(i for i in batch.items if i["queue_id"] == ids[1])
     retried = execute(wh, item, attempt=2, map_index=1)
@@ -324,7 +230,8 @@ def test_a_second_batch_waits_for_the_lease(wh):
     first = plan(wh, run="run-a")
     second = plan(wh, run="run-b", now=IN_WINDOW + timedelta(minutes=1))
     assert first.items and second.items == []
-    assert "another batch holds the execution lease (run-a)" in second.reason
+    assert "another batch holds the execution lease (run-a, until" in second.reason
+    assert second.lease_held
 
 
 def test_an_item_left_running_by_a_killed_worker_is_reverified(wh):
@@ -343,7 +250,8 @@ def test_an_item_left_running_by_a_killed_worker_is_reverified(wh):
     batch = plan(wh)
     (item,) = batch.items
     row = queue_row(wh, queue_id)
-    assert row.status == "PENDING" and row.carried_over and "lease expired" in row.last_error
+    assert row.status == "PENDING" and row.carried_over
+    assert "worker lost" in row.last_error and "expired" in row.last_error
     assert execute(wh, item)["status"] == "SUCCESS"
 
 
@@ -508,17 +416,7 @@ def test_the_runs_params_override_the_policys_online_and_parallel(wh):
     seg = pick(wh)
     queue_id = enqueue(wh, seg.ref, "COMPRESS", {"level": "QUERY HIGH", "online": True})
     (item,) = [i for i in plan(wh).items if i["queue_id"] == queue_id]
-    result = ilm_execute.execute_item(
-        wh,
-        wh.repository_engine(),
-        item,
-        dag_run_id="run-1",
-        map_index=0,
-        attempt=1,
-        now_fn=lambda: IN_WINDOW,
-        settings=SETTINGS,
-        options=RewriteOptions(OnlineChoice.OFFLINE, 4),
-    )
+    result = execute(wh, item, options=RewriteOptions(OnlineChoice.OFFLINE, 4))
     assert result["status"] == "SUCCESS"
     (statement,) = result["statements"]
     assert "PARALLEL 4" in statement and "ONLINE" not in statement

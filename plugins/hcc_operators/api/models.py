@@ -115,6 +115,10 @@ class ExecutionDetailOut(ExecutionOut):
 
 
 class BatchOut(BaseModel):
+    """One ILM batch. ``status``: RUNNING, COMPLETED (every item SUCCESS or SKIPPED),
+    INTERRUPTED (items wait for a later window), FAILED (an item failed; the counts say how
+    many), SKIPPED (nothing ran: no window, or another batch held the lease)."""
+
     batch_id: int
     dag_run_id: str | None
     run_type: str | None
@@ -155,6 +159,11 @@ class ActionLogOut(BaseModel):
     simulated: bool
     error_code: str | None
     error_message: str | None
+    note: str | None = Field(
+        None,
+        description="What happened, when the status alone does not say it (an attempt "
+        "recovered after its worker died, a wait for a busy table, why it was skipped)",
+    )
     started_at: datetime
     finished_at: datetime | None
     ui_url: str | None = Field(description="The mapped task instance in the Airflow UI")

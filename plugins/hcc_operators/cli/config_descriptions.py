@@ -101,7 +101,10 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("Strategy", "recompress_decay_threshold"): "Decayed-row share that triggers recompression.",
     # housekeeping.yaml
     ("HousekeepingConfig", "retention"): "How long repository rows are kept.",
-    ("HousekeepingConfig", "stuck_running_hours"): "RUNNING longer than this raises an alert.",
+    (
+        "HousekeepingConfig",
+        "stuck_running_hours",
+    ): "A RUNNING item untouched this long counts as lost: housekeeping recovers it from the live dictionary (never marks it FAILED without looking).",
     ("HousekeepingConfig", "health"): "Health-check thresholds.",
     ("Retention", "execution_log_days"): "Days of execution log kept.",
     ("Retention", "evaluation_details_days"): "Days of evaluation details kept.",

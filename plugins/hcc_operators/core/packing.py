@@ -16,6 +16,11 @@ Every chosen item is therefore predicted to finish before the window closes, eve
 times slower than predicted: zero overrun. The earliest-free slot is the only one worth trying,
 since no other slot could start it sooner.
 
+Items of one group never overlap (``group_of``; the ILM planner groups by table because the
+executor runs one action per table at a time, services/table_lock.py). An item whose group is
+still busy starts when the group's last item ends, on the slot that is free latest by then, so
+the slots free earlier stay free for other groups' items.
+
 When an item does not fit:
 
 - default (``strict_order=False``): it is left for the next window and the later, smaller items
@@ -33,9 +38,8 @@ priority_weight follows this order: a freed pool slot goes to the highest-priori
 
 from __future__ import annotations
 
-import heapq
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -117,6 +121,7 @@ def pack(
     strict_order: bool = False,
     margin: float = 1.0,
     max_items: int | None = None,
+    group_of: Callable[[T], Hashable] | None = None,
 ) -> PackPlan[T]:
     """Plan ``items`` (highest priority first) into the window (module doc)."""
     if slots < 1:
@@ -138,7 +143,8 @@ def pack(
                 f"predicted seconds must be a finite number >= 0, got {seconds} for {item!r}"
             )
 
-    free_at = [(0.0, slot) for slot in range(slots)]  # (when the slot is free, slot index)
+    free_at = [0.0] * slots  # when each slot is free
+    group_free: dict[Hashable, float] = {}  # when each group's last item ends
     chosen: list[Placement[T]] = []
     left_over: list[LeftOver[T]] = []
     blocked = False
@@ -149,7 +155,8 @@ def pack(
         if blocked:
             left_over.append(LeftOver(item, seconds, HELD_BACK))
             continue
-        start, slot = free_at[0]
+        group = group_of(item) if group_of is not None else None
+        start, slot = _slot_for(free_at, group_free.get(group, 0.0) if group_of else 0.0)
         finish = start + seconds
         misfit = (
             DOES_NOT_FIT_WINDOW
@@ -162,6 +169,18 @@ def pack(
             left_over.append(LeftOver(item, seconds, misfit))
             blocked = strict_order
             continue
-        heapq.heapreplace(free_at, (finish, slot))
+        free_at[slot] = finish
+        if group_of is not None:
+            group_free[group] = finish
         chosen.append(Placement(item, slot, start, finish))
     return PackPlan(tuple(chosen), tuple(left_over), budget, slots)
+
+
+def _slot_for(free_at: list[float], group_free: float) -> tuple[float, int]:
+    """(start, slot) of the next item: the earliest-free slot, unless the item's group is busy
+    beyond it; then the slot free latest by the time the group is (module doc)."""
+    earliest = min(free_at)
+    if group_free <= earliest:
+        return earliest, free_at.index(earliest)
+    ready = [s for s, free in enumerate(free_at) if free <= group_free]
+    return group_free, max(ready, key=lambda s: (free_at[s], -s))

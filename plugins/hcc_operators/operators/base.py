@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from airflow.sdk import BaseOperator
-from airflow.sdk.exceptions import AirflowFailException
+from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
 from hcc_operators import clock
 from hcc_operators.core.conn_ids import DEFAULT_CONN_ID
@@ -76,6 +76,36 @@ class HccBaseOperator(BaseOperator):
             engine, context["dag"].dag_id, context["run_id"], run_type, clock.now()
         )
 
+    @contextmanager
+    def recorded_run(self, context, engine, *, forced: bool = False) -> Iterator[None]:
+        """For a DAG whose only task both opens and closes the run record: open it, and if
+        the work raises, close it FAILED with the error before the error propagates, so the
+        record never stays RUNNING for a run that failed (a refused rollback, a bad config)."""
+        self.record_start(context, engine, forced=forced)
+        self._run_closed = False
+        try:
+            yield
+        except AirflowSkipException:
+            raise
+        except BaseException as err:
+            if not self._run_closed:  # closed already with the outcome that failed
+                self.record_failure(context, engine, err)
+            raise
+
+    def record_failure(self, context, engine, err: BaseException) -> None:
+        """Close the run record FAILED with ``err`` as its reason; a failure to record never
+        hides the error being reported."""
+        try:
+            self.record_finish(
+                context,
+                engine,
+                errors=1,
+                status="FAILED",
+                summary={"error": f"{type(err).__name__}: {err}"},
+            )
+        except Exception as record_err:
+            self.log.warning("could not record the failure of this run: %s", record_err)
+
     def record_finish(
         self,
         context,
@@ -103,3 +133,4 @@ class HccBaseOperator(BaseOperator):
             summary=summary,
             status=status,
         )
+        self._run_closed = True

@@ -133,19 +133,21 @@ class HccRollbackOperator(HccBaseOperator):
 
         with self.warehouse() as wh:
             engine = wh.repository_engine()
-            self.record_start(context, engine)
-            result = compress.rollback_execution(
-                wh, engine, execution_id, dag_run_id=context["run_id"], now=clock.now()
-            )
-            failed = result["status"] == "FAILED"
-            self.record_finish(
-                context,
-                engine,
-                objects_extracted=1,
-                actions_done=int(not failed),
-                errors=int(failed),
-                summary=result,
-            )
-            if failed:
-                raise_for_failure(result)
+            # A refused or failed rollback closes its run record FAILED with the reason.
+            with self.recorded_run(context, engine):
+                result = compress.rollback_execution(
+                    wh, engine, execution_id, dag_run_id=context["run_id"], now=clock.now()
+                )
+                failed = result["status"] == "FAILED"
+                self.record_finish(
+                    context,
+                    engine,
+                    objects_extracted=1,
+                    actions_done=int(not failed),
+                    errors=int(failed),
+                    summary=result,
+                    status="FAILED" if failed else None,
+                )
+                if failed:
+                    raise_for_failure(result)
         return result

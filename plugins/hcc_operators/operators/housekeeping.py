@@ -1,4 +1,5 @@
-"""Housekeeping operator: retention, stuck items, health checks and alerts."""
+"""Housekeeping operator: retention, recovery of what dead runs left RUNNING, health checks
+and alerts."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from hcc_operators import clock
 from hcc_operators.operators.base import HccBaseOperator
+from hcc_operators.operators.run_state import dag_run_alive, execute_run_alive
 
 if TYPE_CHECKING:
     from hcc_operators.core.health import Alert
@@ -25,13 +27,22 @@ class HccHousekeepingOperator(HccBaseOperator):
 
         with self.warehouse() as wh:
             engine = wh.repository_engine()
-            self.record_start(context, engine)
-            result = run_housekeeping(engine, config, now=clock.now(), notify=notify)
-            self.record_finish(
-                context,
-                engine,
-                summary=result,
-                actions_done=sum(result["purged"].values()) + result["stuck_marked_failed"],
-            )
+            with self.recorded_run(context, engine):
+                result = run_housekeeping(
+                    engine,
+                    config,
+                    now=clock.now(),
+                    notify=notify,
+                    warehouse=wh,
+                    run_alive=execute_run_alive(context),
+                    dag_run_alive=dag_run_alive(context),
+                )
+                self.record_finish(
+                    context,
+                    engine,
+                    summary=result,
+                    actions_done=sum(result["purged"].values())
+                    + len(result["recovered"].get("items", [])),
+                )
         self.log.info("housekeeping: %s", result)
         return result

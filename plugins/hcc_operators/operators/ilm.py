@@ -11,6 +11,7 @@ from hcc_operators.core import params
 from hcc_operators.core.outcomes import planned_item
 from hcc_operators.core.rewrite_options import RewriteOptions
 from hcc_operators.operators.base import HccBaseOperator, fail_fast
+from hcc_operators.operators.run_state import execute_run_alive
 
 # The services (and through them SQLAlchemy and the policy machinery) are imported inside
 # execute(): the DAG processor imports this module to define the DAGs and needs none of them.
@@ -31,17 +32,17 @@ class HccIlmRefreshOperator(HccBaseOperator):
         settings = load_ilm_settings()
         with self.warehouse() as wh:
             engine = wh.repository_engine()
-            self.record_start(context, engine)
-            result = ilm_refresh.refresh_partition_access(
-                wh,
-                engine,
-                is_target=settings.is_target,
-                thresholds_for=settings.thresholds_for,
-                now=clock.now(),
-            )
-            self.record_finish(
-                context, engine, objects_extracted=result.partitions, summary=result.to_dict()
-            )
+            with self.recorded_run(context, engine):
+                result = ilm_refresh.refresh_partition_access(
+                    wh,
+                    engine,
+                    is_target=settings.is_target,
+                    thresholds_for=settings.thresholds_for,
+                    now=clock.now(),
+                )
+                self.record_finish(
+                    context, engine, objects_extracted=result.partitions, summary=result.to_dict()
+                )
         self.log.info(
             "refreshed %s partitions of %s tables: %s",
             result.partitions,
@@ -61,17 +62,17 @@ class HccIlmEvaluateOperator(HccBaseOperator):
         settings = load_ilm_settings()
         with self.warehouse() as wh:
             engine = wh.repository_engine()
-            self.record_start(context, engine)
-            result = ilm_evaluate.evaluate_policies(
-                wh, engine, settings.policies, now=clock.now(), evaluation_id=context["run_id"]
-            )
-            self.record_finish(
-                context,
-                engine,
-                objects_extracted=result["pairs"],
-                actions_done=result["enqueued"],
-                summary=result,
-            )
+            with self.recorded_run(context, engine):
+                result = ilm_evaluate.evaluate_policies(
+                    wh, engine, settings.policies, now=clock.now(), evaluation_id=context["run_id"]
+                )
+                self.record_finish(
+                    context,
+                    engine,
+                    objects_extracted=result["pairs"],
+                    actions_done=result["enqueued"],
+                    summary=result,
+                )
         self.log.info("evaluation: %s", result)
         return result
 
@@ -104,8 +105,21 @@ class HccIlmPlanBatchOperator(HccBaseOperator):
                 force=force,
                 max_operations=max_operations,
                 now=clock.now(),
+                run_alive=execute_run_alive(context),
             )
+        # Pushed before any skip below: finish_batch closes the batch and the run record.
         context["ti"].xcom_push(key="batch_id", value=plan.batch_id)
+        if plan.recovered is not None and plan.recovered.items + plan.recovered.batches:
+            self.log.warning("recovery before planning: %s", plan.recovered.summary)
+            for found in plan.recovered.items:
+                self.log.warning(
+                    "  %s %s -> %s: %s", found.label, found.action, found.status, found.note
+                )
+        if plan.lease_held:
+            # Another live batch works the queue: this run does nothing, and says so with a
+            # skipped task instead of a green one (a forced run is failed by finish_batch).
+            self.log.warning("batch %s SKIPPED: %s", plan.batch_id, plan.reason)
+            raise AirflowSkipException(plan.reason)
         self.log.info("batch %s: %s item(s); %s", plan.batch_id, len(plan.items), plan.reason)
         return plan.items
 
@@ -163,7 +177,11 @@ class HccIlmActionOperator(HccBaseOperator):
 
 
 class HccIlmFinishBatchOperator(HccBaseOperator):
-    """Stage 3c: batch status (COMPLETED / INTERRUPTED / FAILED), counts, release the lease."""
+    """Stage 3c: batch status (COMPLETED / INTERRUPTED / FAILED), counts, release the lease.
+
+    The run fails when an item failed, when reconciliation finds a mismatch, when plan_batch
+    recorded no batch, and when a forced run did nothing because another batch held the lease.
+    """
 
     template_fields = ("batch_id",)
 
@@ -174,14 +192,33 @@ class HccIlmFinishBatchOperator(HccBaseOperator):
     def execute(self, context) -> dict[str, Any]:
         with fail_fast():
             batch_id = params.as_int(self.batch_id, "batch_id", optional=True, minimum=1)
-        if batch_id is None:
-            raise AirflowSkipException("no batch was planned for this run")
         from hcc_operators.services import ilm_finish
         from hcc_operators.services.reconciliation import reconcile_batch
 
+        if batch_id is None:
+            # plan_batch failed before it recorded a batch: the run did nothing, and must
+            # not end green with its record RUNNING.
+            reason = "plan_batch recorded no batch (it failed; its log has the error)"
+            with self.warehouse() as wh:
+                self.record_finish(
+                    context,
+                    wh.repository_engine(),
+                    errors=1,
+                    status="FAILED",
+                    summary={"error": reason},
+                )
+            raise AirflowFailException(reason)
         with self.warehouse() as wh:
             engine = wh.repository_engine()
             result = ilm_finish.finish_batch(wh, engine, batch_id, now=clock.now())
+            if result["status"] == "SKIPPED" and result.get("forced"):
+                # A forced run is an emergency someone asked for now: doing nothing because
+                # another batch holds the lease is a failure of that request, not a success.
+                reason = f"forced run did nothing: {result['reason']}"
+                self.record_finish(
+                    context, engine, errors=1, status="FAILED", summary={**result, "error": reason}
+                )
+                raise AirflowFailException(reason)
             report = reconcile_batch(wh, engine, batch_id, now=clock.now())
             result["reconciliation"] = report.to_dict()
             self.record_finish(

@@ -166,6 +166,9 @@ compression_executions = Table(
     Column("error_code", String(20)),
     Column("error_message", Text),
     Column("rollback_of", BigInteger),
+    # The partition's bound (HIGH_VALUE) when the execution ran: a rollback refuses when the
+    # bounds changed since (a merge or a split took the partition's place).
+    Column("high_value", Text),
     Column("started_at", UtcDateTime(), nullable=False),
     Column("finished_at", UtcDateTime()),
 )
@@ -336,7 +339,7 @@ ilm_batches = Table(
     Column("forced", Boolean, nullable=False, default=False),
     Column("window_start", UtcDateTime()),
     Column("window_end", UtcDateTime()),
-    # RUNNING, COMPLETED, INTERRUPTED, FAILED, SKIPPED
+    # RUNNING, COMPLETED, INTERRUPTED, FAILED (some item failed), SKIPPED (nothing ran)
     Column("status", String(20), nullable=False),
     Column("planned", Integer, nullable=False, default=0),
     Column("succeeded", Integer, nullable=False, default=0),
@@ -360,7 +363,8 @@ execution_log = Table(
     Column("table_name", String(NAME), nullable=False),
     Column("partition_name", String(NAME)),
     Column("action", String(20), nullable=False),
-    Column("status", String(20), nullable=False),  # RUNNING, SUCCESS, SKIPPED, FAILED
+    # RUNNING, SUCCESS, SKIPPED, FAILED, DEFERRED (waits for a later batch)
+    Column("status", String(20), nullable=False),
     Column("attempt", Integer, nullable=False, default=1),
     Column("dag_run_id", String(250)),
     Column("map_index", Integer),
@@ -378,6 +382,9 @@ execution_log = Table(
     Column("ddl", Text),
     Column("error_code", String(20)),
     Column("error_message", Text),
+    # What happened, in words, when the status alone does not say it: an attempt recovered
+    # after its worker died, an item that waited for its table, ...
+    Column("note", Text),
     Column("started_at", UtcDateTime(), nullable=False),
     Column("finished_at", UtcDateTime()),
 )
@@ -389,6 +396,36 @@ leases = Table(
     metadata,
     Column("lease_name", String(128), primary_key=True),
     Column("holder", String(250), nullable=False),
+    Column("acquired_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+)
+
+# Who took over or released a lease other than by finishing normally, and why: a lease taken
+# from a dead holder, or released by an operator (`hcc lease release`). The holders named here
+# are runs declared dead, whose RUNNING items recovery may re-verify at once.
+lease_events = Table(
+    "hcc_lease_events",
+    metadata,
+    _id("event_id"),
+    Column("lease_name", String(128), nullable=False),
+    Column("event", String(20), nullable=False),  # TAKEN_OVER, RELEASED
+    Column("holder", String(250)),  # the holder that lost the lease
+    Column("new_holder", String(250)),  # who has it now (none after a release)
+    Column("actor", String(250), nullable=False),  # a run id, or the operator's name
+    Column("reason", Text, nullable=False),
+    Column("happened_at", UtcDateTime(), nullable=False),
+)
+Index("hcc_lease_ev_ix", lease_events.c.lease_name, lease_events.c.happened_at)
+
+# One ILM action per table at a time (services/table_lock.py, rule LOCK-03): the row names the
+# queue item holding the table and the task attempt running it.
+table_locks = Table(
+    "hcc_table_locks",
+    metadata,
+    Column("owner", String(NAME), primary_key=True),
+    Column("table_name", String(NAME), primary_key=True),
+    Column("holder", String(250), nullable=False),  # dag_run_id#map_index, as the item lease
+    Column("queue_id", BigInteger, nullable=False),
     Column("acquired_at", UtcDateTime(), nullable=False),
     Column("expires_at", UtcDateTime(), nullable=False),
 )

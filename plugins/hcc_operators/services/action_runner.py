@@ -9,6 +9,7 @@ commit is resolved by re-reading the dictionary instead of guessing.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
 
 from hcc_operators.core.action_state import is_applied, rewrite_bytes_needed
@@ -32,7 +33,12 @@ from hcc_operators.core.models import (
 from hcc_operators.core.outcomes import ActionOutcome
 from hcc_operators.warehouse.base import Warehouse
 
-__all__ = ["ActionOutcome", "live_state", "raise_for_failure", "run_action"]
+__all__ = ["ActionOutcome", "BeforeDdl", "live_state", "raise_for_failure", "run_action"]
+
+#: Called with the outcome holding the measured before-state, just before the first DDL is
+#: sent: ILM execution writes it to the attempt's log row, so that if the worker dies between
+#: the DDL and its recording, recovery knows the real before-state and that DDL was sent.
+BeforeDdl = Callable[[ActionOutcome], None]
 
 
 def run_action(
@@ -41,11 +47,14 @@ def run_action(
     *,
     ddl_lock_timeout_s: int = 30,
     expected_bytes_after: int | None = None,
+    on_before_ddl: BeforeDdl | None = None,
 ) -> ActionOutcome:
     """Apply ``action`` unless its effect is already there. Never raises WarehouseError."""
     outcome = ActionOutcome(ActionStatus.RUNNING, action.kind.value, action.ref.label)
     try:
-        return _run(warehouse, action, outcome, ddl_lock_timeout_s, expected_bytes_after)
+        return _run(
+            warehouse, action, outcome, ddl_lock_timeout_s, expected_bytes_after, on_before_ddl
+        )
     except NothingToDo as why:
         outcome.status = ActionStatus.SKIPPED
         outcome.message = str(why)
@@ -117,7 +126,9 @@ def _before(live: Live, action: Action) -> SegmentInfo | None:
     )
 
 
-def _run(warehouse, action, outcome, ddl_lock_timeout_s, expected_bytes_after) -> ActionOutcome:
+def _run(
+    warehouse, action, outcome, ddl_lock_timeout_s, expected_bytes_after, on_before_ddl
+) -> ActionOutcome:
     live = live_state(warehouse, action)
     before = _before(live, action)
     _record_before(outcome, before)
@@ -137,6 +148,8 @@ def _run(warehouse, action, outcome, ddl_lock_timeout_s, expected_bytes_after) -
     _precheck(warehouse, action, before, expected_bytes_after)
     rows_before = _rows_before(warehouse, action)
     outcome.rows_before = rows_before
+    if on_before_ddl is not None:
+        on_before_ddl(outcome)
 
     started = time.monotonic()
     try:
@@ -172,7 +185,10 @@ def _run(warehouse, action, outcome, ddl_lock_timeout_s, expected_bytes_after) -
 
 
 def _rows_before(warehouse: Warehouse, action: Action) -> int | None:
-    """The rows this action itself rewrites: its segment's, or a MERGE's sources' together."""
+    """The rows this action itself rewrites: its segment's, or a MERGE's sources' together,
+    each read for that partition, never the table's. Nothing else changes these partitions
+    between this read and the one after the DDL: one action per table at a time
+    (services/table_lock.py)."""
     if not action.kind.rewrites_segment:
         return None
     if action.kind is ActionKind.MERGE:

@@ -33,7 +33,7 @@ from hcc_operators.core.models import (
     ObjectRef,
 )
 from hcc_operators.core.outcomes import ActionOutcome
-from hcc_operators.services.action_runner import run_action
+from hcc_operators.services.action_runner import BeforeDdl, run_action
 from hcc_operators.warehouse.base import Warehouse
 
 
@@ -99,12 +99,27 @@ def _derived_name(base: str, suffix: str, limit: int) -> str:
     return base.encode()[:room].decode(errors="ignore") + suffix
 
 
-def archive_then_drop(warehouse: Warehouse, drop: Action, suffix: str) -> ActionOutcome:
+def archive_then_drop(
+    warehouse: Warehouse, drop: Action, suffix: str, *, on_before_ddl: BeforeDdl | None = None
+) -> ActionOutcome:
     archive = archive_table_for(drop.ref, suffix, warehouse.version())
     live = warehouse.segment(drop.ref)
     archived = warehouse.segment(archive)
     if live is None:
         return run_action(warehouse, drop)  # reports SKIPPED: already dropped
+    if on_before_ddl is not None:
+        # The partition as it is before the first statement (the archive table's creation).
+        on_before_ddl(
+            ActionOutcome(
+                ActionStatus.RUNNING,
+                drop.kind.value,
+                drop.ref.label,
+                compression_before=live.compression.value,
+                tablespace_before=live.tablespace,
+                bytes_before=live.bytes,
+                rows_before=live.num_rows,
+            )
+        )
     statements: list[str] = []
     table = ObjectRef(drop.ref.owner, drop.ref.table)
     try:

@@ -3,6 +3,12 @@
 Every execution is recorded before its DDL runs (status RUNNING) and completed after, with sizes,
 row counts, the ratio achieved and the exact statements, so a rollback can restore precisely the
 previous compression and tablespace.
+
+A rollback only undoes an execution whose object is exactly as the execution left it
+(``changes_since``): the same compression, tablespace and partition bound (HIGH_VALUE), and no
+later action recorded for it (a later compression, or an ILM action on the partition). Anything
+else means later work (an ILM MOVE, a merge, a DBA) would be undone with it, so it is refused
+with the list of what changed.
 """
 
 from __future__ import annotations
@@ -21,7 +27,12 @@ from hcc_operators.core.models import Action, ActionKind, CompressionType, Objec
 from hcc_operators.core.names import Dag, session_module
 from hcc_operators.core.outcomes import ActionOutcome
 from hcc_operators.core.rewrite_options import AS_POLICIES, RewriteOptions
-from hcc_operators.repository.tables import advisor_results, advisor_runs, compression_executions
+from hcc_operators.repository.tables import (
+    advisor_results,
+    advisor_runs,
+    compression_executions,
+    execution_log,
+)
 from hcc_operators.services.action_runner import licensed, run_action, table_segments
 from hcc_operators.warehouse.base import Warehouse
 
@@ -107,6 +118,8 @@ def compress_object(
         "compression_from": live.compression.value if live else None,
         "compression_to": target.value,
         "tablespace_from": live.tablespace if live else None,
+        # The bound it had: a rollback refuses once the partition's bounds changed.
+        "high_value": live.high_value if live else None,
         "expected_ratio": _expected_rewrite_ratio(live, item),
         "started_at": now,
     }
@@ -217,15 +230,29 @@ def rollback_execution(
             field="execution_id",
         )
     ref = ObjectRef(row.owner, row.table_name, row.partition_name, row.subpartition_name)
+    with engine.connect() as conn:
+        earlier = conn.execute(
+            select(compression_executions.c.execution_id, compression_executions.c.status).where(
+                compression_executions.c.rollback_of == execution_id,
+                compression_executions.c.status.in_(("RUNNING", "SUCCESS")),
+            )
+        ).first()
+    if earlier is not None:
+        raise ConfigError(
+            f"execution {execution_id} already has a rollback ({earlier.status}, execution "
+            f"{earlier.execution_id}); a second one is refused",
+            field="execution_id",
+        )
     live = warehouse.segment(ref)
     if live is None:
         raise ConfigError(
             f"{ref.label} no longer exists; nothing to roll back", field="execution_id"
         )
-    if live.compression.value != row.compression_to:
+    changed = changes_since(engine, row, live)
+    if changed:
         raise ConfigError(
-            f"{ref.label} is now {live.compression.value}, not {row.compression_to} as left by "
-            f"execution {execution_id}: it changed since, so rolling back would undo later work",
+            f"{ref.label} is not as execution {execution_id} left it: {'; '.join(changed)}. "
+            "Rolling back would undo that later work too; refused",
             field="execution_id",
         )
     previous = CompressionType.parse(row.compression_from)
@@ -264,6 +291,58 @@ def rollback_execution(
                 .values(status="ROLLED_BACK")
             )
     return {"execution_id": rollback_id, "rollback_of": execution_id, **outcome.to_dict()}
+
+
+def changes_since(engine: Engine, row, live) -> list[str]:
+    """What differs between the object now and as COMPRESS execution ``row`` left it, and the
+    later actions recorded for it (empty: unchanged, a rollback undoes only that execution)."""
+    found: list[str] = []
+    if live.compression.value != row.compression_to:
+        found.append(f"compression is {live.compression.value}, was left {row.compression_to}")
+    if row.tablespace_to is not None and live.tablespace != row.tablespace_to:
+        found.append(f"tablespace is {live.tablespace}, was left in {row.tablespace_to}")
+    if row.high_value is not None and live.high_value != row.high_value:
+        found.append(f"partition bound is {live.high_value}, was {row.high_value}")
+    # From its start: an ILM action that ran while it did counts as later work too.
+    since = row.started_at
+    c = compression_executions.c
+    with engine.connect() as conn:
+        later = conn.execute(
+            select(c.execution_id, c.operation, c.compression_to).where(
+                c.owner == row.owner,
+                c.table_name == row.table_name,
+                _same(c.partition_name, row.partition_name),
+                _same(c.subpartition_name, row.subpartition_name),
+                c.execution_id > row.execution_id,
+                c.status == "SUCCESS",
+            )
+        ).all()
+        found += [
+            f"execution {e.execution_id} ({e.operation} to {e.compression_to}) ran later"
+            for e in later
+        ]
+        if row.partition_name is not None:
+            # ILM acts on partitions: a later action on the partition (or its subpartitions)
+            # changed this object too.
+            log = execution_log.c
+            ilm = conn.execute(
+                select(log.log_id, log.action, log.started_at).where(
+                    log.owner == row.owner,
+                    log.table_name == row.table_name,
+                    log.partition_name == row.partition_name,
+                    log.status == "SUCCESS",
+                    log.started_at >= since,
+                )
+            ).all()
+            found += [
+                f"ILM {e.action} (log {e.log_id}) ran on it at {e.started_at.isoformat()}"
+                for e in ilm
+            ]
+    return found
+
+
+def _same(column, value):
+    return column.is_(None) if value is None else column == value
 
 
 def _complete(engine: Engine, execution_id: int, outcome: ActionOutcome, before: int | None):

@@ -1,11 +1,18 @@
-"""Housekeeping: retention, stuck items, health checks with de-duplicated alerts."""
+"""Housekeeping: retention, recovery of what dead workers left RUNNING, health checks with
+de-duplicated alerts.
+
+A RUNNING item is never marked FAILED without looking: recovery (services/recovery.py) reads
+the live dictionary and records what really happened. An item untouched for
+``stuck_running_hours`` counts as lost even if its own lease says otherwise. Without a
+warehouse to look at, stuck items are only counted.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, select
 from sqlalchemy.engine import Engine
 
 from hcc_operators.core.health import Alert, HealthFigures, check, deduplicate
@@ -19,6 +26,9 @@ from hcc_operators.repository.tables import (
     ilm_batches,
     ilm_queue,
 )
+from hcc_operators.services import recovery
+from hcc_operators.services.recovery import DagRunAlive, RunAlive
+from hcc_operators.warehouse.base import Warehouse
 
 FINISHED = ("SUCCESS", "SKIPPED", "CANCELLED", "FAILED")
 
@@ -29,11 +39,31 @@ def run_housekeeping(
     *,
     now: datetime,
     notify: Callable[[Alert], None],
+    warehouse: Warehouse | None = None,
+    run_alive: RunAlive | None = None,
+    dag_run_alive: DagRunAlive | None = None,
 ) -> dict:
     purged = apply_retention(engine, config, now)
-    stuck = fail_stuck_items(engine, config, now)
+    stuck = timedelta(hours=config.stuck_running_hours)
+    if warehouse is not None:
+        found = recovery.recover(
+            warehouse,
+            engine,
+            now=now,
+            run_alive=run_alive,
+            dag_run_alive=dag_run_alive,
+            stuck_after=stuck,
+        )
+        recovered = found.to_dict()
+    else:
+        recovered = {"summary": "no warehouse to look at: RUNNING items left as they are"}
     raised = raise_alerts(engine, config, now, notify)
-    return {"purged": purged, "stuck_marked_failed": stuck, "alerts": [a.key for a in raised]}
+    return {
+        "purged": purged,
+        "recovered": recovered,
+        "stuck_running": count_stuck(engine, now - stuck),
+        "alerts": [a.key for a in raised],
+    }
 
 
 def apply_retention(engine: Engine, config: HousekeepingConfig, now: datetime) -> dict:
@@ -61,18 +91,15 @@ def apply_retention(engine: Engine, config: HousekeepingConfig, now: datetime) -
         }
 
 
-def fail_stuck_items(engine: Engine, config: HousekeepingConfig, now: datetime) -> int:
-    cut = now - timedelta(hours=config.stuck_running_hours)
-    reason = (
-        f"RUNNING for more than {config.stuck_running_hours:g} h without an update; "
-        "marked FAILED by housekeeping (verify the partition before re-queueing)"
-    )
-    with engine.begin() as conn:
+def count_stuck(engine: Engine, cut: datetime) -> int:
+    """Items still RUNNING without an update since ``cut`` (after recovery: none, unless no
+    warehouse was given or the live state could not be read)."""
+    with engine.connect() as conn:
         return conn.execute(
-            update(ilm_queue)
+            select(func.count())
+            .select_from(ilm_queue)
             .where(and_(ilm_queue.c.status == "RUNNING", ilm_queue.c.updated_at < cut))
-            .values(status="FAILED", last_error=reason, updated_at=now)
-        ).rowcount
+        ).scalar()
 
 
 def health_figures(engine: Engine, config: HousekeepingConfig, now: datetime) -> HealthFigures:

@@ -3,11 +3,18 @@
 Safety rules carried out here:
 - the window is re-checked when the item starts: its predicted duration times schedule.yaml's
   ``duration_margin`` must end before the close, else it stays PENDING for the next window;
-- the item is claimed atomically, so two runs never execute it twice;
+- the item is claimed atomically together with its table: two runs never execute it twice,
+  and one table never has two actions at once (services/table_lock.py: Oracle serialises
+  DDL on one table, and a structural change would pull partitions from under the other);
+- an item a dead attempt left RUNNING (this task's previous try, or an expired lease) is
+  first recovered by reading the live dictionary (services/recovery.py): if the DDL took
+  effect, that attempt is recorded SUCCESS with its real before/after and nothing runs again;
 - the action is resolved against the live dictionary when it runs (a MERGE finds its period's
   partitions, a composite partition its subpartitions, an item whose partition was merged
-  away is skipped naming where its rows are), and it is verified before any DDL, so a cleared
-  or retried task never repeats completed work;
+  away is skipped naming where its rows are, services/queue_resolution.py), and it is
+  verified before any DDL, so a cleared or retried task never repeats completed work;
+- the measured before-state is written to the attempt's log row before the DDL is sent, so
+  a worker killed between the DDL and its recording loses nothing;
 - follow-ups (statistics, consolidation) are queued once the action is done.
 """
 
@@ -15,27 +22,37 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 
-from pydantic import ValidationError
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
-from hcc_operators.core.actions import ActionParams, parse_params
+from hcc_operators.core.actions import ActionParams
 from hcc_operators.core.actions.drop import DropParams
-from hcc_operators.core.errors import ConfigError, NothingToDo, PolicyError, Transience
-from hcc_operators.core.high_value import upper_bound_date
-from hcc_operators.core.models import ActionKind, ActionStatus, ObjectRef
+from hcc_operators.core.errors import Transience
+from hcc_operators.core.models import ActionStatus, ObjectRef
 from hcc_operators.core.names import Dag, session_module
 from hcc_operators.core.outcomes import ActionOutcome, PlannedItem
 from hcc_operators.core.rewrite_options import AS_POLICIES, RewriteOptions
 from hcc_operators.repository.tables import execution_log, ilm_queue
-from hcc_operators.services.action_runner import run_action, table_segments
+from hcc_operators.services import execution_records, recovery, table_lock
+from hcc_operators.services.action_runner import run_action
 from hcc_operators.services.archive_drop import archive_then_drop
 from hcc_operators.services.custom_action import run_custom_item
 from hcc_operators.services.follow_ups import queue_follow_ups
 from hcc_operators.services.ilm_plan import fits_before_close
 from hcc_operators.services.ilm_settings import IlmSettings, load_ilm_settings
+from hcc_operators.services.queue_resolution import resolve_row, row_ref, vanished_during
+from hcc_operators.services.table_lock import ClaimResult, LockWait
 from hcc_operators.warehouse.base import Warehouse
+
+FINISHED = ("SUCCESS", "SKIPPED", "CANCELLED")
+
+
+def item_lease(predicted_s: float) -> timedelta:
+    """How long a claimed item (and its table) is held before others may assume its worker
+    died: three times the prediction plus ten minutes."""
+    return timedelta(seconds=3 * predicted_s + 600)
 
 
 def execute_item(
@@ -48,70 +65,96 @@ def execute_item(
     attempt: int,
     now_fn: Callable[[], datetime],
     settings: IlmSettings | None = None,
+    lock_wait: LockWait | None = None,
     options: RewriteOptions = AS_POLICIES,
 ) -> dict:
     """Run one planned item. ``options`` are the run's ONLINE/PARALLEL overrides (Params)."""
     queue_id = item["queue_id"]
+    holder = f"{dag_run_id}#{map_index}"
     now = now_fn()
-    with engine.connect() as conn:
-        row = conn.execute(select(ilm_queue).where(ilm_queue.c.queue_id == queue_id)).first()
+    row = _read(engine, queue_id)
     if row is None:
         return {"status": "SKIPPED", "message": f"queue item {queue_id} no longer exists"}
-    if row.status in ("SUCCESS", "SKIPPED", "CANCELLED"):
+    if row.status == "RUNNING" and (
+        row.lease_holder == holder
+        or (row.lease_expires_at is not None and row.lease_expires_at < now)
+    ):
+        # This task's previous try died (Airflow retries only after it ended), or another
+        # attempt's lease expired: find out from the live dictionary what that attempt did.
+        why = (
+            "the previous try of this task ended without recording its result"
+            if row.lease_holder == holder
+            else f"the lease of {row.lease_holder} expired at {row.lease_expires_at.isoformat()}"
+        )
+        found = recovery.recover_item(warehouse, engine, row, now=now, why=why)
+        if found is not None and found.status != "PENDING":
+            return {
+                "status": found.status,
+                "message": found.note,
+                "queue_id": queue_id,
+                "log_id": found.log_id,
+                "follow_ups": list(found.follow_ups),
+            }
+        row = _read(engine, queue_id)
+    if row.status in FINISHED:
         return {"status": "SKIPPED", "message": f"queue item already {row.status}"}
-    if row.status == "FAILED":
+    was_failed = row.status == "FAILED"
+    if was_failed:
         # A cleared task retries the item: it goes back to PENDING (recorded), then runs again,
         # and verify-before-DDL in run_action keeps a change that did land from repeating.
         _set_status(engine, queue_id, "PENDING", now)
 
-    if not item.get("forced"):
+    forced = bool(item.get("forced"))
+    if not forced:
         settings = settings or load_ilm_settings()
-        left = settings.calendar.remaining(now)
-        margin = settings.schedule.duration_margin
-        if not fits_before_close(item["predicted_s"], left.total_seconds(), margin):
-            message = (
-                f"predicted {item['predicted_s']:.0f}s x margin {margin:g} does not fit in the "
-                f"{left.total_seconds():.0f}s left in the window; left PENDING"
-            )
-            _set_status(engine, queue_id, "PENDING", now, carried_over=True)
-            if row.status == "FAILED":
-                # The failed attempt stays in the log; this row supersedes it as the item's
-                # latest attempt, so finish_batch counts the item as waiting, not failed.
-                _log_deferral(engine, row, item, message, dag_run_id, map_index, attempt, now)
-            return {"status": "DEFERRED", "message": message}
+    margin = 1.0 if forced else settings.schedule.duration_margin
 
-    with engine.begin() as conn:
-        claimed = conn.execute(
-            update(ilm_queue)
-            .where(
-                ilm_queue.c.queue_id == queue_id,
-                or_(
-                    ilm_queue.c.status == "PENDING",
-                    # a retry of this very task after its worker died, or an expired lease:
-                    # take it back and let run_action re-verify the live state
-                    and_(
-                        ilm_queue.c.status == "RUNNING",
-                        or_(
-                            ilm_queue.c.lease_holder == f"{dag_run_id}#{map_index}",
-                            ilm_queue.c.lease_expires_at < now,
-                        ),
-                    ),
-                ),
-            )
-            .values(
-                status="RUNNING",
-                attempts=ilm_queue.c.attempts + 1,
-                updated_at=now,
-                lease_holder=f"{dag_run_id}#{map_index}",
-                lease_expires_at=now + timedelta(seconds=3 * item["predicted_s"] + 600),
-            )
-        ).rowcount
-        if not claimed:
-            # Another run took the item between our read and this claim; it will finish it.
-            return {"status": "SKIPPED", "message": "queue item taken by another run"}
-        log_id = _insert_log(
-            conn, row, item, "RUNNING", dag_run_id, map_index, attempt, now
-        ).inserted_primary_key[0]
+    def can_still_start(at: datetime) -> bool:
+        """The window re-check, made again at each poll while the item waits for its table."""
+        if forced:
+            return True
+        left = settings.calendar.remaining(at).total_seconds()
+        return fits_before_close(item["predicted_s"], left, margin)
+
+    if not forced and not can_still_start(now):
+        left = settings.calendar.remaining(now)
+        message = (
+            f"predicted {item['predicted_s']:.0f}s x margin {margin:g} does not fit in the "
+            f"{left.total_seconds():.0f}s left in the window; left PENDING"
+        )
+        _set_status(engine, queue_id, "PENDING", now, carried_over=True)
+        if was_failed:
+            # The failed attempt stays in the log; this row supersedes it as the item's
+            # latest attempt, so finish_batch counts the item as waiting, not failed.
+            _log_deferral(engine, row, item, message, dag_run_id, map_index, attempt, now)
+        return {"status": "DEFERRED", "message": message}
+
+    claim = table_lock.claim_item(
+        engine,
+        row,
+        holder=holder,
+        lease_expires_at=lambda at: at + item_lease(item["predicted_s"]),
+        now_fn=now_fn,
+        can_still_start=can_still_start,
+        record=partial(
+            _record_claim,
+            row=row,
+            item=item,
+            dag_run_id=dag_run_id,
+            map_index=map_index,
+            attempt=attempt,
+        ),
+        wait=lock_wait or LockWait(),
+    )
+    if claim.result is ClaimResult.TAKEN:
+        # Another run took the item between our read and this claim; it will finish it.
+        return {"status": "SKIPPED", "message": "queue item taken by another run"}
+    if claim.result is ClaimResult.TABLE_BUSY:
+        message = claim.busy_reason()
+        _set_status(engine, queue_id, "PENDING", claim.now, carried_over=True, error=message)
+        _log_deferral(engine, row, item, message, dag_run_id, map_index, attempt, claim.now)
+        return {"status": "DEFERRED", "message": message}
+    now, log_id = claim.now, claim.log_id
 
     warehouse.set_session_info(
         session_module(Dag.ILM_EXECUTE), f"{row.action} {row_ref(row).label}"[:64]
@@ -122,6 +165,7 @@ def execute_item(
         row,
         now=now,
         context={"batch_id": item["batch_id"], "dag_run_id": dag_run_id, "log_id": log_id},
+        on_before_ddl=partial(execution_records.record_before, engine, log_id),
         options=options,
     )
     follow_ups: list[str] = []
@@ -142,7 +186,14 @@ def execute_item(
         conn.execute(
             update(execution_log)
             .where(execution_log.c.log_id == log_id)
-            .values({**_log_values(outcome), "status": log_status, "finished_at": done})
+            .values(
+                {
+                    **execution_records.outcome_values(outcome),
+                    "status": log_status,
+                    "finished_at": done,
+                    "note": _note(outcome, claim.waited_s),
+                }
+            )
         )
         conn.execute(
             update(ilm_queue)
@@ -156,6 +207,7 @@ def execute_item(
                 carried_over=queue_status == "PENDING",
             )
         )
+        table_lock.release(conn, row, holder)
     result = outcome.to_dict()
     result.update(queue_id=queue_id, log_id=log_id, follow_ups=follow_ups)
     if deferred:
@@ -163,74 +215,56 @@ def execute_item(
     return result
 
 
-def _insert_log(conn, row, item, status, dag_run_id, map_index, attempt, now, **extra):
-    """One attempt of a queue item in the execution log."""
-    return conn.execute(
-        insert(execution_log).values(
-            queue_id=row.queue_id,
-            batch_id=item["batch_id"],
-            policy_name=row.policy_name,
-            owner=row.owner,
-            table_name=row.table_name,
-            partition_name=row.partition_name,
-            action=row.action,
-            status=status,
-            attempt=attempt,
-            dag_run_id=dag_run_id,
-            map_index=map_index,
-            started_at=now,
-            **extra,
-        )
+def _note(outcome: ActionOutcome, waited_s: float) -> str | None:
+    parts = []
+    if outcome.status is ActionStatus.SKIPPED and outcome.message:
+        parts.append(outcome.message)
+    if waited_s >= 1:
+        parts.append(f"waited {waited_s:.0f}s for another action on the same table to finish")
+    return "; ".join(parts) or None
+
+
+def _read(engine: Engine, queue_id: int):
+    with engine.connect() as conn:
+        return conn.execute(select(ilm_queue).where(ilm_queue.c.queue_id == queue_id)).first()
+
+
+def _record_claim(conn, now, *, row, item, dag_run_id, map_index, attempt) -> int:
+    return execution_records.insert_attempt(
+        conn,
+        row,
+        batch_id=item["batch_id"],
+        status="RUNNING",
+        dag_run_id=dag_run_id,
+        map_index=map_index,
+        attempt=attempt,
+        now=now,
     )
 
 
 def _log_deferral(engine, row, item, message, dag_run_id, map_index, attempt, now) -> None:
     with engine.begin() as conn:
-        _insert_log(
+        execution_records.insert_attempt(
             conn,
             row,
-            item,
-            "DEFERRED",
-            dag_run_id,
-            map_index,
-            attempt,
-            now,
+            batch_id=item["batch_id"],
+            status="DEFERRED",
+            dag_run_id=dag_run_id,
+            map_index=map_index,
+            attempt=attempt,
+            now=now,
             error_message=message,
+            note=message,
             finished_at=now,
         )
 
 
-def _set_status(engine, queue_id, status, now, carried_over=False) -> None:
+def _set_status(engine, queue_id, status, now, carried_over=False, error=None) -> None:
+    values = dict(status=status, updated_at=now, carried_over=carried_over)
+    if error is not None:
+        values["last_error"] = error
     with engine.begin() as conn:
-        conn.execute(
-            update(ilm_queue)
-            .where(ilm_queue.c.queue_id == queue_id)
-            .values(status=status, updated_at=now, carried_over=carried_over)
-        )
-
-
-def _log_values(outcome: ActionOutcome) -> dict:
-    return {
-        "status": outcome.status.value,
-        "compression_before": outcome.compression_before,
-        "compression_after": outcome.compression_after,
-        "tablespace_before": outcome.tablespace_before,
-        "tablespace_after": outcome.tablespace_after,
-        "bytes_before": outcome.bytes_before,
-        "bytes_after": outcome.bytes_after,
-        "rows_before": outcome.rows_before,
-        "rows_after": outcome.rows_after,
-        "ratio": outcome.ratio,
-        "duration_s": outcome.duration_s,
-        "simulated": outcome.simulated,
-        "ddl": "\n".join(outcome.statements) or None,
-        "error_code": outcome.error_code,
-        "error_message": outcome.message if outcome.status.value == "FAILED" else None,
-    }
-
-
-def row_ref(row) -> ObjectRef:
-    return ObjectRef(row.owner, row.table_name, row.partition_name)
+        conn.execute(update(ilm_queue).where(ilm_queue.c.queue_id == queue_id).values(**values))
 
 
 def run_queue_row(
@@ -240,69 +274,27 @@ def run_queue_row(
     *,
     now: datetime,
     context: dict,
+    on_before_ddl=None,
     options: RewriteOptions = AS_POLICIES,
 ) -> tuple[ActionOutcome, ObjectRef, ActionParams | None]:
     """Run one queue row's action against the live dictionary: (what happened, the object
     the result is on, the parameters) -- never raises for the action's own failure."""
     ref = row_ref(row)
-    try:
-        params = parse_params(row.action_params, row.action)
-    except (ValueError, ValidationError) as err:
-        outcome = ActionOutcome(ActionStatus.FAILED, row.action, ref.label)
-        outcome.message = f"queue item {row.queue_id} has unreadable parameters: {err}"
-        outcome.error_code, outcome.transience = "HCC-BAD-PARAMS", Transience.PERMANENT.value
-        return outcome, ref, None
-    if params.kind is ActionKind.CUSTOM:
+    resolved = resolve_row(warehouse, row)
+    if resolved.outcome is not None:
+        # Nothing to run: skipped with the reason, or a permanent failure. A skipped item
+        # queues no follow-ups (its parameters are withheld).
+        return resolved.outcome, ref, None
+    params, action = resolved.params, resolved.action
+    if action is None:  # CUSTOM: the strategy resolves its own object
         return run_custom_item(warehouse, engine, row, now=now, context=context), ref, params
-    table = table_segments(warehouse, ref)
-    gone = _gone(params, ref, table, row.upper_bound)
-    if gone is not None:
-        outcome = ActionOutcome(ActionStatus.SKIPPED, params.kind.value, ref.label, message=gone)
-        return outcome, ref, None
-    try:
-        action = params.to_action(ref, table=table, upper_bound=row.upper_bound)
-    except NothingToDo as why:
-        return (
-            ActionOutcome(ActionStatus.SKIPPED, params.kind.value, ref.label, str(why)),
-            ref,
-            None,
-        )
-    except (PolicyError, ConfigError) as err:
-        outcome = ActionOutcome(ActionStatus.FAILED, params.kind.value, ref.label, str(err))
-        outcome.transience = Transience.PERMANENT.value
-        return outcome, ref, None
     if isinstance(params, DropParams) and params.archive:
-        return archive_then_drop(warehouse, action, params.archive_table_suffix), action.ref, params
-    return run_action(warehouse, options.apply(action)), action.ref, params
-
-
-def _gone(params: ActionParams, ref: ObjectRef, table, upper_bound) -> str | None:
-    """Why an item whose partition no longer exists has nothing to do, or None.
-
-    A DROP of a missing partition is done already (its applied check says so) and a MERGE
-    finds its partitions by the item's bound; any other action's partition was merged or
-    dropped since the evaluation queued it: the item is skipped, naming where its rows are
-    now, and the next evaluation decides for that partition."""
-    if params.kind in (ActionKind.DROP, ActionKind.MERGE):
-        return None
-    partitions = [s for s in table if not s.ref.subpartition]
-    if any(s.ref.partition == ref.partition for s in partitions):
-        return None
-    holder = holding_partition(partitions, upper_bound)
-    where = f"; its rows are now in {holder}" if holder else ""
-    return (
-        f"{ref.label} no longer exists (merged or dropped since it was queued){where}; the "
-        "next evaluation decides for the partition that exists now"
-    )
-
-
-def holding_partition(partitions, upper_bound) -> str | None:
-    """The live partition whose range holds the day before ``upper_bound``."""
-    if upper_bound is None:
-        return None
-    day = upper_bound.replace(tzinfo=None) - timedelta(microseconds=1)
-    for seg in sorted(partitions, key=lambda s: s.position or 0):
-        bound = upper_bound_date(seg.high_value)
-        if bound is None or bound.replace(tzinfo=None) > day:
-            return seg.ref.partition
-    return None
+        outcome = archive_then_drop(
+            warehouse, action, params.archive_table_suffix, on_before_ddl=on_before_ddl
+        )
+    else:
+        outcome = run_action(warehouse, options.apply(action), on_before_ddl=on_before_ddl)
+    checked = vanished_during(warehouse, row, outcome)
+    if checked is not outcome:  # the partition vanished: skipped, and it owes no follow-ups
+        return checked, ref, None
+    return outcome, action.ref, params

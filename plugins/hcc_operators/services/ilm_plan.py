@@ -6,8 +6,13 @@ Safety rules carried out here:
   fits before the window closes, else it stays PENDING for the next window and the batch ends
   INTERRUPTED: with a margin of 1.5 an action running 50% longer than predicted still ends
   inside the window;
-- one batch at a time across deployments (a lease in the repository);
-- a RUNNING item whose lease expired (worker killed) is re-verified, never blindly re-run.
+- one batch at a time across deployments (a lease in the repository); a lease whose holder's
+  run has ended (Airflow says so: ``run_alive``, injected by the operator) is taken over, and
+  the takeover is recorded in hcc_lease_events;
+- under the lease, before planning, whatever killed workers or runs left RUNNING is recovered
+  from the live dictionary (services/recovery.py), never blindly re-run;
+- one table's items are packed one after another, never side by side (one action per table at
+  a time, services/table_lock.py), and handed to the mapped tasks in the order they start.
 
 How a batch is sized (``batch_limits`` and ``plan_queue``, which ``hcc plan`` and the window
 packing benchmark call as well):
@@ -31,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import islice
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
 
 from hcc_operators.core.actions import parse_params
@@ -45,8 +50,10 @@ from hcc_operators.core.throughput import MIN_SECONDS, ExecutionSample, Throughp
 from hcc_operators.core.windows import WindowCalendar
 from hcc_operators.repository import leases
 from hcc_operators.repository.tables import execution_log, ilm_batches, ilm_queue
+from hcc_operators.services import recovery
 from hcc_operators.services.ilm_settings import IlmSettings, load_ilm_settings
 from hcc_operators.services.queue_candidates import as_item, count_pending, pending_in_order
+from hcc_operators.services.recovery import RecoveryReport, RunAlive
 from hcc_operators.warehouse.base import Warehouse
 
 LEASE = lease(Lease.ILM_EXECUTE)
@@ -142,7 +149,13 @@ def _pack(
         slots=slots,
         margin=limits.margin,
         max_items=cap,
+        group_of=table_of,
     )
+
+
+def table_of(item: QueueItem) -> tuple[str, str] | int:
+    """The packing group of an item: its table (one action per table at a time)."""
+    return (item.ref.owner, item.ref.table) if item.ref is not None else item.queue_id
 
 
 CHUNK_ITEMS = 20_000
@@ -203,6 +216,10 @@ class BatchPlan:
     batch_id: int | None
     items: list[PlannedItem] = field(default_factory=list)
     reason: str = ""
+    #: SKIPPED because another live batch holds the execution lease (the operator makes that
+    #: visible: a skipped task with the reason, a failed run when the run was forced).
+    lease_held: bool = False
+    recovered: RecoveryReport | None = None
 
 
 def plan_batch(
@@ -215,6 +232,7 @@ def plan_batch(
     max_operations: int | None,
     now: datetime,
     settings: IlmSettings | None = None,
+    run_alive: RunAlive | None = None,
 ) -> BatchPlan:
     max_operations_or_default(max_operations)  # a bad cap fails before anything is recorded
     settings = settings or load_ilm_settings()
@@ -233,22 +251,32 @@ def plan_batch(
         )
     limits = batch_limits(settings.schedule, calendar, now, force=force)
     budget = limits.budget
-    if not leases.acquire(engine, LEASE, dag_run_id, budget + timedelta(minutes=30), now):
-        holder = leases.holder_of(engine, LEASE, now)
-        return _end_plan(
+    ttl = budget + timedelta(minutes=30)
+    if not leases.acquire(engine, LEASE, dag_run_id, ttl, now) and not _take_over_dead(
+        engine, dag_run_id, ttl, now, run_alive
+    ):
+        state = leases.current(engine, LEASE)
+        held = f"{state.holder}, until {state.expires_at.isoformat()}" if state else "released"
+        plan = _end_plan(
             engine,
             batch_id,
             "SKIPPED",
-            f"another batch holds the execution lease ({holder}); not overlapping",
+            f"another batch holds the execution lease ({held}); not overlapping. If that run "
+            "is dead, `hcc lease status` shows it and `hcc lease release` frees it",
         )
+        plan.lease_held = True
+        return plan
 
-    recovered = _recover_expired(engine, now)
+    recovered = recovery.recover(
+        warehouse, engine, now=now, run_alive=run_alive, current_batch_id=batch_id
+    )
     with engine.connect() as conn:
         model = ThroughputModel(execution_history(conn))
         plan, by_id, waiting = plan_from_queue(conn, now, model, limits, max_operations)
-    items = [
-        _item(by_id[p.item.queue_id], batch_id, p.finish_s - p.start_s, force) for p in plan.chosen
-    ]
+    # The mapped tasks take the pool's slots in map-index order: hand them over in the order
+    # the plan starts them (a table's later items start when its earlier ones end).
+    starts = sorted(plan.chosen, key=lambda p: (p.start_s, p.slot))
+    items = [_item(by_id[p.item.queue_id], batch_id, p.finish_s - p.start_s, force) for p in starts]
     with engine.begin() as conn:
         for item in items:
             conn.execute(
@@ -264,12 +292,34 @@ def plan_batch(
                 left_pending=waiting,
                 checkpoint=json.dumps({"planned": [i["queue_id"] for i in items], "done": []}),
                 reason=(
-                    f"{len(items)} planned, {waiting} wait for a later window, "
-                    f"{recovered} recovered from expired leases" + ("; forced run" if force else "")
+                    f"{len(items)} planned, {waiting} wait for a later window; "
+                    f"{recovered.summary}" + ("; forced run" if force else "")
                 ),
             )
         )
-    return BatchPlan(batch_id, items, f"{len(items)} planned within {budget}")
+    return BatchPlan(batch_id, items, f"{len(items)} planned within {budget}", recovered=recovered)
+
+
+def _take_over_dead(
+    engine: Engine, dag_run_id: str, ttl: timedelta, now: datetime, run_alive: RunAlive | None
+) -> bool:
+    """Take the lease from a holder whose run has ended (Airflow says so), with a record.
+    An unknown answer (another deployment's run, Airflow unreachable) never takes it."""
+    state = leases.current(engine, LEASE)
+    if state is None or run_alive is None or run_alive(state.holder) is not False:
+        return False
+    return leases.take_over(
+        engine,
+        LEASE,
+        dead_holder=state.holder,
+        holder=dag_run_id,
+        ttl=ttl,
+        now=now,
+        reason=(
+            f"run {state.holder} has ended according to Airflow but still held the lease "
+            f"until {state.expires_at.isoformat()}; taken over by run {dag_run_id}"
+        ),
+    )
 
 
 def _start_batch(engine, dag_run_id, run_type, force, window, now) -> int:
@@ -295,23 +345,6 @@ def _end_plan(engine, batch_id, status, reason) -> BatchPlan:
             .values(status=status, reason=reason)
         )
     return BatchPlan(batch_id, [], reason)
-
-
-def _recover_expired(engine, now) -> int:
-    """Items a killed worker left RUNNING go back to PENDING to be re-verified first."""
-    with engine.begin() as conn:
-        return conn.execute(
-            update(ilm_queue)
-            .where(and_(ilm_queue.c.status == "RUNNING", ilm_queue.c.lease_expires_at < now))
-            .values(
-                status="PENDING",
-                carried_over=True,
-                lease_holder=None,
-                lease_expires_at=None,
-                updated_at=now,
-                last_error="worker lost (lease expired); state re-verified next run",
-            )
-        ).rowcount
 
 
 def execution_history(conn) -> list[ExecutionSample]:

@@ -68,6 +68,7 @@ _LOG_FIELDS = (
     "duration_s",
     "error_code",
     "error_message",
+    "note",
     "started_at",
     "finished_at",
 )

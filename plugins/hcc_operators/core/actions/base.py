@@ -137,7 +137,8 @@ class ActionSpec:
     kinds are only queued by the package, such as a follow-up or the archive exchange).
     ``applied``: None when the dictionary cannot show the result (the reconciliation then
     lists the item as unverifiable rather than passing it). ``structural``: it changes the
-    table's partitions (their number, names or bounds), so it runs alone on its table.
+    table's partitions (their number, names or bounds). Documentation only: every kind, not
+    just these, runs alone on its table (services/table_lock.py).
     ``default_mib_per_s``: the throughput assumed before any history; rewrites use the rate
     of their target compression level when it is lower (core.throughput).
     """

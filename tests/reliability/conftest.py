@@ -1,0 +1,45 @@
+"""The reliability suite: generated cases of concurrency and crashes, and the figures they
+add up to (printed at the end of the run and written to tests/output/reliability.json, so
+they can be quoted).
+
+Each test adds to named counters through the ``figures`` fixture; a figure that must stay
+zero (false failures, rows lost, rows left RUNNING) is also asserted by the test itself.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+FIGURES: Counter[str] = Counter()
+OUTPUT = Path(__file__).resolve().parents[1] / "output" / "reliability.json"
+
+#: The order and wording of the summary; figures not listed are printed after these.
+LABELS = {
+    "parallel_runs": "parallel runs (batches of 4 workers on one table)",
+    "parallel_actions": "actions executed by those runs",
+    "false_failures": "false failures (FAILED or ROW_COUNT_MISMATCH with no fault injected)",
+    "rows_lost": "rows lost or duplicated",
+    "kills": "kills (SIGKILL of a task or a whole run)",
+    "rows_left_running": "rows left RUNNING after recovery",
+}
+
+
+@pytest.fixture
+def figures() -> Counter[str]:
+    return FIGURES
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not FIGURES:
+        return
+    terminalreporter.section("reliability figures")
+    for key in [*LABELS, *sorted(set(FIGURES) - set(LABELS))]:
+        if key in FIGURES:
+            terminalreporter.write_line(f"{LABELS.get(key, key)}: {FIGURES[key]}")
+    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+    OUTPUT.write_text(json.dumps(dict(FIGURES), indent=2, sort_keys=True) + "\n")
+    terminalreporter.write_line(f"(written to {OUTPUT})")
