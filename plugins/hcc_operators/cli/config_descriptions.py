@@ -28,6 +28,11 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("Policy", "action"): "What to do with an eligible partition (one of the action types).",
     ("Policy", "conditions"): "All given conditions must hold.",
     ("Policy", "allow_destructive"): "Required opt-in for DROP and TRUNCATE.",
+    ("Policy", "acknowledge_young_data"): (
+        "Required with DROP or TRUNCATE when the minimum age is under 30 days "
+        "(min_age_days < 30 and no min_age_months of 1 or more): confirms that removing data "
+        "that young is intended."
+    ),
     ("TableTarget", "pattern"): "OWNER.TABLE, `*` matches any run of characters.",
     ("TableTarget", "profile"): "Threshold profile for this table only.",
     ("Conditions", "min_age_days"): "Minimum age in days, counted from the partition's last day.",

@@ -21,14 +21,12 @@ from hcc_operators.core.actions.custom import CustomParams as CustomAction
 from hcc_operators.core.advisor_config import FILE_NAME as ADVISOR_FILE
 from hcc_operators.core.advisor_config import load_advisor_config
 from hcc_operators.core.errors import ConfigError
-from hcc_operators.core.housekeeping_config import load_housekeeping
+from hcc_operators.core.housekeeping_config import HOUSEKEEPING_FILE, load_housekeeping
 from hcc_operators.core.policy_config import POLICIES_FILE, PolicySet, load_policies
 from hcc_operators.core.schedule_config import SCHEDULE_FILE, load_schedule
 from hcc_operators.strategies.base import params_error
 from hcc_operators.strategies.config import STRATEGIES_FILE
 from hcc_operators.strategies.registry import StrategyRegistry, load_registry
-
-HOUSEKEEPING_FILE = "housekeeping.yaml"
 
 
 @dataclass

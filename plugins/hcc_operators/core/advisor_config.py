@@ -7,14 +7,10 @@ are used). Every problem is reported as a ConfigError naming the file and the se
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     PrivateAttr,
     ValidationError,
@@ -22,32 +18,35 @@ from pydantic import (
     model_validator,
 )
 
+from hcc_operators.core.config_model import ConfigModel
+from hcc_operators.core.config_yaml import load_config_file
 from hcc_operators.core.errors import ConfigError
 from hcc_operators.core.models import ESTIMATED_TYPES, CompressionType
 from hcc_operators.core.paths import config_dir
+from hcc_operators.core.sample_rows import check_sample_rows, describe
 
 FILE_NAME = "advisor.yaml"
-#: Oracle's DBMS_COMPRESSION.COMP_RATIO_ALLROWS: estimate on every row instead of a sample.
-ALL_ROWS = -1
+#: A petabyte, in MB: a larger minimum size would exclude every object.
+_MAX_MB = 2**30
 
 
-class AdvisorDefaults(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class AdvisorDefaults(ConfigModel):
     strategy: str = "balanced"
     sample_rows: int = 1_000_000
     parallel_degree: int = Field(4, ge=1, le=512)
-    min_size_mb: float = Field(64.0, ge=0)
-    chunk_size: int = Field(20, ge=1)
+    min_size_mb: float = Field(64.0, ge=0, le=_MAX_MB)
+    # The advisor maps at most 1024 tasks; a chunk larger than that is one task.
+    chunk_size: int = Field(20, ge=1, le=1_000_000)
     observation_days: int = Field(30, ge=1, le=3660)
     scratch_tablespace: str | None = None
 
     @field_validator("sample_rows")
     @classmethod
     def _sample_rows(cls, value: int) -> int:
-        if value != ALL_ROWS and value < 1:
-            raise ValueError(f"must be a positive row count or {ALL_ROWS} for all rows")
-        return value
+        try:
+            return check_sample_rows(value)
+        except ConfigError:
+            raise ValueError(f"must be {describe()}") from None
 
     @field_validator("scratch_tablespace")
     @classmethod
@@ -59,20 +58,19 @@ class AdvisorDefaults(BaseModel):
         return value.strip() if value is not None else None
 
 
-class Strategy(BaseModel):
+class Strategy(ConfigModel):
     """Thresholds for one way of recommending compression.
 
     Hotness limits are inclusive: an object whose hotness equals ``max_hotness_hcc`` may still
     get an HCC level.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
     name: str
     max_hotness_hcc: float = Field(ge=0, le=100)
     max_hotness_advanced: float = Field(ge=0, le=100)
-    min_ratio_gain: float = Field(ge=0)
-    min_size_mb: float = Field(ge=0)
+    # A gain of 1000x over the next level is already more than any compression achieves.
+    min_ratio_gain: float = Field(ge=0, le=1000)
+    min_size_mb: float = Field(ge=0, le=_MAX_MB)
     max_level: CompressionType
     recompress_decay_threshold: float = Field(gt=0, le=1)
 
@@ -94,13 +92,6 @@ class Strategy(BaseModel):
             )
         return level
 
-    @field_validator("min_ratio_gain", "min_size_mb")
-    @classmethod
-    def _finite(cls, value: float) -> float:
-        if not math.isfinite(value):
-            raise ValueError("must be a finite number")
-        return value
-
     @model_validator(mode="after")
     def _limits_ordered(self) -> Strategy:
         # HCC suits colder data than ADVANCED; a lower ADVANCED limit would let an object be
@@ -117,9 +108,7 @@ class Strategy(BaseModel):
         return int(self.min_size_mb * 1024 * 1024)
 
 
-class AdvisorConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class AdvisorConfig(ConfigModel):
     defaults: AdvisorDefaults = Field(default_factory=AdvisorDefaults)
     strategies: dict[str, Strategy]
     _source: str | None = PrivateAttr(default=None)
@@ -175,19 +164,7 @@ def load_advisor_config(path: str | Path | None = None) -> AdvisorConfig:
     """Read and validate advisor.yaml (default: ``config_dir()/advisor.yaml``)."""
     file = Path(path) if path is not None else config_dir() / FILE_NAME
     source = str(file)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError("file not found", source=source) from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read the file: {exc.strerror or exc}", source=source) from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"not valid YAML{where}: {problem}", source=source) from None
+    data = load_config_file(file)
     if not isinstance(data, dict):
         raise ConfigError(
             "expected a mapping with 'defaults' and 'strategies' at the top level",
