@@ -6,13 +6,22 @@ import pendulum
 from airflow.sdk import DAG, Param, TriggerRule
 
 from hcc_operators.core.names import Dag, Task, dag_id
-from hcc_operators.dag_defaults import DAG_FAILURE_CALLBACKS, DDL_POOL, DEFAULT_ARGS, TAGS
+from hcc_operators.dag_defaults import (
+    DAG_FAILURE_CALLBACKS,
+    DDL_POOL,
+    DEFAULT_ARGS,
+    TAGS,
+    check_policies_at_parse,
+)
 from hcc_operators.operators.ilm import (
     HccIlmActionOperator,
     HccIlmFinishBatchOperator,
     HccIlmPlanBatchOperator,
 )
 from hcc_operators.timetables import MaintenanceWindowTimetable
+
+# An invalid policies.yaml is an import error of this DAG (see check_policies_at_parse).
+check_policies_at_parse()
 
 with DAG(
     dag_id=dag_id(Dag.ILM_EXECUTE),
