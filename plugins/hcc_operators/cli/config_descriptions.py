@@ -6,6 +6,9 @@ neither, so a new setting cannot reach the reference undocumented.
 
 from __future__ import annotations
 
+from hcc_operators.core import sample_rows
+from hcc_operators.core.schedule_config import MAX_DURATION, format_duration
+
 DESCRIPTIONS: dict[tuple[str, str], str] = {
     # policies.yaml
     ("PolicySet", "settings"): "File-wide switches.",
@@ -66,14 +69,19 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("WindowSpec", "close"): "Closing time; earlier than open means the next morning.",
     ("WindowSpec", "every"): (
         "A batch run is started this often within the window, or when the previous batch "
-        "ends if it still runs then."
+        "ends if it still runs then. At most the window's length (and "
+        f"{format_duration(MAX_DURATION)})."
     ),
-    ("WindowSpec", "enabled"): "Off: no window on these days (hcc_compress uses weekends only).",
+    ("WindowSpec", "enabled"): (
+        "Off: no window on these days (hcc_compress uses weekends only). Some day of the week "
+        "must keep a window: a schedule with none is refused."
+    ),
     ("WeekendSpec", "open"): "Opening time, 'HH:MM'.",
     ("WeekendSpec", "close"): "Closing time; earlier than open means the next morning.",
     ("WeekendSpec", "every"): (
         "A batch run is started this often within the window, or when the previous batch "
-        "ends if it still runs then."
+        "ends if it still runs then. At most the window's length (and "
+        f"{format_duration(MAX_DURATION)})."
     ),
     ("WeekendSpec", "enabled"): "Without it weekend days use no window.",
     ("WeekendSpec", "days"): "Which days are weekend days.",
@@ -91,7 +99,10 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("AdvisorConfig", "defaults"): "Settings of the measurement run.",
     ("AdvisorConfig", "strategies"): "Recommendation strategies by name.",
     ("AdvisorDefaults", "strategy"): "Strategy used when a run names none.",
-    ("AdvisorDefaults", "sample_rows"): "Rows sampled per estimate; -1 for all rows.",
+    ("AdvisorDefaults", "sample_rows"): (
+        f"Rows sampled per estimate: {sample_rows.describe()} "
+        "(DBMS_COMPRESSION.COMP_RATIO_ALLROWS)."
+    ),
     ("AdvisorDefaults", "parallel_degree"): "Parallel degree of the estimates.",
     ("AdvisorDefaults", "min_size_mb"): "Objects smaller than this are not analysed.",
     ("AdvisorDefaults", "chunk_size"): "Objects per mapped analysis task.",
