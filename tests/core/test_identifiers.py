@@ -148,3 +148,13 @@ def test_valid_unquoted_names_round_trip_in_upper_case(text: str) -> None:
         return
     assert identifiers.normalise(text) == text.upper()
     assert identifiers.normalise(f'"{text.upper()}"') == text.upper()
+
+
+@pytest.mark.parametrize("text", ["SALES\n", "\nSALES", "SALES\r", "SA\nLES", "SALES\x0b"])
+def test_control_characters_around_a_name_are_refused_not_trimmed(text: str) -> None:
+    with pytest.raises(IdentifierError, match="not a valid unquoted Oracle identifier"):
+        identifiers.normalise(text)
+
+
+def test_spaces_and_tabs_around_a_name_are_trimmed() -> None:
+    assert identifiers.normalise(" \tsales ") == "SALES"

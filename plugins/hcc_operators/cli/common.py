@@ -11,8 +11,7 @@ from pathlib import Path
 from hcc_operators import clock
 from hcc_operators.cli.connection import open_warehouse, require_repository
 from hcc_operators.cli.exit_codes import PROBLEM, CliError
-from hcc_operators.core.errors import ConfigError, IdentifierError
-from hcc_operators.core.identifiers import normalise
+from hcc_operators.core.errors import ConfigError
 from hcc_operators.core.instants import SUPPORTED_RANGE, parse_instant
 from hcc_operators.core.int_bounds import MAX_INT64, whole_number
 from hcc_operators.core.models import ObjectRef
@@ -80,16 +79,9 @@ def connected(args: argparse.Namespace, *, repository: bool = True) -> Iterator[
 def parse_object(text: str, *, partition: str = "optional") -> ObjectRef:
     """OWNER.TABLE[:PARTITION] with every name validated; ``partition`` required/optional."""
     try:
-        ref = ObjectRef.parse(text)
-        names = [
-            normalise(ref.owner, kind="owner"),
-            normalise(ref.table, kind="table"),
-            normalise(ref.partition, kind="partition") if ref.partition else None,
-            normalise(ref.subpartition, kind="subpartition") if ref.subpartition else None,
-        ]
-    except (ValueError, IdentifierError) as err:
+        ref = ObjectRef.from_user_text(text)
+    except ValueError as err:
         raise CliError(str(err), PROBLEM) from None
-    ref = ObjectRef(*names)
     if partition == "required" and (ref.partition is None or ref.subpartition is not None):
         raise CliError(f"{text!r}: give one partition as OWNER.TABLE:PARTITION", PROBLEM)
     return ref
