@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from hcc_operators.api.params import object_label, schema_name
+from hcc_operators.core.advisor_config import check_strategy_name
 
 T = TypeVar("T")
 
@@ -234,18 +235,27 @@ class OperationOut(BaseModel):
     error: str | None
 
 
-class AnalyseRequest(BaseModel):
+class RequestBody(BaseModel):
+    """Base of every request body: an unknown field is a 422 (``{"schema": [...]}`` must not
+    quietly mean "every schema"), and JSON types are taken as they are ("yes" is no boolean)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class AnalyseRequest(RequestBody):
     schemas: list[BodySchema] = Field(
         default_factory=list,
         max_length=1000,
         description='Schemas to analyse (sales = SALES, "Sales" exactly); empty analyses '
         "every non-Oracle-maintained schema",
     )
-    strategy: str | None = Field(default=None, max_length=64)
+    strategy: Annotated[str, AfterValidator(check_strategy_name)] | None = Field(
+        default=None, description="A strategy of advisor.yaml; default its defaults.strategy"
+    )
     incremental: bool = False
 
 
-class CompressRequest(BaseModel):
+class CompressRequest(RequestBody):
     objects: list[BodyObject] = Field(
         min_length=1,
         max_length=1024,

@@ -7,10 +7,12 @@ are used). Every problem is reported as a ConfigError naming the file and the se
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     Field,
     PrivateAttr,
     ValidationError,
@@ -26,12 +28,27 @@ from hcc_operators.core.paths import config_dir
 from hcc_operators.core.sample_rows import check_sample_rows, describe
 
 FILE_NAME = "advisor.yaml"
+#: An advisor strategy name (advisor.yaml keys, the DAG's Param, the API), matched whole.
+STRATEGY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
+def check_strategy_name(value: Any) -> str:
+    """The one rule for advisor strategy names; ValueError otherwise."""
+    if not isinstance(value, str) or not STRATEGY_NAME.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not a strategy name (a letter or digit, then letters, digits, "
+            "_ . -; at most 64 characters)"
+        )
+    return value
+
+
+StrategyName = Annotated[str, AfterValidator(check_strategy_name)]
 #: A petabyte, in MB: a larger minimum size would exclude every object.
 _MAX_MB = 2**30
 
 
 class AdvisorDefaults(ConfigModel):
-    strategy: str = "balanced"
+    strategy: StrategyName = "balanced"
     sample_rows: int = 1_000_000
     parallel_degree: int = Field(4, ge=1, le=512)
     min_size_mb: float = Field(64.0, ge=0, le=_MAX_MB)
@@ -110,7 +127,7 @@ class Strategy(ConfigModel):
 
 class AdvisorConfig(ConfigModel):
     defaults: AdvisorDefaults = Field(default_factory=AdvisorDefaults)
-    strategies: dict[str, Strategy]
+    strategies: dict[StrategyName, Strategy]
     _source: str | None = PrivateAttr(default=None)
 
     @model_validator(mode="before")

@@ -28,7 +28,7 @@ from yaml.composer import Composer, ComposerError
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, SequenceNode
 from yaml.parser import Parser
-from yaml.reader import Reader
+from yaml.reader import Reader, ReaderError
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
@@ -180,8 +180,16 @@ def parse_config_text(text: str, *, source: str | None) -> Any:
             return None
         _check_expanded(node)
         return loader.construct_document(node)
+    except ReaderError as exc:
+        # Its own text spans two lines and counts characters; people count lines.
+        line = text.count("\n", 0, exc.position) + 1
+        raise ConfigError(
+            f"not valid YAML at line {line}: the character #x{exc.character:04x} is not "
+            "allowed in YAML (a control character)",
+            source=source,
+        ) from None
     except yaml.YAMLError as exc:
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = " ".join((getattr(exc, "problem", None) or str(exc)).split())
         raise ConfigError(f"not valid YAML{_where(exc)}: {problem}", source=source) from None
     except (ValueError, OverflowError, TypeError, RecursionError) as exc:
         # A value YAML resolves but Python cannot build (an explicit !!timestamp 2024-02-30,

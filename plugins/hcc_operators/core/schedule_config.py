@@ -355,7 +355,8 @@ class ScheduleConfig(_Model):
     def _known_zone(cls, name: str) -> str:
         try:
             ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            # OSError: ZoneInfo looks the name up as a file; a very long one is ENAMETOOLONG.
             close = difflib.get_close_matches(name, sorted(available_timezones()), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise ValueError(f"{name!r} is not an IANA time zone name{hint}") from None

@@ -115,7 +115,11 @@ class EmbeddedWarehouse:
                 field="version",
             )
         self.path = Path(path)
-        if not self.path.is_file():
+        try:
+            is_file = self.path.is_file()
+        except OSError as err:  # a name too long for the file system, a path through a file
+            raise WarehouseError(f"no embedded warehouse at {self.path}: {err.strerror}") from None
+        if not is_file:
             raise WarehouseError(
                 f"no embedded warehouse at {self.path}; build one with "
                 "hcc_operators.warehouse.embedded.build_warehouse(path)"
