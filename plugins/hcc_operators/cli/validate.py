@@ -52,14 +52,36 @@ def add_parser(commands) -> None:
     parser.set_defaults(run=run)
 
 
+#: Every file `hcc validate` checks, in report order.
+FILES = (POLICIES_FILE, SCHEDULE_FILE, ADVISOR_FILE, HOUSEKEEPING_FILE, STRATEGIES_FILE)
+
+
 def validate_all(folder: Path) -> list[FileReport]:
+    return validate_files(folder, FILES)
+
+
+def validate_files(folder: Path, names: tuple[str, ...]) -> list[FileReport]:
+    """The reports of ``names`` (a subset of FILES) exactly as `hcc validate` makes them.
+
+    strategies.yaml's report includes the CUSTOM policies of policies.yaml (their strategy
+    must exist and their params pass its model), so checking it reads policies.yaml too.
+    """
+    simple = {
+        SCHEDULE_FILE: load_schedule,
+        ADVISOR_FILE: load_advisor_config,
+        HOUSEKEEPING_FILE: load_housekeeping,
+    }
     reports = []
-    policies, report = _policies(folder / POLICIES_FILE)
-    reports.append(report)
-    reports.append(_simple(folder / SCHEDULE_FILE, load_schedule))
-    reports.append(_simple(folder / ADVISOR_FILE, load_advisor_config))
-    reports.append(_simple(folder / HOUSEKEEPING_FILE, load_housekeeping))
-    reports.append(_strategies(folder, policies))
+    policies = None
+    if POLICIES_FILE in names or STRATEGIES_FILE in names:
+        policies, report = _policies(folder / POLICIES_FILE)
+        if POLICIES_FILE in names:
+            reports.append(report)
+    for name in names:
+        if name in simple:
+            reports.append(_simple(folder / name, simple[name]))
+    if STRATEGIES_FILE in names:
+        reports.append(_strategies(folder, policies))
     return reports
 
 
