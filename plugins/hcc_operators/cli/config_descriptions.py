@@ -97,7 +97,9 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("DailyTimes", "evaluate"): "ILM evaluate DAG start time.",
     # advisor.yaml
     ("AdvisorConfig", "defaults"): "Settings of the measurement run.",
-    ("AdvisorConfig", "strategies"): "Recommendation strategies by name.",
+    ("AdvisorConfig", "strategies"): (
+        "Recommendation strategies by name (a letter or digit, then letters, digits, _ . -)."
+    ),
     ("AdvisorDefaults", "strategy"): "Strategy used when a run names none.",
     ("AdvisorDefaults", "sample_rows"): (
         f"Rows sampled per estimate: {sample_rows.describe()} "
