@@ -38,7 +38,8 @@ def check_policies_at_parse() -> None:
     naming the file, the policy and the field, shown in the Airflow UI one parse interval after
     the edit instead of when the refresh runs at night; and a DAG with an import error is
     neither scheduled nor triggerable, so no run starts on a file its tasks would refuse.
-    Validation is the pydantic model only (core/): no database, no strategy imports, a few ms.
+    Validation is the pydantic model only (core/): no database, no strategy imports; about
+    50-75 ms in a fresh parse process (importing the action models), 7 ms once imported.
     Whether a CUSTOM policy's strategy exists is checked by `hcc validate` and the tasks.
     """
     from hcc_operators.core.policy_config import load_policies
