@@ -152,6 +152,8 @@ def policy_data() -> dict:
             {"type": "DROP"},
             {"min_age_days": 1},
             allow_destructive=True,
+            # Young data on purpose: the bench exercises the destructive guards at any age.
+            acknowledge_young_data=True,
         ),
         _policy(
             "p17_disabled_compress",

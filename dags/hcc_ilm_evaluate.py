@@ -6,8 +6,16 @@ import pendulum
 from airflow.sdk import DAG, Asset
 
 from hcc_operators.core.names import AssetName, Dag, Task, asset_uri, dag_id
-from hcc_operators.dag_defaults import DAG_FAILURE_CALLBACKS, DEFAULT_ARGS, TAGS
+from hcc_operators.dag_defaults import (
+    DAG_FAILURE_CALLBACKS,
+    DEFAULT_ARGS,
+    TAGS,
+    check_policies_at_parse,
+)
 from hcc_operators.operators.ilm import HccIlmEvaluateOperator
+
+# An invalid policies.yaml is an import error of this DAG (see check_policies_at_parse).
+check_policies_at_parse()
 
 with DAG(
     dag_id=dag_id(Dag.ILM_EVALUATE),

@@ -11,6 +11,7 @@ from hcc_operators.dag_defaults import (
     DDL_POOL,
     DEFAULT_ARGS,
     TAGS,
+    check_policies_at_parse,
     rewrite_option_params,
 )
 from hcc_operators.operators.ilm import (
@@ -19,6 +20,9 @@ from hcc_operators.operators.ilm import (
     HccIlmPlanBatchOperator,
 )
 from hcc_operators.timetables import MaintenanceWindowTimetable
+
+# An invalid policies.yaml is an import error of this DAG (see check_policies_at_parse).
+check_policies_at_parse()
 
 with DAG(
     dag_id=dag_id(Dag.ILM_EXECUTE),

@@ -8,12 +8,20 @@ from airflow.timetables.trigger import CronTriggerTimetable
 
 from hcc_operators.core.names import AssetName, Dag, Task, asset_uri, dag_id
 from hcc_operators.core.schedule_config import load_schedule
-from hcc_operators.dag_defaults import DAG_FAILURE_CALLBACKS, DEFAULT_ARGS, TAGS
+from hcc_operators.dag_defaults import (
+    DAG_FAILURE_CALLBACKS,
+    DEFAULT_ARGS,
+    TAGS,
+    check_policies_at_parse,
+)
 from hcc_operators.operators.ilm import HccIlmRefreshOperator
 from hcc_operators.operators.preflight import HccPreflightOperator
 
 PARTITION_ACCESS = Asset(asset_uri(AssetName.PARTITION_ACCESS))
 schedule = load_schedule()
+
+# An invalid policies.yaml is an import error of this DAG (see check_policies_at_parse).
+check_policies_at_parse()
 
 with DAG(
     dag_id=dag_id(Dag.ILM_REFRESH),

@@ -2,6 +2,7 @@
 
 HCC_NOW (an ISO-8601 instant with offset) freezes "now" for window decisions so a test can
 place a run inside or outside a maintenance window deterministically. Never set it in production.
+A malformed or out-of-range HCC_NOW is a ConfigError naming the variable (core.instants).
 """
 
 from __future__ import annotations
@@ -9,14 +10,13 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 
+from hcc_operators.core.instants import parse_instant
+
+NOW_ENV = "HCC_NOW"
+
 
 def now() -> datetime:
-    frozen = os.environ.get("HCC_NOW")
+    frozen = os.environ.get(NOW_ENV)
     if frozen:
-        value = datetime.fromisoformat(frozen)
-        if value.tzinfo is None:
-            raise ValueError(
-                f"HCC_NOW={frozen!r} needs a UTC offset, e.g. 2026-03-06T23:00:00+00:00"
-            )
-        return value.astimezone(UTC)
+        return parse_instant(frozen, source=f"environment variable {NOW_ENV}")
     return datetime.now(UTC)

@@ -6,13 +6,13 @@ import pytest
 import yaml
 
 from hcc_operators.core.advisor_config import (
-    ALL_ROWS,
     load_advisor_config,
     parse_advisor_config,
 )
 from hcc_operators.core.errors import ConfigError
 from hcc_operators.core.models import CompressionType
 from hcc_operators.core.paths import config_dir
+from hcc_operators.core.sample_rows import ALL_ROWS
 
 BALANCED = {
     "max_hotness_hcc": 25,

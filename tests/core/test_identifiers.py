@@ -160,3 +160,13 @@ def test_tablespace_names_stay_30_bytes_on_every_release():
     with pytest.raises(IdentifierError, match="limit is 30 bytes"):
         identifiers.normalise("t" * 31, kind="tablespace")
     assert identifiers.quote("P" * 31, kind="partition") == '"' + "P" * 31 + '"'
+
+
+@pytest.mark.parametrize("text", ["SALES\n", "\nSALES", "SALES\r", "SA\nLES", "SALES\x0b"])
+def test_control_characters_around_a_name_are_refused_not_trimmed(text: str) -> None:
+    with pytest.raises(IdentifierError, match="not a valid unquoted Oracle identifier"):
+        identifiers.normalise(text)
+
+
+def test_spaces_and_tabs_around_a_name_are_trimmed() -> None:
+    assert identifiers.normalise(" \tsales ") == "SALES"

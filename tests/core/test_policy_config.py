@@ -72,7 +72,7 @@ def test_default_path_follows_hcc_config_dir(tmp_path, monkeypatch):
 
 
 def test_missing_file_is_a_config_error(tmp_path):
-    with pytest.raises(ConfigError, match="cannot read") as info:
+    with pytest.raises(ConfigError, match="file not found") as info:
         load_policies(tmp_path / "nope.yaml")
     assert info.value.source == str(tmp_path / "nope.yaml")
 
@@ -442,3 +442,74 @@ def test_checksum_hashes_the_canonical_json():
     }
     assert list(data) == sorted(data)
     assert policy.checksum == hashlib.sha256(policy.canonical_json.encode()).hexdigest()
+
+
+# --- destructive actions on young data, bounds, names (issue 16) ---------------------------
+
+
+@pytest.mark.parametrize("kind", ["DROP", "TRUNCATE"])
+@pytest.mark.parametrize("age", ["min_age_days: 0", "min_age_days: 29", "min_age_months: 0"])
+def test_destructive_on_young_data_needs_an_acknowledgement(kind, age):
+    young = f"""
+    - name: purge
+      tables: [STAGE.LOAD]
+      action: {{type: {kind}}}
+      allow_destructive: true
+      conditions: {{{age}}}
+    """
+    err = config_error(young)
+    assert err.field == "policies[purge].acknowledge_young_data"
+    assert f"action {kind} with {age} may remove partitions younger than 30 days" in str(err)
+    acknowledged = parse(young + "  acknowledge_young_data: true\n").policies[0]
+    assert acknowledged.acknowledge_young_data is True
+
+
+@pytest.mark.parametrize("age", ["min_age_days: 30", "min_age_months: 1"])
+def test_a_month_of_age_needs_no_acknowledgement(age):
+    policy = parse(f"""
+    - name: purge
+      tables: [STAGE.LOAD]
+      action: {{type: DROP}}
+      allow_destructive: true
+      conditions: {{{age}}}
+    """).policies[0]
+    assert policy.acknowledge_young_data is False
+
+
+def test_the_acknowledgement_leaves_existing_checksums_alone():
+    # Policies versioned before the field existed keep their checksum (no spurious version).
+    policy = parse(GOOD).policies[0]
+    assert "acknowledge_young_data" not in policy.canonical_json
+    assert "allow_destructive" in policy.canonical_json
+
+
+@pytest.mark.parametrize("priority", [-1, 1_000_001, 10**20, 2**63])
+def test_priority_is_bounded(priority):
+    err = config_error(f"""
+    - name: warm
+      priority: {priority}
+      tables: [SALES.ORDERS]
+      action: {{type: COMPRESS, level: QUERY HIGH}}
+    """)
+    assert err.field == "policies[warm].priority"
+
+
+@pytest.mark.parametrize("name", ['"warm\\n"', '"warm "', '"-warm"', '"x' + "y" * 128 + '"'])
+def test_policy_names_are_matched_whole(name):
+    err = config_error(f"""
+    - name: {name}
+      tables: [SALES.ORDERS]
+      action: {{type: COMPRESS, level: QUERY HIGH}}
+    """)
+    assert err.field.endswith(".name") and "is not a policy name" in str(err)
+
+
+@pytest.mark.parametrize("value", [".inf", ".nan", "1e400"])
+def test_infinite_sizes_are_refused(value):
+    err = config_error(f"""
+    - name: warm
+      tables: [SALES.ORDERS]
+      action: {{type: COMPRESS, level: QUERY HIGH}}
+      conditions: {{min_size_mb: {value}}}
+    """)
+    assert err.field == "policies[warm].conditions.min_size_mb"

@@ -267,3 +267,60 @@ def test_weekday_names_and_window_lengths():
     assert config.weekend.wall_length == timedelta(hours=12)
     assert config.weekday.crosses_midnight
     assert [d.index for d in Weekday] == list(range(7))
+
+
+# --- values that used to pass silently or crash (issue 16) ----------------------------------
+
+
+def _error(data: dict) -> ConfigError:
+    with pytest.raises(ConfigError) as caught:
+        parse_schedule({"timezone": "UTC", **data}, source="schedule.yaml")
+    return caught.value
+
+
+def test_every_longer_than_its_window_is_refused():
+    err = _error({"weekday": {"open": "22:00", "close": "23:00", "every": "2h"}})
+    assert err.field == "weekday.every"
+    assert "2h is longer than the window 22:00-23:00 (1h)" in str(err)
+    # As long as the window is fine: one run per window.
+    parse_schedule(
+        {"timezone": "UTC", "weekday": {"open": "22:00", "close": "23:00", "every": "1h"}},
+        source="schedule.yaml",
+    )
+
+
+@pytest.mark.parametrize("every", ["99999999999999999999h", "25h", "1441m", "9" * 5000 + "m"])
+def test_durations_beyond_a_day_are_refused_not_overflowed(every):
+    err = _error({"weekday": {"open": "22:00", "close": "06:00", "every": every}})
+    assert err.field == "weekday.every"
+    assert "longer than 24h" in str(err)
+
+
+def test_a_schedule_without_any_window_is_refused():
+    both_off = {
+        "weekday": {"open": "22:00", "close": "06:00", "every": "2h", "enabled": False},
+        "weekend": {"open": "20:00", "close": "08:00", "every": "4h", "enabled": False},
+    }
+    err = _error(both_off)
+    assert err.field == "weekend" and "no maintenance window on any day" in str(err)
+    # Weekday windows only on days that are not weekend days: all seven taken, weekend off.
+    every_day_weekend = {
+        "weekend": {
+            "open": "20:00",
+            "close": "08:00",
+            "every": "4h",
+            "enabled": False,
+            "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+        }
+    }
+    assert "no maintenance window on any day" in str(_error(every_day_weekend))
+
+
+def test_an_impossible_date_key_names_its_field(tmp_path):
+    path = write(
+        tmp_path, "timezone: UTC\nholidays:\n  extra_dates:\n    2026-02-30: Leap of faith\n"
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_schedule(path)
+    assert caught.value.source == str(path)
+    assert caught.value.field.startswith("holidays.extra_dates.2026-02-30")

@@ -49,3 +49,9 @@ def test_quoted_parts_match_exactly():
 def test_bad_patterns(pattern, message):
     with pytest.raises(PatternError, match=message):
         compile_pattern(pattern)
+
+
+@pytest.mark.parametrize("text", ["SALES\n.ORDERS", "SALES.ORD\nERS", "SAL\nES.*"])
+def test_a_newline_inside_a_pattern_part_is_refused(text):
+    with pytest.raises(PatternError, match="may only contain"):
+        compile_pattern(text)

@@ -91,3 +91,32 @@ def test_entry_points_are_registered(tmp_path, example_on_path, monkeypatch):
     assert "record_row_count" in registry.names()
     assert registry.get("record_row_count").name == "record_row_count"
     assert registry.source("record_row_count").origin.startswith("entry point of")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("import sys\nsys.exit(3)\n", "raised SystemExit (it called sys.exit(3)) on import"),
+        ("raise SystemExit\n", "raised SystemExit (it called sys.exit(None)) on import"),
+        ("raise RuntimeError('boom')\n", "raised RuntimeError: boom on import"),
+        ("def broken(:\n", "raised SyntaxError"),
+        (
+            "import sys\nclass Mine:\n    def __init__(self):\n        sys.exit('no')\n",
+            "cannot be instantiated: SystemExit (it called sys.exit('no'))",
+        ),
+    ],
+    ids=["exit_3", "bare_exit", "runtime_error", "syntax_error", "exit_in_init"],
+)
+def test_a_module_that_exits_or_raises_is_a_config_error(
+    tmp_path, monkeypatch, request, body, expected
+):
+    module = f"hostile_strategy_{request.node.callspec.id}"
+    modules = tmp_path / "modules"
+    modules.mkdir()
+    (modules / f"{module}.py").write_text(body)
+    monkeypatch.syspath_prepend(str(modules))
+    registry = _registry(tmp_path, f"strategies:\n  mine: {module}:Mine\n")
+    with pytest.raises(ConfigError) as err:
+        registry.get("mine")
+    assert expected in str(err.value)
+    assert err.value.field == "strategies.mine"

@@ -88,10 +88,16 @@ class AirflowClient:
     def ui_url(self, path: str) -> str:
         return f"{self.ui_prefix}{path}"
 
-    async def trigger_dag_run(self, dag_id: str, conf: dict, token: str) -> TriggeredRun:
+    async def trigger_dag_run(
+        self, dag_id: str, conf: dict, token: str, *, dag_run_id: str | None = None
+    ) -> TriggeredRun:
+        """Start a run; with ``dag_run_id`` Airflow refuses (409) a second run of that id, which
+        makes the request idempotent without a check-then-act race on our side."""
         url = f"{self.base_url}/api/v2/dags/{quote(dag_id, safe='')}/dagRuns"
         # logical_date null: a manual run that never collides with a scheduled interval.
-        body = {"logical_date": None, "conf": conf}
+        body: dict = {"logical_date": None, "conf": conf}
+        if dag_run_id is not None:
+            body["dag_run_id"] = dag_run_id
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         try:
             async with httpx.AsyncClient(transport=self._transport, timeout=TIMEOUT_S) as http:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from hcc_operators.core.models import ObjectRef
+from hcc_operators.api.params import object_label, schema_name
+from hcc_operators.core.advisor_config import check_strategy_name
 
 T = TypeVar("T")
 
-SCHEMA_NAME = r"^[A-Za-z][A-Za-z0-9_$#]{0,127}$"
+#: One schema of a request body: read by the identifier rule (api/params.py).
+BodySchema = Annotated[str, StringConstraints(max_length=400), AfterValidator(schema_name)]
+#: One object label of a request body, every name validated (api/params.py).
+BodyObject = Annotated[str, StringConstraints(max_length=1000), AfterValidator(object_label)]
 
 
 class Page(BaseModel, Generic[T]):
@@ -241,34 +244,33 @@ class OperationOut(BaseModel):
     error: str | None
 
 
-class AnalyseRequest(BaseModel):
-    schemas: list[str] = Field(
+class RequestBody(BaseModel):
+    """Base of every request body: an unknown field is a 422 (``{"schema": [...]}`` must not
+    quietly mean "every schema"), and JSON types are taken as they are ("yes" is no boolean)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class AnalyseRequest(RequestBody):
+    schemas: list[BodySchema] = Field(
         default_factory=list,
         max_length=1000,
-        description="Schemas to analyse; empty analyses every non-Oracle-maintained schema",
+        description='Schemas to analyse (sales = SALES, "Sales" exactly); empty analyses '
+        "every non-Oracle-maintained schema",
     )
-    strategy: str | None = Field(default=None, max_length=64)
+    strategy: Annotated[str, AfterValidator(check_strategy_name)] | None = Field(
+        default=None, description="A strategy of advisor.yaml; default its defaults.strategy"
+    )
     incremental: bool = False
 
-    @field_validator("schemas")
-    @classmethod
-    def _schema_names(cls, value: list[str]) -> list[str]:
-        bad = [s for s in value if not re.match(SCHEMA_NAME, s)]
-        if bad:
-            raise ValueError(f"not schema names: {bad}")
-        return [s.upper() for s in value]
 
-
-class CompressRequest(BaseModel):
-    objects: list[str] = Field(
-        min_length=1, max_length=1024, description="OWNER.TABLE[:PARTITION[:SUBPARTITION]]"
+class CompressRequest(RequestBody):
+    objects: list[BodyObject] = Field(
+        min_length=1,
+        max_length=1024,
+        description="OWNER.TABLE[:PARTITION[:SUBPARTITION]], names as in SQL",
     )
     dry_run: bool = False
-
-    @field_validator("objects")
-    @classmethod
-    def _labels(cls, value: list[str]) -> list[str]:
-        return [ObjectRef.parse(label).label for label in value]
 
 
 class TriggeredRunOut(BaseModel):

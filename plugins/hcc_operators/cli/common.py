@@ -11,8 +11,9 @@ from pathlib import Path
 from hcc_operators import clock
 from hcc_operators.cli.connection import open_warehouse, require_repository
 from hcc_operators.cli.exit_codes import PROBLEM, CliError
-from hcc_operators.core.errors import IdentifierError
-from hcc_operators.core.identifiers import normalise
+from hcc_operators.core.errors import ConfigError
+from hcc_operators.core.instants import SUPPORTED_RANGE, parse_instant
+from hcc_operators.core.int_bounds import MAX_INT64, whole_number
 from hcc_operators.core.models import ObjectRef
 from hcc_operators.core.paths import config_dir
 from hcc_operators.core.policy_config import POLICIES_FILE, load_policies
@@ -46,7 +47,8 @@ def add_at(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--at",
         type=_instant,
-        help="pretend it is this instant (ISO-8601 with offset); default now",
+        help="pretend it is this instant (ISO-8601 with offset, between "
+        f"{SUPPORTED_RANGE[0].date()} and {SUPPORTED_RANGE[1].date()}); default now",
     )
 
 
@@ -77,16 +79,9 @@ def connected(args: argparse.Namespace, *, repository: bool = True) -> Iterator[
 def parse_object(text: str, *, partition: str = "optional") -> ObjectRef:
     """OWNER.TABLE[:PARTITION] with every name validated; ``partition`` required/optional."""
     try:
-        ref = ObjectRef.parse(text)
-        names = [
-            normalise(ref.owner, kind="owner"),
-            normalise(ref.table, kind="table"),
-            normalise(ref.partition, kind="partition") if ref.partition else None,
-            normalise(ref.subpartition, kind="subpartition") if ref.subpartition else None,
-        ]
-    except (ValueError, IdentifierError) as err:
+        ref = ObjectRef.from_user_text(text)
+    except ValueError as err:
         raise CliError(str(err), PROBLEM) from None
-    ref = ObjectRef(*names)
     if partition == "required" and (ref.partition is None or ref.subpartition is not None):
         raise CliError(f"{text!r}: give one partition as OWNER.TABLE:PARTITION", PROBLEM)
     return ref
@@ -94,9 +89,23 @@ def parse_object(text: str, *, partition: str = "optional") -> ObjectRef:
 
 def _instant(text: str) -> datetime:
     try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO-8601 instant") from None
-    if value.tzinfo is None:
-        raise argparse.ArgumentTypeError(f"{text!r} needs a UTC offset, e.g. +00:00")
-    return value
+        return parse_instant(text, source="")
+    except ConfigError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def repository_id(text: str) -> int:
+    """argparse type of an id stored in the repository (batch, execution): 1 to 2^63-1."""
+    return _bounded_int(text, 1, MAX_INT64)
+
+
+def bounded_int(minimum: int, maximum: int):
+    """argparse type of a whole number in [minimum, maximum], refused with both bounds."""
+    return lambda text: _bounded_int(text, minimum, maximum)
+
+
+def _bounded_int(text: str, minimum: int, maximum: int) -> int:
+    try:
+        return whole_number(text, minimum, maximum)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None

@@ -6,6 +6,9 @@ neither, so a new setting cannot reach the reference undocumented.
 
 from __future__ import annotations
 
+from hcc_operators.core import sample_rows
+from hcc_operators.core.schedule_config import MAX_DURATION, format_duration
+
 DESCRIPTIONS: dict[tuple[str, str], str] = {
     # policies.yaml
     ("PolicySet", "settings"): "File-wide switches.",
@@ -28,6 +31,11 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("Policy", "action"): "What to do with an eligible partition (one of the action types).",
     ("Policy", "conditions"): "All given conditions must hold.",
     ("Policy", "allow_destructive"): "Required opt-in for DROP and TRUNCATE.",
+    ("Policy", "acknowledge_young_data"): (
+        "Required with DROP or TRUNCATE when the minimum age is under 30 days "
+        "(min_age_days < 30 and no min_age_months of 1 or more): confirms that removing data "
+        "that young is intended."
+    ),
     ("TableTarget", "pattern"): "OWNER.TABLE, `*` matches any run of characters.",
     ("TableTarget", "profile"): "Threshold profile for this table only.",
     ("Conditions", "min_age_days"): "Minimum age in days, counted from the partition's last day.",
@@ -61,14 +69,19 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("WindowSpec", "close"): "Closing time; earlier than open means the next morning.",
     ("WindowSpec", "every"): (
         "A batch run is started this often within the window, or when the previous batch "
-        "ends if it still runs then."
+        "ends if it still runs then. At most the window's length (and "
+        f"{format_duration(MAX_DURATION)})."
     ),
-    ("WindowSpec", "enabled"): "Off: no window on these days (hcc_compress uses weekends only).",
+    ("WindowSpec", "enabled"): (
+        "Off: no window on these days (hcc_compress uses weekends only). Some day of the week "
+        "must keep a window: a schedule with none is refused."
+    ),
     ("WeekendSpec", "open"): "Opening time, 'HH:MM'.",
     ("WeekendSpec", "close"): "Closing time; earlier than open means the next morning.",
     ("WeekendSpec", "every"): (
         "A batch run is started this often within the window, or when the previous batch "
-        "ends if it still runs then."
+        "ends if it still runs then. At most the window's length (and "
+        f"{format_duration(MAX_DURATION)})."
     ),
     ("WeekendSpec", "enabled"): "Without it weekend days use no window.",
     ("WeekendSpec", "days"): "Which days are weekend days.",
@@ -84,9 +97,14 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("DailyTimes", "evaluate"): "ILM evaluate DAG start time.",
     # advisor.yaml
     ("AdvisorConfig", "defaults"): "Settings of the measurement run.",
-    ("AdvisorConfig", "strategies"): "Recommendation strategies by name.",
+    ("AdvisorConfig", "strategies"): (
+        "Recommendation strategies by name (a letter or digit, then letters, digits, _ . -)."
+    ),
     ("AdvisorDefaults", "strategy"): "Strategy used when a run names none.",
-    ("AdvisorDefaults", "sample_rows"): "Rows sampled per estimate; -1 for all rows.",
+    ("AdvisorDefaults", "sample_rows"): (
+        f"Rows sampled per estimate: {sample_rows.describe()} "
+        "(DBMS_COMPRESSION.COMP_RATIO_ALLROWS)."
+    ),
     ("AdvisorDefaults", "parallel_degree"): "Parallel degree of the estimates.",
     ("AdvisorDefaults", "min_size_mb"): "Objects smaller than this are not analysed.",
     ("AdvisorDefaults", "chunk_size"): "Objects per mapped analysis task.",

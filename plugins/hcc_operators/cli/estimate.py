@@ -20,8 +20,15 @@ from hcc_operators.cli.exit_codes import OK, PROBLEM, CliError
 from hcc_operators.cli.output import Output, size
 from hcc_operators.core.advisor_config import FILE_NAME as ADVISOR_FILE
 from hcc_operators.core.advisor_config import load_advisor_config
-from hcc_operators.core.errors import ObjectNotFound
+from hcc_operators.core.errors import ConfigError, ObjectNotFound
+from hcc_operators.core.int_bounds import whole_number
 from hcc_operators.core.models import ESTIMATED_TYPES, CompressionType
+from hcc_operators.core.sample_rows import (
+    ALL_ROWS,
+    MAX_SAMPLE_ROWS,
+    check_sample_rows,
+    describe,
+)
 
 
 def add_parser(commands) -> None:
@@ -33,7 +40,9 @@ def add_parser(commands) -> None:
     )
     parser.add_argument("object", metavar="OWNER.TABLE[:PARTITION]")
     parser.add_argument(
-        "--sample-rows", type=int, help="rows to sample; default advisor.yaml defaults.sample_rows"
+        "--sample-rows",
+        type=_sample_rows,
+        help=f"rows to sample: {describe()}; default advisor.yaml defaults.sample_rows",
     )
     add_connection(parser)
     add_config_dir(parser)
@@ -41,14 +50,18 @@ def add_parser(commands) -> None:
     parser.set_defaults(run=run)
 
 
+def _sample_rows(text: str) -> int:
+    # The rule both warehouses apply (core.sample_rows), so what the help offers is accepted.
+    try:
+        return check_sample_rows(whole_number(text, ALL_ROWS, MAX_SAMPLE_ROWS))
+    except (ValueError, ConfigError):
+        raise argparse.ArgumentTypeError(f"{text!r} is not {describe()}") from None
+
+
 def run(args: argparse.Namespace, out: Output) -> int:
     ref = parse_object(args.object)
     defaults = load_advisor_config(directory(args) / ADVISOR_FILE).defaults
     sample_rows = args.sample_rows if args.sample_rows is not None else defaults.sample_rows
-    if sample_rows < 1 and sample_rows != -1:
-        raise CliError(
-            f"--sample-rows must be positive (or -1 for all rows), got {sample_rows}", PROBLEM
-        )
     with connected(args, repository=False) as wh:
         try:
             seg = wh.segment(ref)
@@ -88,7 +101,8 @@ def run(args: argparse.Namespace, out: Output) -> int:
         )
         return OK
     out.line(
-        f"{ref.label}: {size(seg.bytes)}, now {seg.compression.value}; sample of {sample_rows} rows"
+        f"{ref.label}: {size(seg.bytes)}, now {seg.compression.value}; "
+        + ("all rows" if sample_rows == ALL_ROWS else f"sample of {sample_rows} rows")
     )
     out.table(
         ("compression", "ratio", "estimated size"),

@@ -1,13 +1,16 @@
 """`hcc`: the command-line entry point (also `python -m hcc_operators`).
 
-Exit codes: 0 ok; 1 invalid configuration, bad argument or an inconsistency found;
-2 no warehouse to connect to, or a warehouse / repository error.
+Exit codes (cli/exit_codes.py): 0 ok; 1 invalid configuration, bad argument or an
+inconsistency found; 2 no warehouse to connect to, or a warehouse / repository error;
+3 an unexpected internal error (a bug).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -25,10 +28,12 @@ from hcc_operators.cli import (
     status,
     validate,
 )
-from hcc_operators.cli.exit_codes import OK, PROBLEM, WAREHOUSE, CliError
+from hcc_operators.cli.exit_codes import DESCRIPTION as EXIT_CODES
+from hcc_operators.cli.exit_codes import INTERNAL, OK, PROBLEM, WAREHOUSE, CliError
 from hcc_operators.cli.output import Output
 from hcc_operators.core.errors import ConfigError, HccError, WarehouseError
 
+DEBUG_ENV = "HCC_DEBUG"
 COMMANDS = (
     validate,
     preflight,
@@ -43,10 +48,7 @@ COMMANDS = (
     grants,
 )
 
-EPILOG = """exit codes:
-  0  ok
-  1  invalid configuration, bad argument or identifier, inconsistency found
-  2  no warehouse to connect to, or a warehouse / repository error
+EPILOG = f"""{EXIT_CODES}
 
 connection: --dsn, else the Airflow connection hcc_warehouse (when Airflow is set up),
 else the environment variable HCC_DSN."""
@@ -91,6 +93,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"repository error: {err}", WAREHOUSE)
     except KeyboardInterrupt:
         return _fail("interrupted", PROBLEM)
+    except Exception as err:
+        # Last resort: a person gets one line and a documented code, not a traceback. Bad
+        # input never ends here (tests/reliability/test_hostile_cli.py); a bug does.
+        if os.environ.get(DEBUG_ENV):
+            traceback.print_exc()
+        return _fail(
+            f"unexpected {type(err).__name__}: {err} (a bug; set {DEBUG_ENV}=1 for the traceback)",
+            INTERNAL,
+        )
 
 
 def _fail(message: str, code: int) -> int:

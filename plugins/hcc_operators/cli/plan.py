@@ -10,11 +10,12 @@ from hcc_operators.cli.common import (
     add_config_dir,
     add_connection,
     add_json,
+    bounded_int,
     connected,
     ilm_settings,
     now,
 )
-from hcc_operators.cli.exit_codes import OK, PROBLEM, CliError
+from hcc_operators.cli.exit_codes import OK
 from hcc_operators.cli.output import Output, seconds, size
 from hcc_operators.services.ilm_plan import MAX_MAP_LENGTH
 
@@ -30,18 +31,13 @@ def add_parser(commands) -> None:
     parser.add_argument("--force", action="store_true", help="plan as a forced run would")
     parser.add_argument(
         "--max-operations",
-        type=int,
+        type=bounded_int(1, MAX_MAP_LENGTH),
         help=f"cap on actions in one batch (default and maximum {MAX_MAP_LENGTH})",
     )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, out: Output) -> int:
-    if args.max_operations is not None and not 1 <= args.max_operations <= MAX_MAP_LENGTH:
-        raise CliError(
-            f"--max-operations must be between 1 and {MAX_MAP_LENGTH}, got {args.max_operations}",
-            PROBLEM,
-        )
     settings = ilm_settings(args)
     with connected(args) as wh:
         preview = preview_batch(

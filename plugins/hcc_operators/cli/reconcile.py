@@ -7,7 +7,14 @@ from __future__ import annotations
 
 import argparse
 
-from hcc_operators.cli.common import add_at, add_connection, add_json, connected, now
+from hcc_operators.cli.common import (
+    add_at,
+    add_connection,
+    add_json,
+    connected,
+    now,
+    repository_id,
+)
 from hcc_operators.cli.exit_codes import OK, PROBLEM
 from hcc_operators.cli.output import Output
 from hcc_operators.services.reconciliation import reconcile_batch
@@ -20,7 +27,7 @@ def add_parser(commands) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("batch_id", type=int)
+    parser.add_argument("batch_id", type=repository_id, help="hcc_ilm_batches.batch_id")
     add_connection(parser)
     add_at(parser)
     add_json(parser)

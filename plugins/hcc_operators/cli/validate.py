@@ -21,14 +21,12 @@ from hcc_operators.core.actions.custom import CustomParams as CustomAction
 from hcc_operators.core.advisor_config import FILE_NAME as ADVISOR_FILE
 from hcc_operators.core.advisor_config import load_advisor_config
 from hcc_operators.core.errors import ConfigError
-from hcc_operators.core.housekeeping_config import load_housekeeping
+from hcc_operators.core.housekeeping_config import HOUSEKEEPING_FILE, load_housekeeping
 from hcc_operators.core.policy_config import POLICIES_FILE, PolicySet, load_policies
 from hcc_operators.core.schedule_config import SCHEDULE_FILE, load_schedule
 from hcc_operators.strategies.base import params_error
 from hcc_operators.strategies.config import STRATEGIES_FILE
 from hcc_operators.strategies.registry import StrategyRegistry, load_registry
-
-HOUSEKEEPING_FILE = "housekeeping.yaml"
 
 
 @dataclass
@@ -54,14 +52,36 @@ def add_parser(commands) -> None:
     parser.set_defaults(run=run)
 
 
+#: Every file `hcc validate` checks, in report order.
+FILES = (POLICIES_FILE, SCHEDULE_FILE, ADVISOR_FILE, HOUSEKEEPING_FILE, STRATEGIES_FILE)
+
+
 def validate_all(folder: Path) -> list[FileReport]:
+    return validate_files(folder, FILES)
+
+
+def validate_files(folder: Path, names: tuple[str, ...]) -> list[FileReport]:
+    """The reports of ``names`` (a subset of FILES) exactly as `hcc validate` makes them.
+
+    strategies.yaml's report includes the CUSTOM policies of policies.yaml (their strategy
+    must exist and their params pass its model), so checking it reads policies.yaml too.
+    """
+    simple = {
+        SCHEDULE_FILE: load_schedule,
+        ADVISOR_FILE: load_advisor_config,
+        HOUSEKEEPING_FILE: load_housekeeping,
+    }
     reports = []
-    policies, report = _policies(folder / POLICIES_FILE)
-    reports.append(report)
-    reports.append(_simple(folder / SCHEDULE_FILE, load_schedule))
-    reports.append(_simple(folder / ADVISOR_FILE, load_advisor_config))
-    reports.append(_simple(folder / HOUSEKEEPING_FILE, load_housekeeping))
-    reports.append(_strategies(folder, policies))
+    policies = None
+    if POLICIES_FILE in names or STRATEGIES_FILE in names:
+        policies, report = _policies(folder / POLICIES_FILE)
+        if POLICIES_FILE in names:
+            reports.append(report)
+    for name in names:
+        if name in simple:
+            reports.append(_simple(folder / name, simple[name]))
+    if STRATEGIES_FILE in names:
+        reports.append(_strategies(folder, policies))
     return reports
 
 

@@ -7,14 +7,12 @@ are used). Every problem is reported as a ConfigError naming the file and the se
 
 from __future__ import annotations
 
-import math
+import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-import yaml
 from pydantic import (
-    BaseModel,
-    ConfigDict,
+    AfterValidator,
     Field,
     PrivateAttr,
     ValidationError,
@@ -22,32 +20,50 @@ from pydantic import (
     model_validator,
 )
 
+from hcc_operators.core.config_model import ConfigModel
+from hcc_operators.core.config_yaml import load_config_file
 from hcc_operators.core.errors import ConfigError
 from hcc_operators.core.models import ESTIMATED_TYPES, CompressionType
 from hcc_operators.core.paths import config_dir
+from hcc_operators.core.sample_rows import check_sample_rows, describe
 
 FILE_NAME = "advisor.yaml"
-#: Oracle's DBMS_COMPRESSION.COMP_RATIO_ALLROWS: estimate on every row instead of a sample.
-ALL_ROWS = -1
+#: An advisor strategy name (advisor.yaml keys, the DAG's Param, the API), matched whole.
+STRATEGY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
-class AdvisorDefaults(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+def check_strategy_name(value: Any) -> str:
+    """The one rule for advisor strategy names; ValueError otherwise."""
+    if not isinstance(value, str) or not STRATEGY_NAME.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not a strategy name (a letter or digit, then letters, digits, "
+            "_ . -; at most 64 characters)"
+        )
+    return value
 
-    strategy: str = "balanced"
+
+StrategyName = Annotated[str, AfterValidator(check_strategy_name)]
+#: A petabyte, in MB: a larger minimum size would exclude every object.
+_MAX_MB = 2**30
+
+
+class AdvisorDefaults(ConfigModel):
+    strategy: StrategyName = "balanced"
     sample_rows: int = 1_000_000
     parallel_degree: int = Field(4, ge=1, le=512)
-    min_size_mb: float = Field(64.0, ge=0)
-    chunk_size: int = Field(20, ge=1)
+    min_size_mb: float = Field(64.0, ge=0, le=_MAX_MB)
+    # The advisor maps at most 1024 tasks; a chunk larger than that is one task.
+    chunk_size: int = Field(20, ge=1, le=1_000_000)
     observation_days: int = Field(30, ge=1, le=3660)
     scratch_tablespace: str | None = None
 
     @field_validator("sample_rows")
     @classmethod
     def _sample_rows(cls, value: int) -> int:
-        if value != ALL_ROWS and value < 1:
-            raise ValueError(f"must be a positive row count or {ALL_ROWS} for all rows")
-        return value
+        try:
+            return check_sample_rows(value)
+        except ConfigError:
+            raise ValueError(f"must be {describe()}") from None
 
     @field_validator("scratch_tablespace")
     @classmethod
@@ -59,20 +75,19 @@ class AdvisorDefaults(BaseModel):
         return value.strip() if value is not None else None
 
 
-class Strategy(BaseModel):
+class Strategy(ConfigModel):
     """Thresholds for one way of recommending compression.
 
     Hotness limits are inclusive: an object whose hotness equals ``max_hotness_hcc`` may still
     get an HCC level.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
     name: str
     max_hotness_hcc: float = Field(ge=0, le=100)
     max_hotness_advanced: float = Field(ge=0, le=100)
-    min_ratio_gain: float = Field(ge=0)
-    min_size_mb: float = Field(ge=0)
+    # A gain of 1000x over the next level is already more than any compression achieves.
+    min_ratio_gain: float = Field(ge=0, le=1000)
+    min_size_mb: float = Field(ge=0, le=_MAX_MB)
     max_level: CompressionType
     recompress_decay_threshold: float = Field(gt=0, le=1)
 
@@ -94,13 +109,6 @@ class Strategy(BaseModel):
             )
         return level
 
-    @field_validator("min_ratio_gain", "min_size_mb")
-    @classmethod
-    def _finite(cls, value: float) -> float:
-        if not math.isfinite(value):
-            raise ValueError("must be a finite number")
-        return value
-
     @model_validator(mode="after")
     def _limits_ordered(self) -> Strategy:
         # HCC suits colder data than ADVANCED; a lower ADVANCED limit would let an object be
@@ -117,11 +125,9 @@ class Strategy(BaseModel):
         return int(self.min_size_mb * 1024 * 1024)
 
 
-class AdvisorConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class AdvisorConfig(ConfigModel):
     defaults: AdvisorDefaults = Field(default_factory=AdvisorDefaults)
-    strategies: dict[str, Strategy]
+    strategies: dict[StrategyName, Strategy]
     _source: str | None = PrivateAttr(default=None)
 
     @model_validator(mode="before")
@@ -175,19 +181,7 @@ def load_advisor_config(path: str | Path | None = None) -> AdvisorConfig:
     """Read and validate advisor.yaml (default: ``config_dir()/advisor.yaml``)."""
     file = Path(path) if path is not None else config_dir() / FILE_NAME
     source = str(file)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError("file not found", source=source) from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read the file: {exc.strerror or exc}", source=source) from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"not valid YAML{where}: {problem}", source=source) from None
+    data = load_config_file(file)
     if not isinstance(data, dict):
         raise ConfigError(
             "expected a mapping with 'defaults' and 'strategies' at the top level",

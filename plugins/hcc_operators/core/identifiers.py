@@ -44,7 +44,9 @@ KINDS: Final = frozenset(
 
 # ASCII only: Oracle also accepts database-charset letters unquoted, but their upper-casing
 # depends on the character set, so such names must be given quoted (exactly as stored).
-_NONQUOTED = re.compile(r"[A-Za-z][A-Za-z0-9_$#]*")
+_NONQUOTED = re.compile(r"[A-Za-z][A-Za-z0-9_$#]*")  # always fullmatch: "SALES\n" is no name
+#: What ``normalise`` trims around a name (str.strip() would also eat newlines).
+_BLANKS = " \t"
 
 #: Oracle SQL reserved words (SQL Language Reference, "Oracle SQL Reserved Words").
 _RESERVED_TEXT = """
@@ -103,16 +105,17 @@ def _validate_stored(value: object, kind: str, max_bytes: int) -> str:
 def normalise(user_text: str, *, kind: str = "identifier", max_bytes: int = MAX_BYTES_LONG) -> str:
     """The dictionary spelling of a name typed by a user.
 
-    ``sales_2024`` -> ``SALES_2024``; ``"Sales 2024"`` -> ``Sales 2024``. Surrounding blanks
-    are ignored. Raises IdentifierError naming the kind and the value when the text is not a
-    valid Oracle identifier.
+    ``sales_2024`` -> ``SALES_2024``; ``"Sales 2024"`` -> ``Sales 2024``. Surrounding spaces
+    and tabs are ignored; any other control character (a newline, a carriage return) makes the
+    text invalid, because it is never part of a name someone meant. Raises IdentifierError
+    naming the kind and the value when the text is not a valid Oracle identifier.
     """
     _check_kind(kind)
     if not isinstance(user_text, str):
         raise IdentifierError(
             f"{kind} name must be text, got {type(user_text).__name__} {user_text!r}"
         )
-    text = user_text.strip()
+    text = user_text.strip(_BLANKS)
     if len(text) >= 2 and text.startswith('"') and text.endswith('"'):
         return _validate_stored(text[1:-1], kind, max_bytes)
     if not _NONQUOTED.fullmatch(text):

@@ -12,6 +12,9 @@ import enum
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
+from hcc_operators.core import identifiers
+from hcc_operators.core.errors import IdentifierError
+
 
 class CompressionType(enum.StrEnum):
     """Table compression, ordered from none to the densest HCC level.
@@ -141,6 +144,29 @@ class ObjectRef:
         if not owner or not table or any(not p for p in parts):
             raise ValueError(f"object {label!r} has an empty name part")
         return cls(owner, table, *(parts + [None] * (2 - len(parts))))
+
+    @classmethod
+    def from_user_text(cls, text: str) -> ObjectRef:
+        """OWNER.TABLE[:PARTITION[:SUBPARTITION]] as a person types it (CLI, API, DAG conf).
+
+        Every name is read by ``identifiers.normalise`` as SQL*Plus would (``sales`` is SALES,
+        ``"Sales"`` exactly Sales), so the result holds dictionary spellings. ValueError says
+        what is wrong (validators of pydantic and argparse turn it into a message).
+        """
+        if not isinstance(text, str):
+            raise ValueError(f"object must be text, got {type(text).__name__}")
+        ref = cls.parse(text)
+        parts = (
+            (ref.owner, "owner"),
+            (ref.table, "table"),
+            (ref.partition, "partition"),
+            (ref.subpartition, "subpartition"),
+        )
+        try:
+            names = [identifiers.normalise(n, kind=k) if n else None for n, k in parts]
+        except IdentifierError as err:
+            raise ValueError(str(err)) from None
+        return cls(*names)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -15,7 +15,7 @@ import re
 #: The warehouse a deployment has when it lists none (the `hcc_warehouse` connection).
 DEFAULT_WAREHOUSE = "default"
 
-_WAREHOUSE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_WAREHOUSE_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")  # always fullmatch
 
 
 class Dag(enum.StrEnum):
@@ -79,7 +79,7 @@ class Lease(enum.StrEnum):
 
 def check_warehouse(name: str) -> str:
     """A warehouse name usable in DAG ids, pool names and metric labels, or ValueError."""
-    if not isinstance(name, str) or not _WAREHOUSE_NAME.match(name):
+    if not isinstance(name, str) or not _WAREHOUSE_NAME.fullmatch(name):
         raise ValueError(
             f"warehouse name {name!r} must be 1-40 characters of lower-case letters, digits "
             "and _, starting with a letter"
@@ -124,6 +124,15 @@ def asset_uri(name: AssetName, warehouse: str | None = None) -> str:
 
 def lease(kind: Lease, warehouse: str | None = None) -> str:
     return _suffixed(Lease(kind).value, warehouse)
+
+
+def rollback_run_id(execution_id: int, attempt: int) -> str:
+    """The DAG run id of the ``attempt``-th rollback of a compression execution.
+
+    Fixed per attempt so that Airflow itself refuses a second request for the same rollback
+    (its run ids are unique per DAG) while the first is queued or running.
+    """
+    return f"rollback__execution_{execution_id}__attempt_{attempt}"
 
 
 def session_module(dag: Dag) -> str:

@@ -19,11 +19,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import (
-    BaseModel,
+    AfterValidator,
     BeforeValidator,
-    ConfigDict,
     Field,
     ValidationError,
     ValidationInfo,
@@ -33,6 +31,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from hcc_operators.core.actions import policy_kinds, policy_params_type
+from hcc_operators.core.config_model import MAX_DAYS, ConfigModel
+from hcc_operators.core.config_yaml import load_config_file, parse_config_text
 from hcc_operators.core.errors import ConfigError
 from hcc_operators.core.paths import config_dir
 from hcc_operators.core.policy_errors import translate
@@ -42,7 +42,23 @@ from hcc_operators.core.temperature import BUILTIN_THRESHOLDS, Temperature, Thre
 DEFAULT_PROFILE = "DEFAULT"
 POLICIES_FILE = "policies.yaml"
 
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+#: A policy name, matched whole (fullmatch): a trailing newline is not part of a name.
+POLICY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
+#: Priorities run from 0 (first) to this; waiting items are boosted below their own number.
+MAX_PRIORITY = 1_000_000
+#: DROP/TRUNCATE whose minimum age is below this many days (and under one month) need
+#: ``acknowledge_young_data: true``: removing data that young is legal but rarely intended.
+YOUNG_DATA_DAYS = 30
+
+
+def check_policy_name(value: str) -> str:
+    """The one rule for policy names (policies.yaml, API filters and paths)."""
+    if not isinstance(value, str) or not POLICY_NAME.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not a policy name (a letter or digit, then letters, digits, _ . -; "
+            "at most 128 characters)"
+        )
+    return value
 
 
 def _upper(value: Any) -> Any:
@@ -52,8 +68,7 @@ def _upper(value: Any) -> Any:
 ProfileName = Annotated[str, BeforeValidator(_upper), Field(min_length=1, max_length=128)]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+_Model = ConfigModel
 
 
 #: The tagged union of every action kind a policy may name (core.actions declares them).
@@ -80,16 +95,17 @@ def _temperatures(value: Any) -> Any:
 class Conditions(_Model):
     """All given conditions must hold (AND); an omitted condition does not restrict."""
 
-    min_age_days: int | None = Field(None, ge=0)
-    min_age_months: int | None = Field(None, ge=0)
-    min_size_mb: float | None = Field(None, ge=0)
+    min_age_days: int | None = Field(None, ge=0, le=MAX_DAYS)
+    min_age_months: int | None = Field(None, ge=0, le=MAX_DAYS // 30)
+    # A petabyte: a larger minimum would make the policy never apply.
+    min_size_mb: float | None = Field(None, ge=0, le=2**30)
     temperatures: Annotated[
         tuple[Temperature, ...] | None, BeforeValidator(_temperatures), Field(min_length=1)
     ] = None
     # Oracle ADO's "no access / no modification for N days" (Heat Map where it tracks, DML
     # monitoring for modifications otherwise; the reason names the source).
-    no_access_days: int | None = Field(None, ge=1, le=36500)
-    no_modification_days: int | None = Field(None, ge=1, le=36500)
+    no_access_days: int | None = Field(None, ge=1, le=MAX_DAYS)
+    no_modification_days: int | None = Field(None, ge=1, le=MAX_DAYS)
     min_tablespace_used_pct: float | None = Field(None, ge=0, le=100)
     custom_sql: str | None = Field(None, min_length=1)
 
@@ -136,16 +152,17 @@ def _table_target(value: Any) -> Any:
 
 
 class Policy(_Model):
-    name: Annotated[str, Field(pattern=_NAME.pattern)]
+    name: Annotated[str, AfterValidator(check_policy_name)]
     description: str = ""
     enabled: bool = True
-    priority: int = 100
+    priority: int = Field(100, ge=0, le=MAX_PRIORITY)
     tables: tuple[Annotated[TableTarget, BeforeValidator(_table_target)], ...] = Field(min_length=1)
     profile: ProfileName | None = None
     action: Annotated[PolicyAction, BeforeValidator(_action_type)]  # an ActionParams
     conditions: Conditions = Field(default_factory=Conditions)
-    # Declared after action and conditions so the validator below can see both.
+    # Declared after action and conditions so the validators below can see both.
     allow_destructive: bool = Field(False, validate_default=True)
+    acknowledge_young_data: bool = Field(False, validate_default=True)
 
     @field_validator("allow_destructive")
     @classmethod
@@ -171,16 +188,46 @@ class Policy(_Model):
             )
         return value
 
+    @field_validator("acknowledge_young_data")
+    @classmethod
+    def _young_data_acknowledged(cls, value: bool, info: ValidationInfo) -> bool:
+        action = info.data.get("action")
+        conditions = info.data.get("conditions")
+        if value or action is None or conditions is None or not action.kind.destructive:
+            return value
+        if "allow_destructive" not in info.data:
+            return value  # the opt-in itself failed; that error is reported already
+        days, months = conditions.min_age_days, conditions.min_age_months
+        if (days or 0) >= YOUNG_DATA_DAYS or (months or 0) >= 1:
+            return value
+        given = ", ".join(
+            f"{name}: {number}"
+            for name, number in (("min_age_days", days), ("min_age_months", months))
+            if number is not None
+        )
+        raise PydanticCustomError(
+            "young_data_not_acknowledged",
+            "action {kind} with {given} may remove partitions younger than {limit} days; if "
+            "that is intended set acknowledge_young_data: true, otherwise raise the minimum age",
+            {"kind": action.kind.value, "given": given, "limit": YOUNG_DATA_DAYS},
+        )
+
     @property
     def kind(self):  # -> ActionKind
         return self.action.kind
 
     @property
     def canonical_json(self) -> str:
-        """The policy as sorted-key compact JSON, defaults included: what the checksum hashes."""
-        return json.dumps(
-            self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        )
+        """The policy as sorted-key compact JSON, defaults included: what the checksum hashes.
+
+        Fields added after policies were first versioned are left out while they hold their
+        default, so adding them did not give every stored policy a new version.
+        """
+        data = self.model_dump(mode="json")
+        for name in _ADDED_LATER:
+            if data.get(name) == type(self).model_fields[name].default:
+                del data[name]
+        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     @property
     def checksum(self) -> str:
@@ -188,10 +235,14 @@ class Policy(_Model):
         return hashlib.sha256(self.canonical_json.encode("utf-8")).hexdigest()
 
 
+#: See Policy.canonical_json.
+_ADDED_LATER = ("acknowledge_young_data",)
+
+
 class ThresholdProfile(_Model):
-    hot_days: int = Field(ge=1)
-    warm_days: int = Field(ge=1)
-    cold_days: int = Field(ge=1)
+    hot_days: int = Field(ge=1, le=MAX_DAYS)
+    warm_days: int = Field(ge=1, le=MAX_DAYS)
+    cold_days: int = Field(ge=1, le=MAX_DAYS)
 
     @model_validator(mode="after")
     def _increasing(self) -> ThresholdProfile:
@@ -304,10 +355,7 @@ def parse_policies(
 ) -> PolicySet:
     """Validate YAML text (or already parsed data) into a PolicySet; raises ConfigError."""
     if isinstance(text_or_data, str):
-        try:
-            data = yaml.safe_load(text_or_data)
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"not valid YAML: {exc}", source=source) from None
+        data = parse_config_text(text_or_data, source=source)
     else:
         data = text_or_data
     if data is None:
@@ -332,13 +380,8 @@ def parse_policies(
 def load_policies(path: str | Path | None = None) -> PolicySet:
     """Read policies.yaml (default: config_dir()/policies.yaml)."""
     file = Path(path) if path is not None else config_dir() / POLICIES_FILE
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(
-            f"cannot read the policy file: {exc.strerror or exc}", source=str(file)
-        ) from None
-    return parse_policies(text, source=str(file))
+    data = load_config_file(file)
+    return parse_policies({} if data is None else data, source=str(file))
 
 
 def validate(path: str | Path | None = None) -> list[str]:

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from hcc_operators.core.errors import ConfigError
 
-_TAG = re.compile(r"^[A-Z][A-Z_]*$")
+_TAG = re.compile(r"[A-Z][A-Z_]*")  # always fullmatch
 _MAX_LISTED = 5
 
 
@@ -39,7 +39,7 @@ def field_path(loc: tuple[int | str, ...], data: Mapping[str, Any]) -> str:
     # The discriminated union adds the tag (COMPRESS, MOVE...) after "action"; fields are
     # lower case, so an upper-case element there is always the tag.
     for i in range(len(parts) - 1):
-        if parts[i] == "action" and isinstance(parts[i + 1], str) and _TAG.match(parts[i + 1]):
+        if parts[i] == "action" and isinstance(parts[i + 1], str) and _TAG.fullmatch(parts[i + 1]):
             del parts[i + 1]
             break
     if len(parts) >= 2 and parts[0] == "policies" and isinstance(parts[1], int):

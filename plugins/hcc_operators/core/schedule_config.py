@@ -16,11 +16,8 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-import yaml
 from pydantic import (
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     PlainSerializer,
     ValidationError,
     ValidationInfo,
@@ -28,13 +25,20 @@ from pydantic import (
 )
 
 from hcc_operators.core import holiday_source
+from hcc_operators.core.config_model import ConfigModel
+from hcc_operators.core.config_yaml import load_config_file
 from hcc_operators.core.errors import ConfigError
 from hcc_operators.core.paths import config_dir
 
 SCHEDULE_FILE = "schedule.yaml"
 
-_DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?$")
-_WALL_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+# Matched whole (fullmatch): a trailing newline is not part of a duration.
+_DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?")
+_WALL_TIME = re.compile(r"(\d{1,2}):(\d{2})")
+#: Longest duration the file may give: a window is shorter than a day, and so is all in it.
+MAX_DURATION = timedelta(hours=24)
+# More digits than this cannot be under MAX_DURATION in any unit; checked before int().
+_MAX_DURATION_DIGITS = 6
 #: Largest accepted duration_margin: beyond it hardly anything fits a window.
 MAX_DURATION_MARGIN = 10.0
 #: Years around today whose holiday names a by_name override may refer to.
@@ -44,18 +48,30 @@ _NAME_YEARS_BACK, _NAME_YEARS_AHEAD = 2, 6
 def _parse_duration(value: Any) -> timedelta:
     if isinstance(value, timedelta):
         duration = value
-    elif isinstance(value, str) and (found := _DURATION.match(value.replace(" ", "").lower())):
+    elif isinstance(value, str) and (found := _DURATION.fullmatch(value.replace(" ", "").lower())):
         hours, minutes = found.groups()
         if hours is None and minutes is None:
             raise ValueError(f"{value!r} is not a duration like '2h', '90m' or '1h30m'")
-        duration = timedelta(hours=int(hours or 0), minutes=int(minutes or 0))
+        if max(len(hours or ""), len(minutes or "")) > _MAX_DURATION_DIGITS:
+            raise _too_long(value)
+        # Minutes are added as integers: timedelta(hours=10**20) itself would overflow.
+        duration = timedelta(minutes=int(hours or 0) * 60 + int(minutes or 0))
     else:
         raise ValueError(f"{value!r} is not a duration like '2h', '90m' or '1h30m'")
+    if duration > MAX_DURATION:
+        raise _too_long(value)
     if duration <= timedelta(0):
         raise ValueError(f"{value!r} must be longer than zero")
     if duration % timedelta(minutes=1):
         raise ValueError(f"{value!r} must be a whole number of minutes")
     return duration
+
+
+def _too_long(value: Any) -> ValueError:
+    return ValueError(
+        f"{value!r} is longer than {format_duration(MAX_DURATION)}; no maintenance window is "
+        "that long"
+    )
 
 
 def format_duration(duration: timedelta) -> str:
@@ -76,7 +92,7 @@ def _parse_wall_time(value: Any) -> time:
             f"got the number {value}; YAML reads an unquoted time such as 22:00 as a number, "
             "quote it: '22:00'"
         )
-    if isinstance(value, str) and (found := _WALL_TIME.match(value.strip())):
+    if isinstance(value, str) and (found := _WALL_TIME.fullmatch(value.strip())):
         hour, minute = int(found.group(1)), int(found.group(2))
         if hour < 24 and minute < 60:
             return time(hour, minute)
@@ -85,6 +101,13 @@ def _parse_wall_time(value: Any) -> time:
 
 def _format_wall_time(value: time) -> str:
     return value.strftime("%H:%M")
+
+
+def _wall_length(opens: time, closes: time) -> timedelta:
+    """Wall-clock length of a window; a close at or before the open is the next morning."""
+    start = datetime.combine(date.min, opens)
+    end = datetime.combine(date.min + timedelta(days=int(closes <= opens)), closes)
+    return end - start
 
 
 Duration = Annotated[
@@ -147,8 +170,7 @@ class Treatment(StrEnum):
         return {Treatment.IGNORE: 0, Treatment.WEEKEND: 1, Treatment.BLACKOUT: 2}[self]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+_Model = ConfigModel
 
 
 class WindowSpec(_Model):
@@ -173,15 +195,29 @@ class WindowSpec(_Model):
             )
         return close
 
+    @field_validator("every")
+    @classmethod
+    def _fits(cls, every: timedelta, info: ValidationInfo) -> timedelta:
+        opens, closes = info.data.get("open"), info.data.get("close")
+        if opens is None or closes is None:
+            return every  # open or close failed; that error is reported already
+        length = _wall_length(opens, closes)
+        if every > length:
+            raise ValueError(
+                f"{format_duration(every)} is longer than the window "
+                f"{_format_wall_time(opens)}-{_format_wall_time(closes)} "
+                f"({format_duration(length)}); it would start one run per window at most, "
+                "so give at most the window's length"
+            )
+        return every
+
     @property
     def crosses_midnight(self) -> bool:
         return self.close < self.open
 
     @property
     def wall_length(self) -> timedelta:
-        start = datetime.combine(date.min, self.open)
-        end = datetime.combine(date.min + timedelta(days=int(self.crosses_midnight)), self.close)
-        return end - start
+        return _wall_length(self.open, self.close)
 
     def describe(self) -> str:
         return (
@@ -319,7 +355,8 @@ class ScheduleConfig(_Model):
     def _known_zone(cls, name: str) -> str:
         try:
             ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            # OSError: ZoneInfo looks the name up as a file; a very long one is ENAMETOOLONG.
             close = difflib.get_close_matches(name, sorted(available_timezones()), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise ValueError(f"{name!r} is not an IANA time zone name{hint}") from None
@@ -331,7 +368,18 @@ class ScheduleConfig(_Model):
         # A window closing the next morning must be closed before the next day's window opens,
         # otherwise two windows would claim the same hours.
         weekday: WindowSpec | None = info.data.get("weekday")
-        if weekday is None or not weekend.enabled:
+        if weekday is None:
+            return weekend
+        weekday_nights = weekday.enabled and len(weekend.days) < len(Weekday)
+        weekend_nights = weekend.enabled and len(weekend.days) > 0
+        if not (weekday_nights or weekend_nights):
+            raise ValueError(
+                "no maintenance window on any day: "
+                f"weekday.enabled is {str(weekday.enabled).lower()}, weekend.enabled is "
+                f"{str(weekend.enabled).lower()} and weekend.days lists {len(weekend.days)} "
+                "day(s); ILM would never run. Enable a window"
+            )
+        if not weekend.enabled:
             return weekend
         for first, second, first_name, second_name in (
             (weekday, weekend, "weekday", "weekend"),
@@ -404,19 +452,7 @@ def parse_schedule(data: Any, *, source: str) -> ScheduleConfig:
 def load_schedule(path: str | Path | None = None) -> ScheduleConfig:
     """Read and validate schedule.yaml (default: ``config_dir()/schedule.yaml``)."""
     file = Path(path) if path is not None else config_dir() / SCHEDULE_FILE
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError("file not found", source=str(file)) from None
-    except OSError as exc:
-        raise ConfigError(f"cannot be read: {exc.strerror}", source=str(file)) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"is not valid YAML{where}: {problem}", source=str(file)) from None
+    data = load_config_file(file)
     return parse_schedule({} if data is None else data, source=str(file))
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_UNQUOTED_PART = re.compile(r"^[A-Za-z0-9_$#*?]+$")
+# Matched whole (fullmatch): with match() and $, "SALES\n" passed as an owner.
+_UNQUOTED_PART = re.compile(r"[A-Za-z0-9_$#*?]+")
 
 
 class PatternError(ValueError):
@@ -83,7 +84,7 @@ def compile_pattern(text: str) -> TablePattern:
         if quoted:
             if "\x00" in part:
                 raise PatternError(f"table pattern {text!r} has a NUL in the {what}")
-        elif not _UNQUOTED_PART.match(part):
+        elif not _UNQUOTED_PART.fullmatch(part):
             raise PatternError(
                 f"table pattern {text!r}: {what} {part!r} may only contain letters, digits, "
                 "_ $ # and the wildcards * and ? (quote the name for other characters)"

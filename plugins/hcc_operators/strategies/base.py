@@ -33,9 +33,10 @@ FINAL_STATUSES = (ActionStatus.SUCCESS, ActionStatus.SKIPPED, ActionStatus.FAILE
 
 
 class StrategyParams(BaseModel):
-    """Base of every ``Params`` model: unknown keys are errors, so a typo never goes unnoticed."""
+    """Base of every ``Params`` model: unknown keys are errors, so a typo never goes unnoticed;
+    numbers are finite (``.inf`` in policies.yaml is a typo, not "never")."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 @dataclass(frozen=True)

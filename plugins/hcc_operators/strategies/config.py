@@ -9,25 +9,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
+from hcc_operators.core.actions.custom import STRATEGY_NAME
+from hcc_operators.core.config_model import ConfigModel
+from hcc_operators.core.config_yaml import load_config_file
 from hcc_operators.core.errors import ConfigError
 from hcc_operators.core.paths import config_dir
 
 STRATEGIES_FILE = "strategies.yaml"
-#: The same spelling policies.yaml accepts in ``action.strategy``.
-NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.]{0,127}$"
+# pydantic matches patterns with Rust's regex, where ^...$ spans the whole text.
 DOTTED_PATH_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$"
 
-StrategyName = Annotated[str, Field(pattern=NAME_PATTERN)]
+#: The same spelling policies.yaml accepts in ``action.strategy`` (one pattern for both).
+StrategyName = Annotated[str, Field(pattern=STRATEGY_NAME)]
 DottedPath = Annotated[str, Field(pattern=DOTTED_PATH_PATTERN)]
 
 
-class StrategiesFile(BaseModel):
+class StrategiesFile(ConfigModel):
     """Custom maintenance strategies, by the name policies use in ``action.strategy``."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     strategies: dict[StrategyName, DottedPath] = Field(
         default_factory=dict,
@@ -45,14 +45,7 @@ def load_strategies_file(path: Path | None = None) -> StrategiesFile:
     """Read strategies.yaml; a missing file means no custom strategies."""
     file = path or strategies_path()
     source = str(file)
-    if not file.exists():
-        return StrategiesFile()
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"cannot read the file: {exc.strerror or exc}", source=source) from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"not valid YAML: {exc}", source=source) from None
+    data = load_config_file(file, optional=True)
     if data is None:
         return StrategiesFile()
     if not isinstance(data, dict):

@@ -19,6 +19,7 @@ from hcc_operators.core.action_state import rewrite_bytes_needed
 from hcc_operators.core.errors import ObjectNotFound, Transience, WarehouseError
 from hcc_operators.core.licences import decide_online
 from hcc_operators.core.models import Action, ActionKind, ActionStatus, ObjectRef, SegmentInfo
+from hcc_operators.core.sample_rows import MAX_SAMPLE_ROWS
 from hcc_operators.strategies.base import BaseStrategy, StrategyParams, StrategyResult
 from hcc_operators.warehouse.base import Warehouse
 
@@ -31,7 +32,10 @@ class RecompressParams(StrategyParams):
         description="re-compress when more than this share of sampled rows has decayed",
     )
     sample_rows: int = Field(
-        100_000, ge=1, description="rows sampled to measure the decay (per segment)"
+        100_000,
+        ge=1,
+        le=MAX_SAMPLE_ROWS,
+        description="rows sampled to measure the decay (per segment)",
     )
 
 

@@ -114,18 +114,18 @@ def load_strategy(source: StrategySource) -> Strategy:
         module = importlib.import_module(module_name)
     except ImportError as exc:
         raise _error(source, f"cannot import module {module_name!r}: {exc}") from None
-    except Exception as exc:  # a plugin module that fails at import: name it, do not crash
-        raise _error(
-            source, f"module {module_name!r} raised {type(exc).__name__} on import: {exc}"
-        ) from None
+    except _PLUGIN_FAILURES as exc:  # a plugin module that fails at import: name it
+        raise _error(source, f"module {module_name!r} raised {_describe(exc)} on import") from None
     try:
         found = getattr(module, attribute)
     except AttributeError:
         raise _error(source, f"module {module_name!r} has no attribute {attribute!r}") from None
     try:
         strategy = found() if isinstance(found, type) else found
-    except Exception as exc:
-        raise _error(source, f"{source.dotted_path} cannot be instantiated: {exc}") from None
+    except _PLUGIN_FAILURES as exc:
+        raise _error(
+            source, f"{source.dotted_path} cannot be instantiated: {_describe(exc)}"
+        ) from None
     missing = [m for m in ("name", "Params", "validate", "execute") if not hasattr(strategy, m)]
     if missing:
         raise _error(
@@ -140,6 +140,18 @@ def load_strategy(source: StrategySource) -> Strategy:
             f"must be the same",
         )
     return strategy
+
+
+#: What third-party code may raise while it is imported or built. SystemExit is included: a
+#: module calling sys.exit() at import must not end `hcc validate` or the Airflow worker.
+#: KeyboardInterrupt is not: Ctrl-C still stops the command.
+_PLUGIN_FAILURES = (Exception, SystemExit)
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, SystemExit):
+        return f"SystemExit (it called sys.exit({exc.code!r}))"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _error(source: StrategySource, message: str) -> ConfigError:

@@ -43,6 +43,7 @@ from hcc_operators.core.models import (
 )
 from hcc_operators.core.oracle_features import MINIMUM_VERSION, version_text
 from hcc_operators.core.preflight import SessionFacts
+from hcc_operators.core.sample_rows import check_sample_rows
 from hcc_operators.warehouse import oracle_rows, sql_files
 from hcc_operators.warehouse.oracle_errors import PRIVILEGE_CODES, translate
 
@@ -566,12 +567,7 @@ def _validate_ref(ref: ObjectRef) -> None:
 
 def _validate_sample(sample_rows: int, *, allow_all: bool = True) -> None:
     # DBMS_COMPRESSION.COMP_RATIO_ALLROWS (-1) estimates over every row.
-    ok = isinstance(sample_rows, int) and not isinstance(sample_rows, bool)
-    if not ok or not (sample_rows >= 1 or (allow_all and sample_rows == -1)):
-        raise ConfigError(
-            f"sample_rows {sample_rows!r} must be a whole number >= 1"
-            + (" (or -1 for all rows)" if allow_all else "")
-        )
+    check_sample_rows(sample_rows, allow_all=allow_all)
 
 
 def _quota(max_bytes: Any) -> int | None:

@@ -108,7 +108,7 @@ def test_analyse_forwards_the_cookie_token_too(client, airflow_requests):
 def test_analyse_rejects_bad_schema_names_before_calling_airflow(authed, airflow_requests):
     response = authed.post("/hcc/advisor/analyses", json={"schemas": ["SALES", "x y"]})
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "schemas"]
+    assert response.json()["detail"][0]["loc"] == ["body", "schemas", 1]  # the bad one
     assert airflow_requests == []
 
 

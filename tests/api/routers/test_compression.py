@@ -3,6 +3,9 @@ from __future__ import annotations
 import json
 
 import httpx
+import pytest
+
+from ..conftest import NOW
 
 
 def test_history_newest_first_with_task_links(authed):
@@ -75,7 +78,11 @@ def test_rollback_triggers_with_execution_id(authed, airflow_requests):
     assert response.status_code == 202
     (sent,) = airflow_requests
     assert sent.url.path == "/api/v2/dags/hcc_compress_rollback/dagRuns"
-    assert json.loads(sent.content) == {"logical_date": None, "conf": {"execution_id": 1}}
+    assert json.loads(sent.content) == {
+        "logical_date": None,
+        "conf": {"execution_id": 1},
+        "dag_run_id": "rollback__execution_1__attempt_1",
+    }
     assert response.json()["estimated_savings_bytes"] == -800
 
 
@@ -112,3 +119,84 @@ def test_unreachable_airflow_is_502(app, authed):
     response = authed.post("/hcc/compression/executions/1/rollback")
     assert response.status_code == 502
     assert "airflow.test" in response.json()["detail"]
+
+
+@pytest.fixture
+def airflow_with_unique_run_ids(app):
+    """Airflow as it behaves: a second run with the same dag_run_id is a 409."""
+    from hcc_operators.api.airflow_client import AirflowClient, get_airflow_client
+
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        run_id = json.loads(request.content).get("dag_run_id") or f"manual__{len(seen)}"
+        if run_id in seen:
+            return httpx.Response(409, json={"detail": "Unique constraint violation"})
+        seen.append(run_id)
+        return httpx.Response(200, json={"dag_run_id": run_id, "state": "queued"})
+
+    app.dependency_overrides[get_airflow_client] = lambda: AirflowClient(
+        "http://airflow.test", transport=httpx.MockTransport(handler)
+    )
+    return seen
+
+
+def test_a_second_rollback_request_is_refused_while_the_first_is_queued(
+    authed, airflow_with_unique_run_ids
+):
+    first = authed.post("/hcc/compression/executions/1/rollback")
+    assert first.status_code == 202
+    again = authed.post("/hcc/compression/executions/1/rollback")
+    assert again.status_code == 409
+    detail = again.json()["detail"]
+    assert "a rollback of execution 1 was already requested as DAG run" in detail
+    assert "rollback__execution_1__attempt_1" in detail and "clear that run" in detail
+    assert airflow_with_unique_run_ids == ["rollback__execution_1__attempt_1"]
+
+
+def _rollback_row(engine, status: str, execution_id: int = 9) -> None:
+    from sqlalchemy import insert
+
+    from hcc_operators.repository.tables import compression_executions
+
+    with engine.begin() as conn:
+        conn.execute(
+            insert(compression_executions).values(
+                execution_id=execution_id,
+                dag_run_id="rollback__execution_1__attempt_1",
+                owner="SALES",
+                table_name="ORDERS",
+                partition_name="P1",
+                operation="ROLLBACK",
+                status=status,
+                rollback_of=1,
+                simulated=False,
+                started_at=NOW,
+            )
+        )
+
+
+def test_a_running_rollback_refuses_another_without_asking_airflow(
+    authed, repository, airflow_requests
+):
+    _rollback_row(repository, "RUNNING")
+    response = authed.post("/hcc/compression/executions/1/rollback")
+    assert response.status_code == 409
+    assert "is being rolled back by execution 9" in response.json()["detail"]
+    assert airflow_requests == []
+
+
+def test_after_a_failed_rollback_the_next_attempt_gets_a_new_run_id(
+    authed, repository, airflow_with_unique_run_ids
+):
+    _rollback_row(repository, "FAILED")
+    response = authed.post("/hcc/compression/executions/1/rollback")
+    assert response.status_code == 202
+    assert airflow_with_unique_run_ids == ["rollback__execution_1__attempt_2"]
+
+
+def test_a_rolled_back_execution_names_its_rollback(authed, airflow_requests):
+    response = authed.post("/hcc/compression/executions/4/rollback")
+    assert response.status_code == 409
+    assert response.json()["detail"] == "execution 4 was already rolled back by execution 5"
+    assert airflow_requests == []

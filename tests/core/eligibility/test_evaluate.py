@@ -562,8 +562,9 @@ def test_no_modification_for_n_days_names_heat_map_or_dml_monitoring():
 
 def test_archive_before_drop_of_a_composite_partition_is_unsupported():
     drop = {"type": "DROP", "archive": True}
-    pol = policy(action=drop, allow_destructive=True, conditions={"min_age_days": 1})
+    young = {"conditions": {"min_age_days": 1}, "acknowledge_young_data": True}
+    pol = policy(action=drop, allow_destructive=True, **young)
     detail = decide(pol, state(has_subpartitions=True))
     assert detail.reason is Reason.UNSUPPORTED_LAYOUT
-    plain = policy(action={"type": "DROP"}, allow_destructive=True, conditions={"min_age_days": 1})
+    plain = policy(action={"type": "DROP"}, allow_destructive=True, **young)
     assert decide(plain, state(has_subpartitions=True)).eligible

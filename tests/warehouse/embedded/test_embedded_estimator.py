@@ -63,3 +63,20 @@ def test_oracle_encodings_have_oracle_sizes():
 def test_unknown_profile_is_named():
     with pytest.raises(ValueError, match="unknown data profile 'nope'"):
         datagen.profile("nope")
+
+
+def test_all_rows_is_accepted_as_oracle_accepts_it(warehouse):
+    # -1 is DBMS_COMPRESSION.COMP_RATIO_ALLROWS: advisor.yaml and `hcc estimate` offer it, so
+    # the simulation must take it too (it samples what it simulates).
+    from hcc_operators.core.errors import ConfigError
+    from hcc_operators.core.models import CompressionType
+
+    segments = warehouse.list_segments(["SALES"])
+    seg = next(s for s in segments if s.bytes and s.compression.value == "NONE")
+    everything = warehouse.estimate_ratio(seg.ref, CompressionType.QUERY_HIGH, sample_rows=-1)
+    assert everything > 1.0
+    for bad in (0, -2, 2**31, 10**20):
+        with pytest.raises(ConfigError, match="sample_rows must be"):
+            warehouse.estimate_ratio(seg.ref, CompressionType.QUERY_HIGH, sample_rows=bad)
+    with pytest.raises(ConfigError, match="sample_rows must be"):
+        warehouse.compression_sample(seg.ref, sample_rows=-1)

@@ -158,7 +158,7 @@ def recommendations(
         ~_rewritten_since_analysis(execution_log.c),
     )
     if schema:
-        stmt = stmt.where(r.owner == schema.upper())
+        stmt = stmt.where(r.owner == schema)  # the dictionary spelling (api/params.py)
     if compression_type:
         stmt = stmt.where(r.recommended == compression_type)
     if min_savings is not None:

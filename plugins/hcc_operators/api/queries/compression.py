@@ -81,7 +81,7 @@ def list_executions(
     if status:
         stmt = stmt.where(c.status == status)
     if schema:
-        stmt = stmt.where(c.owner == schema.upper())
+        stmt = stmt.where(c.owner == schema)  # the dictionary spelling (api/params.py)
     if operation:
         stmt = stmt.where(c.operation == operation)
     with engine.connect() as conn:
@@ -97,6 +97,17 @@ def get_row(engine: Engine, execution_id: int) -> Row | None:
         return conn.execute(
             select(compression_executions).where(c.execution_id == execution_id)
         ).first()
+
+
+def rollbacks_of(engine: Engine, execution_id: int) -> list[Row]:
+    """The ROLLBACK executions recorded for ``execution_id``, oldest first."""
+    c = compression_executions.c
+    with engine.connect() as conn:
+        return conn.execute(
+            select(c.execution_id, c.status, c.dag_run_id)
+            .where(c.rollback_of == execution_id, c.operation == "ROLLBACK")
+            .order_by(c.execution_id)
+        ).all()
 
 
 def get_execution(

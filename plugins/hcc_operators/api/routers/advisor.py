@@ -18,7 +18,15 @@ from hcc_operators.api.models import (
     RecommendationOut,
     TriggeredRunOut,
 )
-from hcc_operators.api.params import Limit, Offset, SchemaName, Status
+from hcc_operators.api.params import (
+    Limit,
+    Offset,
+    OptionalBytes,
+    OptionalRepositoryId,
+    RepositoryId,
+    SchemaName,
+    Status,
+)
 from hcc_operators.api.queries import advisor
 from hcc_operators.core.models import CompressionType
 from hcc_operators.core.names import Dag, dag_id
@@ -50,12 +58,12 @@ def _run(engine, run_id, now, client) -> AdvisorRunOut:
 
 
 @router.get("/runs/{run_id}", response_model=AdvisorRunOut)
-def get_run(run_id: int, engine: EngineDep, now: NowDep, client: AirflowClientDep):
+def get_run(run_id: RepositoryId, engine: EngineDep, now: NowDep, client: AirflowClientDep):
     return _run(engine, run_id, now, client)
 
 
 @router.get("/runs/{run_id}/progress", response_model=ProgressOut)
-def get_progress(run_id: int, engine: EngineDep, now: NowDep, client: AirflowClientDep):
+def get_progress(run_id: RepositoryId, engine: EngineDep, now: NowDep, client: AirflowClientDep):
     return _run(engine, run_id, now, client).progress
 
 
@@ -66,12 +74,8 @@ def recommendations(
     compression_type: Annotated[
         CompressionType | None, Query(description="Recommended level, e.g. QUERY HIGH")
     ] = None,
-    min_savings: Annotated[
-        int | None, Query(ge=0, description="Minimum estimated bytes saved")
-    ] = None,
-    run_id: Annotated[
-        int | None, Query(ge=1, description="Advisor run; default the latest finished one")
-    ] = None,
+    min_savings: OptionalBytes = None,
+    run_id: OptionalRepositoryId = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[RecommendationOut]:

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 from starlette.concurrency import run_in_threadpool
 
-from hcc_operators.api.airflow_client import AirflowClientDep
+from hcc_operators.api.airflow_client import AirflowClientDep, AirflowRejected
 from hcc_operators.api.auth import CallerDep, require_user
 from hcc_operators.api.dependencies import EngineDep
 from hcc_operators.api.models import (
@@ -18,9 +18,9 @@ from hcc_operators.api.models import (
     Page,
     TriggeredRunOut,
 )
-from hcc_operators.api.params import Limit, Offset, SchemaName, Status
+from hcc_operators.api.params import Limit, Offset, RepositoryId, SchemaName, Status
 from hcc_operators.api.queries import advisor, compression
-from hcc_operators.core.names import Dag, dag_id
+from hcc_operators.core.names import Dag, dag_id, rollback_run_id
 
 COMPRESS_DAG = dag_id(Dag.COMPRESS)
 ROLLBACK_DAG = dag_id(Dag.COMPRESS_ROLLBACK)
@@ -52,7 +52,7 @@ def list_executions(
 
 
 @router.get("/executions/{execution_id}", response_model=ExecutionDetailOut)
-def get_execution(execution_id: int, engine: EngineDep, client: AirflowClientDep):
+def get_execution(execution_id: RepositoryId, engine: EngineDep, client: AirflowClientDep):
     found = compression.get_execution(engine, execution_id, ui_url=client.ui_url)
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"execution {execution_id} not found")
@@ -76,21 +76,52 @@ async def compress(
     status_code=status.HTTP_202_ACCEPTED,
 )
 async def rollback(
-    execution_id: int, caller: CallerDep, client: AirflowClientDep, engine: EngineDep
+    execution_id: RepositoryId, caller: CallerDep, client: AirflowClientDep, engine: EngineDep
 ) -> TriggeredRunOut:
-    """Start hcc_compress_rollback for one successful compression, as the caller."""
+    """Start hcc_compress_rollback for one successful compression, as the caller.
+
+    At most one rollback per execution is ever pending: 409 when one is recorded RUNNING or
+    has succeeded (the execution is then ROLLED_BACK), and the run id is fixed per attempt
+    (core.names.rollback_run_id) so Airflow refuses a second request while the first is still
+    queued, before it has recorded anything. After a failed attempt the next one gets a new id.
+    """
     row = await run_in_threadpool(compression.get_row, engine, execution_id)
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"execution {execution_id} not found")
+    attempts = await run_in_threadpool(compression.rollbacks_of, engine, execution_id)
     # Refuse early what the rollback task would refuse anyway, without starting a DAG run.
+    if row.operation == "COMPRESS" and row.status == "ROLLED_BACK":
+        done = [a.execution_id for a in attempts if a.status == "SUCCESS"]
+        by = f" by execution {done[-1]}" if done else ""
+        raise HTTPException(
+            status.HTTP_409_CONFLICT, f"execution {execution_id} was already rolled back{by}"
+        )
     if row.operation != "COMPRESS" or row.status != "SUCCESS":
         raise HTTPException(
             status.HTTP_409_CONFLICT,
             f"execution {execution_id} is a {row.operation} in status {row.status}; "
             "only a successful COMPRESS can be rolled back",
         )
+    running = [a for a in attempts if a.status == "RUNNING"]
+    if running:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            f"execution {execution_id} is being rolled back by execution "
+            f"{running[-1].execution_id} (DAG run {running[-1].dag_run_id}); wait for it to end",
+        )
     conf = {"execution_id": execution_id}
-    run = await client.trigger_dag_run(ROLLBACK_DAG, conf, caller.token)
+    run_id = rollback_run_id(execution_id, len(attempts) + 1)
+    try:
+        run = await client.trigger_dag_run(ROLLBACK_DAG, conf, caller.token, dag_run_id=run_id)
+    except AirflowRejected as err:
+        if err.status_code != status.HTTP_409_CONFLICT:
+            raise
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            f"a rollback of execution {execution_id} was already requested as DAG run "
+            f"{run_id} of {ROLLBACK_DAG} and has recorded no result yet (queued, running, or "
+            "failed before it started); wait for it, or clear that run in Airflow to retry",
+        ) from None
     return TriggeredRunOut(
         **asdict(run), conf=conf, estimated_savings_bytes=-(row.space_saved or 0)
     )

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi import APIRouter, Depends, HTTPException, status
 
 from hcc_operators.api.airflow_client import AirflowClientDep
 from hcc_operators.api.auth import require_user
@@ -17,7 +15,14 @@ from hcc_operators.api.models import (
     PartitionEvaluationsOut,
     QueueItemOut,
 )
-from hcc_operators.api.params import Limit, Offset, PartitionLabel, Status
+from hcc_operators.api.params import (
+    Limit,
+    Offset,
+    PartitionLabel,
+    PolicyFilter,
+    RepositoryId,
+    Status,
+)
 from hcc_operators.api.queries import ilm
 from hcc_operators.core.models import ObjectRef
 
@@ -36,7 +41,7 @@ def list_batches(
 
 
 @router.get("/batches/{batch_id}", response_model=BatchDetailOut)
-def get_batch(batch_id: int, engine: EngineDep, client: AirflowClientDep):
+def get_batch(batch_id: RepositoryId, engine: EngineDep, client: AirflowClientDep):
     found = ilm.get_batch(engine, batch_id, ui_url=client.ui_url)
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"batch {batch_id} not found")
@@ -47,7 +52,7 @@ def get_batch(batch_id: int, engine: EngineDep, client: AirflowClientDep):
 def list_queue(
     engine: EngineDep,
     status: Status = None,
-    policy: Annotated[str | None, Query(max_length=128)] = None,
+    policy: PolicyFilter = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[QueueItemOut]:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 
 from hcc_operators.api.auth import require_user
 from hcc_operators.api.dependencies import EngineDep
 from hcc_operators.api.models import OperationOut, Page
-from hcc_operators.api.params import Limit, Offset, Status
+from hcc_operators.api.params import Limit, Offset, Status, StrategyFilter
 from hcc_operators.api.queries import operations
 
 router = APIRouter(prefix="/operations", tags=["operations"], dependencies=[Depends(require_user)])
@@ -18,7 +16,7 @@ router = APIRouter(prefix="/operations", tags=["operations"], dependencies=[Depe
 @router.get("", response_model=Page[OperationOut])
 def list_operations(
     engine: EngineDep,
-    strategy: Annotated[str | None, Query(max_length=128)] = None,
+    strategy: StrategyFilter = None,
     status: Status = None,
     limit: Limit = 50,
     offset: Offset = 0,

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, HTTPException, status
 from hcc_operators.api.auth import require_user
 from hcc_operators.api.dependencies import EngineDep
 from hcc_operators.api.models import PolicyVersionOut
+from hcc_operators.api.params import PolicyName
 from hcc_operators.api.queries import policies
 
 router = APIRouter(prefix="/policies", tags=["policies"], dependencies=[Depends(require_user)])
@@ -18,7 +19,7 @@ def current(engine: EngineDep) -> list[PolicyVersionOut]:
 
 
 @router.get("/{policy_name}/history", response_model=list[PolicyVersionOut])
-def history(policy_name: str, engine: EngineDep) -> list[PolicyVersionOut]:
+def history(policy_name: PolicyName, engine: EngineDep) -> list[PolicyVersionOut]:
     versions = policies.policy_history(engine, policy_name)
     if not versions:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"policy {policy_name!r} not found")

@@ -12,7 +12,7 @@ from hcc_operators.core.errors import IdentifierError
 from hcc_operators.core.identifiers import normalise
 from hcc_operators.core.models import CompressionType
 
-_SUFFIX = re.compile(r"^[A-Za-z0-9_$#]{1,30}$")
+_SUFFIX = re.compile(r"[A-Za-z0-9_$#]{1,30}")  # always fullmatch
 #: What a policy may ask a segment to be compressed to (BASIC and NONE are never targets).
 TARGET_LEVELS = tuple(
     c for c in CompressionType if c not in (CompressionType.NONE, CompressionType.BASIC)
@@ -45,7 +45,7 @@ def _tablespace(value: Any) -> str:
 
 
 def _suffix(value: Any) -> str:
-    if not isinstance(value, str) or not _SUFFIX.match(value):
+    if not isinstance(value, str) or not _SUFFIX.fullmatch(value):
         raise PydanticCustomError(
             "identifier",
             "{value} is not a valid table name suffix (letters, digits, _ $ #, 1-30 characters)",

@@ -37,6 +37,7 @@ from hcc_operators.core.models import (
     TablespaceInfo,
 )
 from hcc_operators.core.preflight import SessionFacts
+from hcc_operators.core.sample_rows import check_sample_rows, rows_to_sample
 from hcc_operators.warehouse import sql_files
 from hcc_operators.warehouse.embedded import (
     account,
@@ -116,7 +117,11 @@ class EmbeddedWarehouse:
                 field="version",
             )
         self.path = Path(path)
-        if not self.path.is_file():
+        try:
+            is_file = self.path.is_file()
+        except OSError as err:  # a name too long for the file system, a path through a file
+            raise WarehouseError(f"no embedded warehouse at {self.path}: {err.strerror}") from None
+        if not is_file:
             raise WarehouseError(
                 f"no embedded warehouse at {self.path}; build one with "
                 "hcc_operators.warehouse.embedded.build_warehouse(path)"
@@ -128,8 +133,16 @@ class EmbeddedWarehouse:
         self._engine: Engine | None = None
         self._unreadable: dict[ObjectRef, str] = {}
         self.licences = licences
-        self._conn = connect(self.path, busy_timeout_s=busy_timeout_s)
-        if not schema.is_built(self._conn):
+        try:
+            self._conn = connect(self.path, busy_timeout_s=busy_timeout_s)
+            built = schema.is_built(self._conn)
+        except sqlite3.DatabaseError as err:
+            # Any file can be named in a DSN (sqlite:////etc/passwd): SQLite's own words say
+            # why it is not one of ours ("file is not a database", "readonly database").
+            raise WarehouseError(
+                f"{self.path} is not an embedded warehouse SQLite can open: {err}"
+            ) from None
+        if not built:
             self._conn.close()
             raise WarehouseError(
                 f"{self.path} is not an embedded warehouse (no sim_ tables); build it with "
@@ -223,10 +236,8 @@ class EmbeddedWarehouse:
     ) -> float:
         if not isinstance(ctype, CompressionType):
             raise ConfigError(f"ctype must be a CompressionType, got {ctype!r}", field="ctype")
-        if isinstance(sample_rows, bool) or not isinstance(sample_rows, int) or sample_rows < 1:
-            raise ConfigError(
-                f"sample_rows must be a positive integer, got {sample_rows!r}", field="sample_rows"
-            )
+        # -1 reads every row, as DBMS_COMPRESSION.COMP_RATIO_ALLROWS does on Oracle.
+        check_sample_rows(sample_rows)
         with self._reading() as conn:
             table = lookup.table_row(conn, ref.owner, ref.table)
             leaves = [r for r in lookup.leaf_rows(conn, ref) if r["num_rows"]]
@@ -236,7 +247,8 @@ class EmbeddedWarehouse:
                 return 1.0
             plain = packed = 0.0
             for leaf in _spread(sorted(leaves, key=lambda r: r["seg_id"]), MAX_SAMPLED_SEGMENTS):
-                rows = samples.sample_size(sample_rows, leaf["num_rows"])
+                wanted = rows_to_sample(sample_rows, leaf["num_rows"])
+                rows = samples.sample_size(wanted, leaf["num_rows"])
                 if self.metadata_only or not leaf["data_from"] or not leaf["data_to"]:
                     ratio = profile_ratios.load(conn, table["profile"], ctype)
                 else:
@@ -260,7 +272,7 @@ class EmbeddedWarehouse:
         ts = lookup.tablespace_row(conn, name)
         needed = 0
         for leaf in leaves:
-            share = min(sample_rows, leaf["num_rows"]) / leaf["num_rows"]
+            share = rows_to_sample(sample_rows, leaf["num_rows"]) / leaf["num_rows"]
             needed = max(needed, int(leaf["uncompressed_bytes"] * share))
         if ts["read_only"]:
             raise ora.tablespace_read_only(name)
@@ -268,10 +280,7 @@ class EmbeddedWarehouse:
             raise ora.unable_to_extend_temp(needed, name)
 
     def compression_sample(self, ref: ObjectRef, *, sample_rows: int) -> CompressionSample:
-        if isinstance(sample_rows, bool) or not isinstance(sample_rows, int) or sample_rows < 1:
-            raise ConfigError(
-                f"sample_rows must be a positive integer, got {sample_rows!r}", field="sample_rows"
-            )
+        check_sample_rows(sample_rows, allow_all=False)
         with self._reading() as conn:
             leaves = [r for r in lookup.leaf_rows(conn, ref) if r["num_rows"]]
         total = sum(r["num_rows"] for r in leaves)
