@@ -70,7 +70,8 @@ def recommendations(
         int | None, Query(ge=0, description="Minimum estimated bytes saved")
     ] = None,
     run_id: Annotated[
-        int | None, Query(ge=1, description="Advisor run; default the latest finished one")
+        int | None,
+        Query(ge=1, description="One advisor run's recommendations; default: the current advice"),
     ] = None,
     limit: Limit = 50,
     offset: Offset = 0,
