@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from hcc_operators.api.queries import advisor as advisor_queries
 from hcc_operators.api.queries.dashboard import recommendations_by_type
-from hcc_operators.core.errors import ConfigError
+from hcc_operators.core.errors import ConfigError, WarehouseError
 from hcc_operators.core.models import Action, ActionKind, CompressionType, ObjectRef
 from hcc_operators.repository.schema import create_all
 from hcc_operators.repository.tables import advisor_advice, advisor_results, compression_executions
@@ -93,22 +93,25 @@ def test_an_incremental_run_updates_what_changed_and_keeps_the_rest(wh):
     assert {k for k, run in runs.items() if run == first_run} == set(analysed) - {changed.label}
 
 
-def test_a_failed_analysis_keeps_the_previous_advice(wh):
+def test_a_failed_analysis_keeps_the_previous_advice(wh, monkeypatch):
     _, analysed, _ = analyse(wh, FULL, T0)
-    gone = ObjectRef.parse(analysed[0])
+    failing = ObjectRef.parse(analysed[0])
     before = shown(wh)
-    engine = wh.repository_engine()
-    run_id, _ = advisor.plan_analysis(wh, engine, INCREMENTAL, dag_run_id="r2", now=T0)
-    # The object is named to the chunk but cannot be measured (here: a bad scratch space
-    # would do the same); its earlier advice stays the advice.
-    advisor.analyse_chunk(
-        wh,
-        engine,
-        run_id=run_id,
-        objects=[f"{gone.owner}.{gone.table}:NO_SUCH_PARTITION"],
-        now_fn=lambda: T0,
-    )
-    assert shown(wh).keys() == before.keys()
+    assert failing.label in before
+    measure = wh.estimate_ratio
+
+    def estimate_ratio(ref, ctype, **kw):
+        if ref == failing:
+            raise WarehouseError("unable to extend temp segment", code="ORA-01652")
+        return measure(ref, ctype, **kw)
+
+    monkeypatch.setattr(wh, "estimate_ratio", estimate_ratio)
+    wh.simulate_dml(failing, updates=5000)  # so the incremental run measures it again
+    run_id, again, summary = analyse(wh, INCREMENTAL, T0 + timedelta(days=1))
+    assert again == [failing.label] and summary["failed"] == 1
+    after = shown(wh)
+    assert after.keys() == before.keys()
+    assert after[failing.label].result_id == before[failing.label].result_id
 
 
 def test_advice_about_an_object_the_dictionary_no_longer_lists_is_forgotten(wh):
@@ -164,13 +167,13 @@ def test_hcc_compress_never_re_picks_an_object_it_compressed(wh):
     assert skipped == 0
 
 
-def test_an_object_a_policy_raised_above_its_advice_is_no_candidate(wh):
+def test_an_object_brought_to_its_advised_level_outside_hcc_compress_is_no_candidate(wh):
     analyse(wh, FULL, T0)
     first = candidates(wh)
     target = next(c for c in first if c["compression"] == "ADVANCED")
     ref = ObjectRef.parse(target["label"])
-    # ILM (or a DBA) compressed it further than the advice, with BASIC... no: ADVANCED is the
-    # highest level FINANCE's storage allows, so it is raised to exactly the advice.
+    # ILM (or a DBA) compressed it to the advised level (ADVANCED: FINANCE's storage has no
+    # HCC) without hcc_compress: the live dictionary, not the compression history, says so.
     wh.apply(Action(ActionKind.COMPRESS, ref, compression=CompressionType.ADVANCED, online=False))
     assert target["label"] not in [c["label"] for c in candidates(wh)]
 
