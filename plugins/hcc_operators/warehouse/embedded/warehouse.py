@@ -65,6 +65,20 @@ DEMO_LICENCES = Licences(advanced_compression=True, diagnostics_pack=False)
 SLEEP_SCALE_ENV = "HCC_EMBEDDED_SLEEP_SCALE"
 #: Segments sampled when estimating a whole partitioned table or a composite partition.
 MAX_SAMPLED_SEGMENTS = 4
+#: DBMS_COMPRESSION.COMP_RATIO_ALLROWS: estimate over every row (DBC-03).
+ALL_ROWS = -1
+
+
+def _check_sample_rows(sample_rows: int) -> None:
+    if (
+        isinstance(sample_rows, bool)
+        or not isinstance(sample_rows, int)
+        or (sample_rows < 1 and sample_rows != ALL_ROWS)
+    ):
+        raise ConfigError(
+            f"sample_rows must be a positive integer or -1 for all rows, got {sample_rows!r}",
+            field="sample_rows",
+        )
 
 
 def _sleep_scale(value: float | None) -> float:
@@ -190,7 +204,9 @@ class EmbeddedWarehouse:
     # --- protocol: compression ------------------------------------------------------------
 
     def _segment_ratio(self, seg: sqlite3.Row, profile: str, ctype: CompressionType) -> float:
-        """Ratio measured on the segment's own sample (per profile when metadata-only)."""
+        """The ratio a rewrite of the segment achieves: measured on a larger sample of its own
+        rows than an estimate takes (samples.py), so estimate and outcome differ as on Oracle;
+        per profile when the warehouse is metadata-only (then both are the profile's)."""
         if ctype is CompressionType.NONE:
             return 1.0
         if (
@@ -201,7 +217,7 @@ class EmbeddedWarehouse:
             or seg["data_from"] >= seg["data_to"]
         ):
             return profile_ratios.load(self._conn, profile, ctype)
-        rows = samples.sample_size(samples.MAX_SAMPLE_ROWS, seg["num_rows"])
+        rows = samples.rewrite_sample_size(seg["num_rows"])
         return samples.measured(
             profile, seg["data_seed"], rows, seg["data_from"], seg["data_to"], ctype
         ).ratio
@@ -216,10 +232,7 @@ class EmbeddedWarehouse:
     ) -> float:
         if not isinstance(ctype, CompressionType):
             raise ConfigError(f"ctype must be a CompressionType, got {ctype!r}", field="ctype")
-        if isinstance(sample_rows, bool) or not isinstance(sample_rows, int) or sample_rows < 1:
-            raise ConfigError(
-                f"sample_rows must be a positive integer, got {sample_rows!r}", field="sample_rows"
-            )
+        _check_sample_rows(sample_rows)
         with self._reading() as conn:
             table = lookup.table_row(conn, ref.owner, ref.table)
             leaves = [r for r in lookup.leaf_rows(conn, ref) if r["num_rows"]]
@@ -228,9 +241,8 @@ class EmbeddedWarehouse:
             if ctype is CompressionType.NONE or not leaves:
                 return 1.0
             plain = packed = 0.0
-            for leaf in _spread(sorted(leaves, key=lambda r: r["seg_id"]), MAX_SAMPLED_SEGMENTS):
-                rows = samples.sample_size(sample_rows, leaf["num_rows"])
-                if self.metadata_only or not leaf["data_from"] or not leaf["data_to"]:
+            for leaf, rows in self._sampled(leaves, sample_rows):
+                if self._profile_only(leaf):
                     ratio = profile_ratios.load(conn, table["profile"], ctype)
                 else:
                     ratio = samples.measured(
@@ -245,6 +257,36 @@ class EmbeddedWarehouse:
                 packed += leaf["uncompressed_bytes"] / ratio
             return plain / packed if packed else 1.0
 
+    def estimate_sample_rows(self, ref: ObjectRef, *, sample_rows: int) -> int | None:
+        """Rows estimate_ratio really compresses for ``ref`` when ``sample_rows`` are asked:
+        at most MAX_SAMPLE_ROWS from each of at most MAX_SAMPLED_SEGMENTS segments (the
+        profile's reference sample where a segment has no rows of its own to sample)."""
+        _check_sample_rows(sample_rows)
+        with self._reading() as conn:
+            leaves = [r for r in lookup.leaf_rows(conn, ref) if r["num_rows"]]
+        return sum(
+            profile_ratios.REFERENCE_ROWS if self._profile_only(leaf) else rows
+            for leaf, rows in self._sampled(leaves, sample_rows)
+        )
+
+    @staticmethod
+    def _sampled(leaves: list[sqlite3.Row], sample_rows: int) -> list[tuple[sqlite3.Row, int]]:
+        """The segments an estimate compresses, and the rows it takes from each."""
+        chosen = _spread(sorted(leaves, key=lambda r: r["seg_id"]), MAX_SAMPLED_SEGMENTS)
+        return [
+            (
+                leaf,
+                samples.sample_size(
+                    leaf["num_rows"] if sample_rows == ALL_ROWS else sample_rows, leaf["num_rows"]
+                ),
+            )
+            for leaf in chosen
+        ]
+
+    def _profile_only(self, leaf: sqlite3.Row) -> bool:
+        # No rows of its own to sample: the profile's reference measurement stands in.
+        return self.metadata_only or not leaf["data_from"] or not leaf["data_to"]
+
     @staticmethod
     def _check_scratch(
         conn: sqlite3.Connection, name: str, leaves: list[sqlite3.Row], sample_rows: int
@@ -253,7 +295,8 @@ class EmbeddedWarehouse:
         ts = lookup.tablespace_row(conn, name)
         needed = 0
         for leaf in leaves:
-            share = min(sample_rows, leaf["num_rows"]) / leaf["num_rows"]
+            wanted = leaf["num_rows"] if sample_rows == ALL_ROWS else sample_rows
+            share = min(wanted, leaf["num_rows"]) / leaf["num_rows"]
             needed = max(needed, int(leaf["uncompressed_bytes"] * share))
         if ts["read_only"]:
             raise ora.tablespace_read_only(name)
