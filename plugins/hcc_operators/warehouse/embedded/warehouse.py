@@ -190,8 +190,18 @@ class EmbeddedWarehouse:
             return dictionary.dml_stats(conn, owners)
 
     def access_stats(self, owners: Sequence[str]) -> dict[ObjectRef, AccessStats]:
+        # What the Oracle backend may read (LIC-04, LIC-01): Heat Map with the Advanced
+        # Compression Option, else AWR with the Diagnostics Pack, else nothing, and then
+        # modifications come from DML monitoring alone. The simulated tracking also counts
+        # reads, which Oracle's Heat Map does not (HEAT-02 records times only).
+        if self.licences.advanced_compression:
+            source = "HEATMAP"
+        elif self.licences.diagnostics_pack:
+            source = "AWR"
+        else:
+            return {}
         with self._reading() as conn:
-            return dictionary.access_stats(conn, owners)
+            return dictionary.access_stats(conn, owners, source)
 
     def tablespaces(self) -> dict[str, TablespaceInfo]:
         with self._reading() as conn:
