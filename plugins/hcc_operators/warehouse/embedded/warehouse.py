@@ -13,10 +13,11 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hcc_operators import clock
 from hcc_operators.core import ddl
 from hcc_operators.core.errors import ConfigError, Transience, WarehouseError
 from hcc_operators.core.licences import Licences
@@ -43,6 +44,7 @@ from hcc_operators.warehouse.embedded import (
     dictionary,
     dml,
     faults,
+    loads,
     lookup,
     profile_ratios,
     samples,
@@ -67,6 +69,12 @@ SLEEP_SCALE_ENV = "HCC_EMBEDDED_SLEEP_SCALE"
 MAX_SAMPLED_SEGMENTS = 4
 #: DBMS_COMPRESSION.COMP_RATIO_ALLROWS: estimate over every row (DBC-03).
 ALL_ROWS = -1
+
+
+def _sysdate() -> datetime:
+    """The simulated database's SYSDATE: the package's one clock (HCC_NOW when a test freezes
+    it), in UTC and without a zone, as core.instants reads dictionary times back."""
+    return clock.now().astimezone(UTC).replace(tzinfo=None, microsecond=0)
 
 
 def _check_sample_rows(sample_rows: int) -> None:
@@ -384,7 +392,7 @@ class EmbeddedWarehouse:
         if action.kind is ActionKind.CUSTOM:
             raise actions.custom_refused(action.ref.label)
         statements = tuple(ddl.render(action, version=self._version))
-        now = datetime.now().replace(microsecond=0)
+        now = _sysdate()
         with self._writing(ddl_lock_timeout_s) as conn:
             lookup.table_row(conn, action.ref.owner, action.ref.table)
             fired = faults.fire(conn, action.ref.label)
@@ -422,7 +430,7 @@ class EmbeddedWarehouse:
     def run_statements(self, statements: Sequence[str]) -> None:
         """Run statements the package rendered outside an Action (the archive table's
         creation, its indexes and keys), each as Oracle would, committed one by one."""
-        now = datetime.now().replace(microsecond=0)
+        now = _sysdate()
         for statement in statements:
             with self._writing() as conn:
                 ctx = actions.Context(conn, self._version, self._segment_ratio, now)
@@ -449,13 +457,20 @@ class EmbeddedWarehouse:
             dml.apply_dml(
                 conn,
                 ref,
-                datetime.now().replace(microsecond=0),
+                _sysdate(),
                 inserts=inserts,
                 updates=updates,
                 deletes=deletes,
             )
             if ref.subpartition:
                 actions.refresh_parent(conn, ref.owner, ref.table, ref.partition or "")
+
+    def simulate_load(self, owner: str, table: str, *, day: date, rows: int) -> ObjectRef:
+        """Insert ``rows`` rows dated ``day`` into a range-partitioned table (loads.py): into
+        the partition holding the day, a new interval partition when an interval table has
+        none yet, ORA-14400 when a range table has none. Returns the partition loaded."""
+        with self._writing() as conn:
+            return loads.load_day(conn, owner, table, day, rows, _sysdate())
 
     def inject_fault(
         self,
@@ -492,7 +507,7 @@ class EmbeddedWarehouse:
             conn.execute(
                 "INSERT OR REPLACE INTO sim_sessions (pid, module, action, updated_at)"
                 " VALUES (?, ?, ?, ?)",
-                (os.getpid(), module, action, datetime.now().isoformat(sep=" ")),
+                (os.getpid(), module, action, _sysdate().isoformat(sep=" ")),
             )
 
     def repository_engine(self) -> Engine:
