@@ -199,3 +199,19 @@ def test_the_incremental_run_re_measures_an_object_compressed_since(wh):
             .where(advisor_advice.c.object_key == first["label"])
         ).scalar_one()
     assert current == first["compression"]
+
+
+def test_an_object_compressed_below_the_size_limit_stays_watched(wh):
+    analyse(wh, FULL, T0)
+    engine = wh.repository_engine()
+    first = candidates(wh)[0]
+    done = compress.compress_object(wh, engine, first, dry_run=False, dag_run_id="c", now=T0)
+    assert done["status"] == "SUCCESS"
+    ref = ObjectRef.parse(first["label"])
+    assert wh.segment(ref).bytes < FULL.min_size_mb * 2**20  # smaller than the advisor's limit
+    _, again, _ = analyse(wh, INCREMENTAL, T0 + timedelta(days=1))
+    assert again == [first["label"]]
+    # Updated later: its advice is measured again, though the object is below the limit now.
+    wh.simulate_dml(ref, updates=10_000)
+    _, later, _ = analyse(wh, INCREMENTAL, T0 + timedelta(days=2))
+    assert later == [first["label"]]

@@ -85,9 +85,9 @@ def plan_analysis(
         s
         for s in listed
         if not s.has_subpartitions
-        # An object compressed below the size limit since it was measured is measured again:
-        # otherwise its advice would describe a compression it no longer has, for good.
-        and (s.bytes >= min_mb * 1024 * 1024 or _recompressed(s, measured))
+        # An object with advice stays in scope when it shrinks below the size limit (it was
+        # compressed): otherwise its advice would go stale for good, its decay unseen.
+        and (s.bytes >= min_mb * 1024 * 1024 or advice.object_key(s.ref) in measured)
     ]
     skipped = {ref: why for ref, why in warehouse.unreadable().items() if ref.owner in owners}
     if params.incremental:
