@@ -130,15 +130,24 @@ def prepared_sample(profile: str, seed: int, rows: int, start: str, end: str) ->
 
 
 def measured(
-    profile: str, seed: int, rows: int, start: str, end: str, ctype: CompressionType
+    profile: str,
+    seed: int,
+    rows: int,
+    start: str,
+    end: str,
+    ctype: CompressionType,
+    *,
+    together: bool = True,
 ) -> Measurement:
-    """``ctype`` measured on the segment's sample, by really compressing it."""
+    """``ctype`` measured on the segment's sample, by really compressing it. ``together``:
+    measure the advisor's levels with it (an estimate); False for one level only (a rewrite,
+    which needs just its target's)."""
     key: SampleKey = (profile, seed, rows, start, end)
     cached = _measured.get((key, ctype))
     if cached is not None:
         return cached
     sample = prepared_sample(*key)
-    wanted = MEASURED_TOGETHER if ctype in MEASURED_TOGETHER else (ctype,)
+    wanted = MEASURED_TOGETHER if together and ctype in MEASURED_TOGETHER else (ctype,)
     for each in wanted:
         if _measured.get((key, each)) is None:
             _measured.put((key, each), sample.measure(each))

@@ -237,7 +237,7 @@ class EmbeddedWarehouse:
             return profile_ratios.load(self._conn, profile, ctype)
         rows = samples.rewrite_sample_size(seg["num_rows"])
         return samples.measured(
-            profile, seg["data_seed"], rows, seg["data_from"], seg["data_to"], ctype
+            profile, seg["data_seed"], rows, seg["data_from"], seg["data_to"], ctype, together=False
         ).ratio
 
     def estimate_ratio(
