@@ -238,3 +238,20 @@ def test_the_last_night_ran_through_airflow(month):
     assert {state for _, state in last.airflow_states} == {"success"}, last.airflow_states
     (batch,) = last.batches
     assert batch["run_type"] == "manual" and batch["status"] == "COMPLETED"
+
+
+def test_moves_the_full_archive_tier_cannot_take_wait_then_stop_with_the_reason(month):
+    x, q = execution_log.c, ilm_queue.c
+    with month.engine.connect() as conn:
+        deferred = conn.execute(
+            select(x.owner, x.table_name, x.partition_name, q.policy_name)
+            .join(ilm_queue, q.queue_id == x.queue_id)
+            .where(x.status == "DEFERRED", x.error_code == "ORA-01688")
+            .distinct()
+        ).all()
+        assert deferred
+        for owner, table, partition, policy in deferred:
+            decisions = partition_decisions(conn, ObjectRef(owner, table, partition))
+            (latest,) = [d for d in decisions if d.policy_name == policy]
+            # Not queued again and again: the evaluation says why it waits.
+            assert latest.reason.value == "INSUFFICIENT_SPACE_IN_TARGET", (partition, latest)
