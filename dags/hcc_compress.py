@@ -39,7 +39,7 @@ with DAG(
             type="array",
             items={"type": "string"},
             description="OWNER.TABLE[:PARTITION] to compress; empty = best "
-            "candidates of the latest advisor run.",
+            "candidates of the current advice.",
         ),
         "min_ratio": Param(
             2.0,
@@ -55,10 +55,12 @@ with DAG(
     },
     doc_md="""
 ### Compress advisor candidates
-Takes the latest advisor results above the ratio threshold, coldest first, and compresses one
-object per mapped task (bounded by the `hcc_oracle_ddl` pool). Each object is pre-checked
-(exists, HCC-capable storage, free space for the rewrite), recorded before its DDL runs, and
-completed with sizes before/after, row-count reconciliation, ratio achieved and duration.
+Takes the current advice (each object's latest analysis) above the ratio threshold, coldest
+first, leaving out objects already at or above their recommended level in the live dictionary,
+and compresses one object per mapped task (bounded by the `hcc_oracle_ddl` pool). Each object
+is pre-checked (exists, HCC-capable storage, free space for the rewrite), recorded before its
+DDL runs, and completed with sizes before/after, row-count reconciliation, ratio achieved and
+duration.
 `dry_run=true` logs the exact DDL without executing it. `online` (policy = auto here: ONLINE
 only where the connection declares the Advanced Compression Option) and `parallel` set how each
 segment is rewritten. Roll back with **hcc_compress_rollback**.

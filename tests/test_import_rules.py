@@ -17,7 +17,8 @@ CORE = PACKAGE / "core"
 #: operators, api, cli. ``clock`` is the one shared clock.
 ALLOWED = {
     "core": {"core"},
-    "warehouse": {"core", "warehouse"},
+    # The embedded warehouse's SYSDATE is the package clock, so a frozen clock freezes it too.
+    "warehouse": {"core", "warehouse", "clock"},
     "repository": {"core", "repository"},
     "strategies": {"core", "warehouse", "repository", "strategies"},
     "services": {"core", "warehouse", "repository", "strategies", "services", "clock"},

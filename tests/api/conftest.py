@@ -20,6 +20,7 @@ from hcc_operators.api.app import create_app
 from hcc_operators.api.dependencies import get_engine, get_now
 from hcc_operators.core.policy_config import Policy
 from hcc_operators.core.reasons import Reason
+from hcc_operators.repository import advice
 from hcc_operators.repository import tables as t
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -546,6 +547,9 @@ def seed(engine) -> None:
                 ),
             ],
         )
+        # The current advice the advisor keeps as it records results: each object's latest
+        # successful analysis, whether or not its run has finished.
+        advice.fill_from_history(conn)
 
 
 class TestUser:

@@ -143,20 +143,23 @@ def _run_pipeline(demo: DemoRepository, start: datetime) -> None:
     at = start + timedelta(days=1)
     with frozen_clock(at):
         coldest = compress.select_candidates(
-            engine, min_ratio=COMPRESS_MIN_RATIO, max_objects=COMPRESS_MAX_OBJECTS
+            engine, wh, min_ratio=COMPRESS_MIN_RATIO, max_objects=COMPRESS_MAX_OBJECTS
         )
         stages["compress"] = _compress(wh, engine, coldest, "scheduled__demo_compress", at)
 
     # Two hours later, hcc_compress again with the `objects` an operator picked.
     at += timedelta(hours=2)
     with frozen_clock(at):
-        pool = compress.select_candidates(engine, min_ratio=COMPRESS_MIN_RATIO, max_objects=1024)
+        pool = compress.select_candidates(
+            engine, wh, min_ratio=COMPRESS_MIN_RATIO, max_objects=1024
+        )
         mine = sorted(
             (c for c in pool if c["label"].startswith(f"{PICKED_SCHEMA}.")),
             key=lambda c: -(c["estimated_savings"] or 0),
         )
         picked = compress.select_candidates(
             engine,
+            wh,
             objects=[c["label"] for c in mine[:PICKED_OBJECTS]],
             min_ratio=COMPRESS_MIN_RATIO,
             max_objects=PICKED_OBJECTS,

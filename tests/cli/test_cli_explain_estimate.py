@@ -92,3 +92,28 @@ def test_estimate_unknown_object(hcc, demo_dsn, config_copy):
         "estimate", "SALES.NOPE", "--dsn", demo_dsn, "--config-dir", str(config_copy)
     )
     assert code == 1 and "NOPE" in err
+
+
+def test_estimate_reports_the_rows_it_really_sampled(hcc, demo_dsn, config_copy):
+    # advisor.yaml asks DBMS_COMPRESSION for 1,000,000 rows; the simulation samples 2,500 of
+    # a segment, and says so instead of echoing what was asked.
+    code, out, err = hcc(
+        "estimate", "SALES.CUSTOMERS", "--dsn", demo_dsn, "--config-dir", str(config_copy)
+    )
+    assert code == 0, err
+    assert "sample of 2,500 rows (1,000,000 rows asked)" in out
+    code, out, err = hcc(
+        "estimate",
+        "SALES.ORDERS_FACT",
+        "--dsn",
+        demo_dsn,
+        "--config-dir",
+        str(config_copy),
+        "--sample-rows",
+        "-1",
+        "--json",
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    # A partitioned table: 2,500 rows from each of the four segments the estimate spreads over.
+    assert (data["sample_rows_requested"], data["sample_rows"]) == (-1, 4 * 2500)

@@ -119,3 +119,45 @@ def test_create_all_upgrades_a_repository_made_by_an_earlier_release(tmp_path):
         assert conn.exec_driver_sql("SELECT queue_id, policy_name FROM hcc_ilm_queue").all() == [
             (7, "kept")
         ]
+
+
+def test_an_upgraded_repository_starts_its_current_advice_from_each_object_s_latest_success(
+    tmp_path,
+):
+    from sqlalchemy import MetaData
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    # A repository from before the advice table: runs and results only.
+    old = MetaData()
+    for table in (tables.advisor_runs, tables.advisor_results):
+        table.to_metadata(old)
+    old.create_all(engine)
+    at = datetime(2026, 3, 1, tzinfo=UTC)
+    result = dict(owner="S", table_name="T", object_kind="PARTITION", recompression=False)
+    with engine.begin() as conn:
+        for run_id in (1, 2):
+            conn.execute(
+                insert(tables.advisor_runs).values(
+                    run_id=run_id, status="SUCCESS", strategy="balanced", started_at=at
+                )
+            )
+        rows = [
+            dict(result, result_id=1, run_id=1, partition_name="P1", status="SUCCESS"),
+            dict(result, result_id=2, run_id=1, partition_name="P2", status="SUCCESS"),
+            dict(result, result_id=3, run_id=2, partition_name="P1", status="SUCCESS"),
+            dict(result, result_id=4, run_id=2, partition_name="P2", status="FAILED"),
+        ]
+        for row in rows:
+            conn.execute(insert(tables.advisor_results).values(**row, analysed_at=at))
+    create_all(engine)
+    with engine.connect() as conn:
+        advice = dict(
+            conn.execute(
+                select(tables.advisor_advice.c.object_key, tables.advisor_advice.c.result_id)
+            ).all()
+        )
+    # P1's second analysis replaced its first; P2's failure kept its earlier success.
+    assert advice == {"S.T:P1": 3, "S.T:P2": 2}
+    create_all(engine)  # and only once: a later start leaves the advice alone
+    with engine.connect() as conn:
+        assert len(conn.execute(select(tables.advisor_advice)).all()) == 2

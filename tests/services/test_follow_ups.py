@@ -102,3 +102,34 @@ def test_consolidation_is_queued_only_by_the_move_that_completes_the_year(wh):
     year = wh.segment(ObjectRef("SALES", "RETURNS", "P_2022"))
     assert year.tablespace == "SALES_ARCH"
     assert year.num_rows == sum(s.num_rows for s in months)
+
+
+def test_without_consolidate_a_move_that_completes_a_year_merges_nothing(wh):
+    months = months_2022(wh)
+    params = MoveParams(tablespace="SALES_ARCH").model_dump(mode="json")
+    assert params["consolidate"] == "off"
+    for seg in months:
+        parent = enqueue(wh, seg.ref, "MOVE", params)
+        assert run(wh, parent, seg.ref.label, "MOVE")["status"] == "SUCCESS"
+        assert follow_ups(wh, parent) == []
+    # Twelve months in the archive tier, each still its own partition under its own name.
+    assert all(wh.segment(s.ref).tablespace == "SALES_ARCH" for s in months)
+    assert wh.segment(ObjectRef("SALES", "RETURNS", "P_2022")) is None
+
+
+@pytest.mark.parametrize(("period", "name"), [("quarterly", "P_2022_Q4"), ("yearly", "P_2022")])
+def test_consolidation_names_the_merged_partition_for_its_period(wh, period, name):
+    months = months_2022(wh)
+    params = MoveParams(tablespace="SALES_ARCH", consolidate=period).model_dump(mode="json")
+    merge = None
+    for seg in months[9:] if period == "quarterly" else months:
+        parent = enqueue(wh, seg.ref, "MOVE", params)
+        assert run(wh, parent, seg.ref.label, "MOVE")["status"] == "SUCCESS"
+        merge = merge or next(iter(follow_ups(wh, parent)), None)
+    assert merge is not None and merge.partition_name == "P_2022_12"
+    done = run(wh, merge.queue_id, "SALES.RETURNS:P_2022_12", "MERGE")
+    assert done["status"] == "SUCCESS", done["message"]
+    merged = wh.segment(ObjectRef("SALES", "RETURNS", name))
+    assert merged is not None and merged.tablespace == "SALES_ARCH"
+    # No month keeps a name it no longer describes (the old P_2022_07 holding July-December).
+    assert all(wh.segment(s.ref) is None for s in months[9 if period == "quarterly" else 0 :])

@@ -17,7 +17,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from hcc_operators.api.queries.advisor import latest_finished_run_id
+from hcc_operators.api.queries.advisor import recommendations_by_type
 from hcc_operators.api.queries.savings import savings
 from hcc_operators.repository.tables import (
     advisor_results,
@@ -70,19 +70,11 @@ class RepositoryCollector(Collector):
             ["status"],
             {(s,): n for s, n in analysed},
         )
-        run_id = latest_finished_run_id(self.engine)
-        by_type = []
-        if run_id is not None:
-            by_type = conn.execute(
-                select(r.recommended, func.count())
-                .where(r.run_id == run_id, r.status == "SUCCESS", r.recommended.is_not(None))
-                .group_by(r.recommended)
-            ).all()
         yield _gauge(
             "hcc_recommendations",
-            "Recommendations of the latest finished advisor run, by compression type",
+            "Objects whose current advice recommends each compression type",
             ["compression_type"],
-            {(t,): n for t, n in by_type},
+            {(t,): n for t, n in recommendations_by_type(conn).items()},
         )
 
     def _executions(self, conn) -> Iterator[Metric]:

@@ -45,11 +45,16 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("Conditions", "min_tablespace_used_pct"): "Only when the partition's tablespace is this full.",
     ("Conditions", "custom_sql"): "SQL predicate on hcc_partition_access columns (opt-in).",
     ("Conditions", "no_access_days"): (
-        "Oracle ADO's 'no access for N days': not read for this many days (Heat Map, or AWR "
-        "when licensed); unknown access is not eligible."
+        "Oracle ADO's 'AFTER N DAYS OF NO ACCESS': not read for this many days, as Heat Map "
+        "(connection extra hcc_advanced_compression) or else AWR (hcc_diagnostics_pack) "
+        "records reads. Without either nothing tracks reads, and unknown access is never "
+        "'no access'. The reason names the source."
     ),
     ("Conditions", "no_modification_days"): (
-        "Oracle ADO's 'no modification for N days' (Heat Map's write time, else DML monitoring)."
+        "Oracle ADO's 'AFTER N DAYS OF NO MODIFICATION': not modified for this many days, by "
+        "Heat Map's segment write time where Heat Map is licensed, else DML monitoring "
+        "(ALL_TAB_MODIFICATIONS; a partition it does not list counts from its last statistics "
+        "gathering). The reason names the source."
     ),
     # schedule.yaml
     ("ScheduleConfig", "timezone"): "IANA time zone of every wall-clock time in the file.",

@@ -1,7 +1,9 @@
 """`hcc estimate OWNER.TABLE[:PARTITION]`: compression ratio per type, from the warehouse.
 
 Oracle: DBMS_COMPRESSION.GET_COMPRESSION_RATIO on a sample (it builds scratch tables, so it
-takes a while on large objects); embedded: a real compression of a sample.
+takes a while on large objects); embedded: a real compression of a sample. The rows sampled are
+the ones the warehouse reports having used (the embedded one caps a segment's sample); when it
+does not report them (Oracle), only the number asked is shown, as asked.
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
             )
             for ctype in ESTIMATED_TYPES
         }
+        sampled = wh.estimate_sample_rows(ref, sample_rows=sample_rows)
     # A compressed segment's size says nothing about its uncompressed size, so sizes after
     # compression are only predicted from an uncompressed one.
     plain = seg.compression is CompressionType.NONE
@@ -95,17 +98,25 @@ def run(args: argparse.Namespace, out: Output) -> int:
                 "object": ref.label,
                 "bytes": seg.bytes,
                 "compression": seg.compression.value,
-                "sample_rows": sample_rows,
+                "sample_rows_requested": sample_rows,
+                # None: the database does not say how many rows it sampled.
+                "sample_rows": sampled,
                 "estimates": rows,
             }
         )
         return OK
     out.line(
-        f"{ref.label}: {size(seg.bytes)}, now {seg.compression.value}; "
-        + ("all rows" if sample_rows == ALL_ROWS else f"sample of {sample_rows} rows")
+        f"{ref.label}: {size(seg.bytes)}, now {seg.compression.value}; {_sample(sampled, sample_rows)}"
     )
     out.table(
         ("compression", "ratio", "estimated size"),
         [(r["compression"], f"{r['ratio']:.2f}x", size(r["estimated_bytes"])) for r in rows],
     )
     return OK
+
+
+def _sample(sampled: int | None, requested: int) -> str:
+    asked = "all rows" if requested == ALL_ROWS else f"{requested:,} rows"
+    if sampled is None:
+        return f"{asked} asked (the database does not report how many it sampled)"
+    return f"sample of {sampled:,} rows ({asked} asked)"

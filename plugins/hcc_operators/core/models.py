@@ -234,7 +234,7 @@ class AccessStats:
     physical_reads: int = 0
     last_access: datetime | None = None
     last_modification: datetime | None = None
-    source: str = "NONE"  # AWR, HEATMAP, SIMULATED, NONE
+    source: str = "NONE"  # AWR, HEATMAP, NONE
 
 
 @dataclass(frozen=True)

@@ -22,14 +22,6 @@ from hcc_operators.core.temperature import (
     temperature,
 )
 
-#: What each access source is called in reasons.
-SOURCE_NAMES = {
-    "HEATMAP": "Heat Map",
-    "AWR": "AWR segment statistics",
-    "DML": "DML monitoring (ALL_TAB_MODIFICATIONS)",
-    "SIMULATED": "the embedded warehouse's simulated tracking",
-}
-
 
 @dataclass(frozen=True)
 class PartitionRecord:
@@ -58,8 +50,8 @@ def table_partition_facts(
 ) -> list[PartitionRecord]:
     """Facts of the partitions (not subpartitions) in ``segments``, all of ONE table.
 
-    ``access_source``: where the warehouse's access statistics came from (HEATMAP, AWR,
-    SIMULATED) or None when nothing tracks reads; a partition without an entry then was not
+    ``access_source``: where the warehouse's access statistics came from (HEATMAP, AWR) or
+    None when nothing tracks reads; a partition without an entry then was not
     read since tracking began.
     """
     parts = [s for s in segments if s.ref.partition and not s.ref.subpartition]
@@ -158,7 +150,7 @@ def _modification(
     """(days since the last modification, its source): Heat Map's write time where it has
     one, else DML monitoring, which lists a segment modified since its statistics were
     gathered (no entry: not modified since LAST_ANALYZED, a lower bound)."""
-    if acc is not None and acc.source in ("HEATMAP", "SIMULATED") and acc.last_modification:
+    if acc is not None and acc.source == "HEATMAP" and acc.last_modification:
         return days_since(as_utc(acc.last_modification), now), acc.source
     if dml is not None and dml.total > 0 and dml.timestamp is not None:
         return days_since(as_utc(dml.timestamp), now), "DML"

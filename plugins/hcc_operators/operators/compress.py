@@ -36,6 +36,7 @@ class HccCompressCandidatesOperator(HccBaseOperator):
             self.record_start(context, wh.repository_engine())
             items = compress.select_candidates(
                 wh.repository_engine(),
+                wh,
                 objects=objects,
                 min_ratio=min_ratio,
                 max_objects=max_objects,

@@ -16,7 +16,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.schema import CreateIndex, CreateTable, DropTable
 
 from hcc_operators.core.paths import sql_dir
+from hcc_operators.repository import advice
 from hcc_operators.repository.tables import (
+    advisor_advice,
     evaluation_details,
     evaluation_objects,
     evaluation_targets,
@@ -38,8 +40,14 @@ HEADER = """-- Repository tables of the HCC compression & ILM package.
 
 def create_all(engine: Engine) -> None:
     """Create missing repository tables and indexes (idempotent), upgrading earlier shapes."""
+    had_advice = advisor_advice.name in inspect(engine).get_table_names()
     _upgrade(engine)
     metadata.create_all(engine, checkfirst=True)
+    if not had_advice:
+        # A repository from before the current advice was kept: its results are the history
+        # the advice starts from, so the API and hcc_compress keep what they showed.
+        with engine.begin() as conn:
+            advice.fill_from_history(conn)
 
 
 #: Tables whose rows are derived and rebuilt by the next refresh or evaluation: when their

@@ -139,6 +139,21 @@ advisor_results = Table(
 Index("hcc_adv_res_run_ix", advisor_results.c.run_id)
 Index("hcc_adv_res_obj_ix", advisor_results.c.owner, advisor_results.c.table_name)
 
+# The current advice: per object, the advisor result that is its advice now (its latest
+# successful analysis), whichever run produced it (repository/advice.py). Keyed by the object's
+# label because Oracle stores '' as NULL, so (owner, table, partition, subpartition) could not be
+# a primary key for a table or a partition.
+advisor_advice = Table(
+    "hcc_advisor_advice",
+    metadata,
+    Column("object_key", String(4 * NAME + 3), primary_key=True),
+    *_object_columns(),
+    Column("result_id", BigInteger, ForeignKey("hcc_advisor_results.result_id"), nullable=False),
+    Column("run_id", BigInteger, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+Index("hcc_adv_adv_obj_ix", advisor_advice.c.owner, advisor_advice.c.table_name)
+
 compression_executions = Table(
     "hcc_compression_executions",
     metadata,

@@ -29,6 +29,7 @@ from hcc_operators.core.models import (
 from hcc_operators.core.names import Dag, session_module
 from hcc_operators.core.recommendation import ObjectMeasurement, recommend
 from hcc_operators.core.scoring import hotness
+from hcc_operators.repository import advice
 from hcc_operators.repository.tables import advisor_results, advisor_runs
 from hcc_operators.warehouse.base import Warehouse
 
@@ -75,16 +76,22 @@ def plan_analysis(
         params.min_size_mb if params.min_size_mb is not None else strategy_min_mb(config, strategy)
     )
     tables = {(t.owner, t.table) for t in warehouse.list_tables(owners)}
+    listed = [s for s in warehouse.list_segments(owners) if (s.ref.owner, s.ref.table) in tables]
+    with engine.begin() as conn:
+        # Advice about objects the dictionary no longer lists (merged, dropped) is not advice.
+        advice.forget_missing(conn, owners, {advice.object_key(s.ref) for s in listed})
+        measured = advice.analysed_at(conn, owners)
     objects = [
         s
-        for s in warehouse.list_segments(owners)
-        if (s.ref.owner, s.ref.table) in tables
-        and not s.has_subpartitions
-        and s.bytes >= min_mb * 1024 * 1024
+        for s in listed
+        if not s.has_subpartitions
+        # An object with advice stays in scope when it shrinks below the size limit (it was
+        # compressed): otherwise its advice would go stale for good, its decay unseen.
+        and (s.bytes >= min_mb * 1024 * 1024 or advice.object_key(s.ref) in measured)
     ]
     skipped = {ref: why for ref, why in warehouse.unreadable().items() if ref.owner in owners}
     if params.incremental:
-        objects = _changed_since_last_analysis(engine, warehouse, owners, objects)
+        objects = _changed_since_analysis(warehouse, owners, objects, measured)
     objects.sort(key=lambda s: (-s.bytes, s.ref))
     chunk_size = params.chunk_size or config.defaults.chunk_size
     if params.parallel_degree:
@@ -179,7 +186,10 @@ def analyse_chunk(
         row["run_id"] = run_id
         counts[row["status"]] += 1
         with engine.begin() as conn:
-            conn.execute(insert(advisor_results).values(**row))
+            result_id = conn.execute(insert(advisor_results).values(**row)).inserted_primary_key[0]
+            if row["status"] == "SUCCESS":
+                # A failed analysis keeps the object's previous advice; a success replaces it.
+                advice.record(conn, ref, result_id=result_id, run_id=run_id, now=row["analysed_at"])
             conn.execute(
                 update(advisor_runs)
                 .where(advisor_runs.c.run_id == run_id)
@@ -313,34 +323,25 @@ def finish_analysis(engine: Engine, run_id: int, *, now: datetime) -> dict:
     }
 
 
-def _changed_since_last_analysis(engine, warehouse, owners, objects):
-    """Objects never analysed successfully, or with DML after their last successful analysis."""
-    with engine.connect() as conn:
-        last = {
-            (r.owner, r.table_name, r.partition_name, r.subpartition_name): r.at
-            for r in conn.execute(
-                select(
-                    advisor_results.c.owner,
-                    advisor_results.c.table_name,
-                    advisor_results.c.partition_name,
-                    advisor_results.c.subpartition_name,
-                    func.max(advisor_results.c.analysed_at).label("at"),
-                )
-                .where(advisor_results.c.status == "SUCCESS")
-                .group_by(
-                    advisor_results.c.owner,
-                    advisor_results.c.table_name,
-                    advisor_results.c.partition_name,
-                    advisor_results.c.subpartition_name,
-                )
-            )
-        }
+def _recompressed(seg: SegmentInfo, measured: dict[str, tuple[datetime, str | None]]) -> bool:
+    """The object has advice, measured when it had another compression than now."""
+    known = measured.get(advice.object_key(seg.ref))
+    return known is not None and known[1] != seg.compression.value
+
+
+def _changed_since_analysis(warehouse, owners, objects, measured):
+    """Objects without advice, with DML after their advice was measured, or whose compression
+    is no longer what was measured (compressed, moved or merged since): the rest keep their
+    advice untouched."""
     dml = warehouse.dml_stats(owners)
     changed = []
     for seg in objects:
-        r = seg.ref
-        analysed = last.get((r.owner, r.table, r.partition, r.subpartition))
-        stats = dml.get(r)
-        if analysed is None or (stats and stats.timestamp and as_utc(stats.timestamp) > analysed):
+        known = measured.get(advice.object_key(seg.ref))
+        stats = dml.get(seg.ref)
+        if (
+            known is None
+            or _recompressed(seg, measured)
+            or (stats and stats.timestamp and as_utc(stats.timestamp) > known[0])
+        ):
             changed.append(seg)
     return changed

@@ -13,81 +13,117 @@ with the list of what changed.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from hcc_operators import clock
 from hcc_operators.core import ddl
 from hcc_operators.core.actions.compress import CompressParams
 from hcc_operators.core.errors import ConfigError
-from hcc_operators.core.models import Action, ActionKind, CompressionType, ObjectRef
+from hcc_operators.core.models import Action, ActionKind, CompressionType, ObjectRef, SegmentInfo
 from hcc_operators.core.names import Dag, session_module
 from hcc_operators.core.outcomes import ActionOutcome
 from hcc_operators.core.rewrite_options import AS_POLICIES, RewriteOptions
+from hcc_operators.repository import advice
 from hcc_operators.repository.tables import (
     advisor_results,
-    advisor_runs,
     compression_executions,
     execution_log,
 )
 from hcc_operators.services.action_runner import licensed, run_action, table_segments
 from hcc_operators.warehouse.base import Warehouse
 
+log = logging.getLogger(__name__)
+
 
 def select_candidates(
     engine: Engine,
+    warehouse: Warehouse,
     *,
     objects: Sequence[str] = (),
     min_ratio: float = 2.0,
     max_objects: int = 20,
 ) -> list[dict]:
-    """Latest successful advisor results recommending compression, coldest first."""
+    """The current advice recommending compression, coldest first, without the objects it no
+    longer fits.
+
+    An object is left out when the live dictionary shows it already at or above its
+    recommended level, or at another level than the advisor measured (compressed, moved or
+    merged since), or when it was rewritten after it was measured (a recompression done):
+    picking it would only end SKIPPED, or repeat work, until the advisor measures it again.
+    """
     if max_objects < 1:
         raise ConfigError("max_objects must be at least 1", field="max_objects")
     wanted = {ObjectRef.parse(o).label for o in objects}
+    r = advisor_results.c
     with engine.connect() as conn:
-        latest = (
-            select(func.max(advisor_runs.c.run_id))
-            .where(advisor_runs.c.status.in_(("SUCCESS", "PARTIAL")))
-            .scalar_subquery()
-        )
         rows = conn.execute(
-            select(advisor_results)
+            advice.current_results()
+            .add_columns(advice.rewritten_since_analysis().label("rewritten"))
             .where(
-                and_(
-                    advisor_results.c.run_id == latest,
-                    advisor_results.c.status == "SUCCESS",
-                    advisor_results.c.recommended.is_not(None),
-                    advisor_results.c.expected_ratio >= min_ratio,
-                )
+                r.status == "SUCCESS",
+                r.recommended.is_not(None),
+                r.expected_ratio >= min_ratio,
             )
-            .order_by(advisor_results.c.hotness, advisor_results.c.estimated_savings.desc())
+            .order_by(r.hotness, r.estimated_savings.desc(), r.result_id)
+        ).all()
+    rows = [x for x in rows if not wanted or _ref(x).label in wanted]
+    live = _live_segments(warehouse, rows)
+    items, left_out = [], []
+    for x in rows:
+        ref = _ref(x)
+        seg = live.get(ref)
+        why = (
+            f"{ref.label} no longer exists"
+            if seg is None
+            else "it was rewritten after the advisor measured it"
+            if x.rewritten
+            else _stale_reason(seg, CompressionType.parse(x.recommended), x.current_compression)
         )
-        items = []
-        for r in rows:
-            ref = ObjectRef(r.owner, r.table_name, r.partition_name, r.subpartition_name)
-            if wanted and ref.label not in wanted:
-                continue
-            items.append(
-                {
-                    "result_id": r.result_id,
-                    "label": ref.label,
-                    "compression": r.recommended,
-                    "current_compression": r.current_compression,
-                    "expected_ratio": r.expected_ratio,
-                    "hotness": r.hotness,
-                    "estimated_savings": r.estimated_savings,
-                }
-            )
+        if why:
+            left_out.append(f"{ref.label}: {why}")
+            continue
+        items.append(
+            {
+                "result_id": x.result_id,
+                "label": ref.label,
+                "compression": x.recommended,
+                "current_compression": x.current_compression,
+                "expected_ratio": x.expected_ratio,
+                "hotness": x.hotness,
+                "estimated_savings": x.estimated_savings,
+            }
+        )
+    if left_out:
+        log.info(
+            "%s object(s) of the current advice left out: %s",
+            len(left_out),
+            "; ".join(left_out[:20]),
+        )
     if wanted and not items:
         raise ConfigError(
-            f"none of {sorted(wanted)} is a current candidate at ratio >= {min_ratio}",
+            f"none of {sorted(wanted)} is a current candidate at ratio >= {min_ratio}"
+            + (f" ({'; '.join(left_out)})" if left_out else ""),
             field="objects",
         )
     return items[:max_objects]
+
+
+def _ref(row) -> ObjectRef:
+    return ObjectRef(row.owner, row.table_name, row.partition_name, row.subpartition_name)
+
+
+def _live_segments(warehouse: Warehouse, rows) -> dict[ObjectRef, SegmentInfo]:
+    """The live dictionary entry of each row's object: one listing per table involved."""
+    tables = sorted({ObjectRef(x.owner, x.table_name) for x in rows})
+    if not tables:
+        return {}
+    owners = sorted({t.owner for t in tables})
+    return {s.ref: s for s in warehouse.list_segments(owners, tables)}
 
 
 def compress_object(

@@ -98,6 +98,10 @@ class Warehouse(Protocol):
         Oracle: DBMS_COMPRESSION.GET_COMPRESSION_RATIO. Embedded: really compresses a sample.
         """
 
+    def estimate_sample_rows(self, ref: ObjectRef, *, sample_rows: int) -> int | None:
+        """Rows an estimate of ``ref`` with ``sample_rows`` asked really compresses, or None
+        when the database does not say (Oracle: GET_COMPRESSION_RATIO returns no count)."""
+
     def compression_sample(self, ref: ObjectRef, *, sample_rows: int) -> CompressionSample:
         """How the rows of a sample are actually stored (DBMS_COMPRESSION.GET_COMPRESSION_TYPE)."""
 

@@ -450,6 +450,12 @@ class OracleWarehouse:
             )
         return float(value)
 
+    def estimate_sample_rows(self, ref: ObjectRef, *, sample_rows: int) -> int | None:
+        # compression/ratio.sql reads back only the ratio and COMPTYPE_STR; subset_numrows is
+        # what was asked, not what DBMS_COMPRESSION used (DBC-04 is unverified), so unknown.
+        _validate_sample(sample_rows)
+        return None
+
     def compression_sample(self, ref: ObjectRef, *, sample_rows: int) -> CompressionSample:
         _validate_sample(sample_rows, allow_all=False)
         target = ddl.segment_target(ref, version=self.version())

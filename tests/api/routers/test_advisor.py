@@ -39,16 +39,18 @@ def test_one_run_and_its_live_progress(authed):
     assert authed.get("/hcc/advisor/runs/99/progress").status_code == 404
 
 
-def test_recommendations_default_to_latest_finished_run_by_savings(authed):
+def test_recommendations_default_to_the_current_advice_by_savings(authed):
     page = authed.get("/hcc/advisor/recommendations").json()
-    # Run 2 is still running; the failed object has no recommendation.
-    assert page["total"] == 3
+    # Each object's latest successful analysis, from whichever run (run 2 is still going);
+    # the failed object has none.
+    assert page["total"] == 4
     assert [r["object"] for r in page["items"]] == [
+        "SALES.NEW",
         "SALES.ORDERS:P2",
         "SALES.ORDERS:P1",
         "HR.EMP",
     ]
-    first = page["items"][0]
+    first = page["items"][1]
     assert (first["recommended"], first["estimated_savings"]) == ("ARCHIVE HIGH", 1500)
 
 
@@ -59,9 +61,14 @@ def test_recommendation_filters(authed):
 
     assert objects(schema="hr") == (["HR.EMP"], 1)
     assert objects(compression_type="QUERY HIGH") == (["SALES.ORDERS:P1", "HR.EMP"], 2)
-    assert objects(min_savings=900) == (["SALES.ORDERS:P2", "SALES.ORDERS:P1"], 2)
-    assert objects(limit=1, offset=1) == (["SALES.ORDERS:P1"], 3)
+    assert objects(min_savings=900) == (
+        ["SALES.NEW", "SALES.ORDERS:P2", "SALES.ORDERS:P1"],
+        3,
+    )
+    assert objects(limit=1, offset=1) == (["SALES.ORDERS:P2"], 4)
+    # One run's own recommendations, as history.
     assert objects(run_id=2) == (["SALES.NEW"], 1)
+    assert objects(run_id=1)[1] == 3
 
 
 def test_recommendation_bad_input_is_422_naming_the_field(authed):
@@ -134,4 +141,4 @@ def test_a_recommendation_is_dropped_once_its_object_was_rewritten_after_analysi
             )
         )
     page = authed.get("/hcc/advisor/recommendations").json()
-    assert [r["object"] for r in page["items"]] == ["SALES.ORDERS:P1", "HR.EMP"]
+    assert [r["object"] for r in page["items"]] == ["SALES.NEW", "SALES.ORDERS:P1", "HR.EMP"]

@@ -27,8 +27,10 @@ def test_dashboard_data_series(authed):
         {"label": "SALES", "value": 3800},
         {"label": "HR", "value": 200},
     ]
+    # The current advice: run 2 is still going, but SALES.NEW's analysis is done.
     assert d["recommendations_by_type"] == [
         {"label": "ARCHIVE HIGH", "value": 1},
+        {"label": "ARCHIVE LOW", "value": 1},
         {"label": "QUERY HIGH", "value": 2},
     ]
     assert [(p["object"], p["estimated"], p["achieved"]) for p in d["estimated_vs_achieved"]] == [
@@ -53,6 +55,7 @@ def test_dashboard_data_series(authed):
         {"day": "2026-03-10", "value": 2},
     ]
     assert [c["object"] for c in d["top_candidates"]] == [
+        "SALES.NEW",
         "SALES.ORDERS:P2",
         "SALES.ORDERS:P1",
         "HR.EMP",

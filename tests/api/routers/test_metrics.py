@@ -28,7 +28,8 @@ def test_metrics_reflect_the_repository(authed):
     assert m[("hcc_advisor_objects_analysed", (("status", "FAILED"),))] == 1
     assert m[("hcc_recommendations", (("compression_type", "QUERY HIGH"),))] == 2
     assert m[("hcc_recommendations", (("compression_type", "ARCHIVE HIGH"),))] == 1
-    assert ("hcc_recommendations", (("compression_type", "ARCHIVE LOW"),)) not in m
+    # The current advice includes SALES.NEW, analysed by run 2 while it still runs.
+    assert m[("hcc_recommendations", (("compression_type", "ARCHIVE LOW"),))] == 1
     assert m[("hcc_executions", (("kind", "compression"), ("status", "SUCCESS")))] == 3
     assert m[("hcc_executions", (("kind", "compression"), ("status", "ROLLED_BACK")))] == 1
     assert m[("hcc_executions", (("kind", "ilm"), ("status", "FAILED")))] == 1

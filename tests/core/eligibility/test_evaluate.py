@@ -545,7 +545,7 @@ def test_no_access_for_n_days_reads_the_tracked_source():
     assert decide(pol, state(access_source="HEATMAP", last_access_days=None)).eligible
     recent = decide(pol, state(access_source="HEATMAP", last_access_days=3))
     assert recent.reason is Reason.RECENTLY_ACCESSED
-    assert recent.text == "read 3 days ago < 30 days without access (reads tracked by HEATMAP)"
+    assert recent.text == "read 3 days ago < 30 days without access (reads tracked by Heat Map)"
     unknown = decide(pol, state(access_source=None))
     assert unknown.reason is Reason.RECENTLY_ACCESSED
     assert unknown.text.endswith("(no source tracks reads)")
@@ -556,7 +556,9 @@ def test_no_modification_for_n_days_names_heat_map_or_dml_monitoring():
     assert decide(pol, state(modification_source="DML", last_modification_days=120)).eligible
     recent = decide(pol, state(modification_source="DML", last_modification_days=10))
     assert recent.reason is Reason.RECENTLY_MODIFIED
-    assert "(modifications tracked by DML)" in recent.text
+    assert recent.text.endswith("(modifications tracked by DML monitoring (ALL_TAB_MODIFICATIONS))")
+    heat = decide(pol, state(modification_source="HEATMAP", last_modification_days=10))
+    assert heat.text.endswith("(modifications tracked by Heat Map)")
     assert decide(pol, state()).reason is Reason.RECENTLY_MODIFIED
 
 

@@ -94,7 +94,8 @@ def test_recent_partitions_are_hot_and_old_ones_cold(warehouse):
     access = warehouse.access_stats(["SALES"])
     assert dml[ref_new].inserts > 0
     assert access[ref_new].logical_reads > 100 * access[ref_old].logical_reads
-    assert access[ref_new].source == "SIMULATED"
+    # The demo connection declares the Advanced Compression Option: Heat Map is readable.
+    assert access[ref_new].source == "HEATMAP"
     table_total = dml[ObjectRef("SALES", "ORDERS_FACT")]
     assert table_total.inserts == sum(
         v.inserts
@@ -177,3 +178,19 @@ def test_an_unknown_compression_value_skips_that_object_only(warehouse):
     assert warehouse.unreadable() == {
         odd: "COMPRESS_FOR 'QUERY MEDIUM' is not a value this package knows"
     }
+
+
+def test_access_tracking_is_read_only_where_the_connection_licenses_it(tmp_path):
+    from conftest import TODAY
+    from hcc_operators.core.licences import Licences
+    from hcc_operators.warehouse.embedded import build_warehouse
+
+    path = tmp_path / "plain.db"
+    build_warehouse(path, seed=7, today=TODAY).close()
+    # LIC-04 / LIC-01: no option, no Heat Map and no AWR; modifications come from DML
+    # monitoring (ALL_TAB_MODIFICATIONS), which needs no licence.
+    with EmbeddedWarehouse(path, licences=Licences()) as plain:
+        assert plain.access_stats(["SALES"]) == {}
+        assert plain.dml_stats(["SALES"])
+    with EmbeddedWarehouse(path, licences=Licences(diagnostics_pack=True)) as awr:
+        assert {a.source for a in awr.access_stats(["SALES"]).values()} == {"AWR"}

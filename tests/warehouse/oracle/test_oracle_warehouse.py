@@ -507,6 +507,16 @@ def test_estimate_ratio_errors() -> None:
         warehouse.estimate_ratio(PART, CT.QUERY_HIGH, sample_rows=10, scratch_tablespace='X"')
 
 
+def test_the_rows_dbms_compression_sampled_are_not_claimed() -> None:
+    warehouse, conn = make()
+    # What was asked is not what was used: the package's call reads back no row count.
+    assert warehouse.estimate_sample_rows(PART, sample_rows=1_000_000) is None
+    assert warehouse.estimate_sample_rows(PART, sample_rows=-1) is None
+    assert conn.calls == []
+    with pytest.raises(ConfigError, match="sample_rows must be .*, got 0"):
+        warehouse.estimate_sample_rows(PART, sample_rows=0)
+
+
 def test_compression_sample() -> None:
     warehouse, conn = make()
     conn.on(

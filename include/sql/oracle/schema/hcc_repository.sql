@@ -398,3 +398,18 @@ CREATE TABLE hcc_advisor_results (
 CREATE INDEX hcc_adv_res_obj_ix ON hcc_advisor_results (owner, table_name);
 
 CREATE INDEX hcc_adv_res_run_ix ON hcc_advisor_results (run_id);
+
+CREATE TABLE hcc_advisor_advice (
+	object_key VARCHAR2(515 CHAR) NOT NULL, 
+	owner VARCHAR2(128 CHAR) NOT NULL, 
+	table_name VARCHAR2(128 CHAR) NOT NULL, 
+	partition_name VARCHAR2(128 CHAR), 
+	subpartition_name VARCHAR2(128 CHAR), 
+	result_id NUMBER(19) NOT NULL, 
+	run_id NUMBER(19) NOT NULL, 
+	updated_at TIMESTAMP NOT NULL, 
+	PRIMARY KEY (object_key), 
+	FOREIGN KEY(result_id) REFERENCES hcc_advisor_results (result_id)
+);
+
+CREATE INDEX hcc_adv_adv_obj_ix ON hcc_advisor_advice (owner, table_name);

@@ -1,11 +1,11 @@
-"""Advisor runs with live progress, and the recommendations of a run."""
+"""Advisor runs with live progress, and the current advice (or one run's recommendations)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine, Row
 
 from hcc_operators.api.airflow_client import dag_run_path
@@ -13,15 +13,13 @@ from hcc_operators.api.models import AdvisorRunOut, Page, ProgressOut, Recommend
 from hcc_operators.api.queries.rows import json_or_none, label, paged
 from hcc_operators.core.names import Dag, dag_id
 from hcc_operators.core.progress import progress
+from hcc_operators.repository import advice
 from hcc_operators.repository.tables import (
     advisor_results,
     advisor_runs,
-    compression_executions,
-    execution_log,
 )
 
 ADVISOR_DAG = dag_id(Dag.ADVISOR)
-FINISHED = ("SUCCESS", "PARTIAL")
 
 
 def run_out(row: Row, now: datetime, ui_url: Callable[[str], str]) -> AdvisorRunOut:
@@ -99,14 +97,6 @@ def get_run(
     return run_out(row, now, ui_url) if row else None
 
 
-def latest_finished_run_id(engine: Engine) -> int | None:
-    """The run the compress DAG takes its candidates from, so both show the same list."""
-    with engine.connect() as conn:
-        return conn.scalar(
-            select(func.max(advisor_runs.c.run_id)).where(advisor_runs.c.status.in_(FINISHED))
-        )
-
-
 def recommendation_out(row: Row) -> RecommendationOut:
     return RecommendationOut(
         **{k: getattr(row, k) for k in _RECOMMENDATION_FIELDS},
@@ -145,18 +135,17 @@ def recommendations(
     limit: int,
     offset: int,
 ) -> Page[RecommendationOut]:
-    if run_id is None:
-        run_id = latest_finished_run_id(engine)
-    if run_id is None:
-        return Page[RecommendationOut](items=[], total=0, limit=limit, offset=offset)
+    """The current advice (repository/advice.py), or what one run recommended when
+    ``run_id`` names it."""
     r = advisor_results.c
-    stmt = select(advisor_results).where(
-        r.run_id == run_id,
+    stmt = advice.current_results() if run_id is None else select(advisor_results)
+    stmt = stmt.where(
         r.status == "SUCCESS",
         r.recommended.is_not(None),
-        ~_rewritten_since_analysis(compression_executions.c),
-        ~_rewritten_since_analysis(execution_log.c),
+        ~advice.rewritten_since_analysis(),
     )
+    if run_id is not None:
+        stmt = stmt.where(r.run_id == run_id)
     if schema:
         stmt = stmt.where(r.owner == schema)  # the dictionary spelling (api/params.py)
     if compression_type:
@@ -171,31 +160,27 @@ def recommendations(
     )
 
 
-def _rewritten_since_analysis(k):
-    """A successful change to the object after it was measured makes its advice stale."""
+def recommendations_by_type(conn) -> dict[str, int]:
+    """Objects whose current advice recommends each compression type."""
     r = advisor_results.c
-    return exists().where(
-        k.owner == r.owner,
-        k.table_name == r.table_name,
-        k.partition_name.is_not_distinct_from(r.partition_name),
-        k.status == "SUCCESS",
-        k.started_at > r.analysed_at,
-    )
+    rows = conn.execute(
+        advice.current_results()
+        .with_only_columns(r.recommended, func.count())
+        .where(r.status == "SUCCESS", r.recommended.is_not(None))
+        .group_by(r.recommended)
+        .order_by(r.recommended)
+    ).all()
+    return dict(rows)
 
 
 def estimated_savings(engine: Engine, labels: Sequence[str]) -> int | None:
-    """What the latest finished run expects compressing these objects to save."""
-    run_id = latest_finished_run_id(engine)
-    if run_id is None:
-        return None
+    """What the current advice expects compressing these objects to save."""
     wanted = set(labels)
     owners = {x.split(".", 1)[0] for x in wanted}
     r = advisor_results.c
     with engine.connect() as conn:
         rows = conn.execute(
-            select(advisor_results).where(
-                r.run_id == run_id, r.recommended.is_not(None), r.owner.in_(owners)
-            )
+            advice.current_results().where(r.recommended.is_not(None), r.owner.in_(owners))
         ).all()
     matched = [x.estimated_savings or 0 for x in rows if label(x) in wanted]
     return int(sum(matched)) if matched else None

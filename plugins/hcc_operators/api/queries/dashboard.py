@@ -21,7 +21,6 @@ from hcc_operators.api.queries import advisor, compression, ilm
 from hcc_operators.api.queries.rows import label
 from hcc_operators.api.queries.savings import Saving, savings
 from hcc_operators.repository.tables import (
-    advisor_results,
     compression_executions,
     execution_log,
     ilm_queue,
@@ -54,18 +53,9 @@ def space_saved_over_time(events: list[Saving]) -> list[DayValue]:
 
 
 def recommendations_by_type(engine: Engine) -> list[LabelValue]:
-    run_id = advisor.latest_finished_run_id(engine)
-    if run_id is None:
-        return []
-    r = advisor_results.c
     with engine.connect() as conn:
-        rows = conn.execute(
-            select(r.recommended, func.count())
-            .where(r.run_id == run_id, r.status == "SUCCESS", r.recommended.is_not(None))
-            .group_by(r.recommended)
-            .order_by(r.recommended)
-        ).all()
-    return [LabelValue(label=t, value=n) for t, n in rows]
+        counts = advisor.recommendations_by_type(conn)
+    return [LabelValue(label=t, value=n) for t, n in counts.items()]
 
 
 def estimated_vs_achieved(engine: Engine) -> list[RatioPoint]:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from hcc_operators.core.actions import ActionParams
-from hcc_operators.core.eligibility.facts import PartitionState
+from hcc_operators.core.eligibility.facts import SOURCE_NAMES, PartitionState
 from hcc_operators.core.expr import (
     TRUE,
     Expr,
@@ -127,7 +127,9 @@ def _needed(terms: PolicyTerms, state: PartitionState) -> int:
 
 
 def _ado_source(source: str | None, what: str) -> str:
-    return f"{what} tracked by {source}" if source else f"no source tracks {what}"
+    if not source:
+        return f"no source tracks {what}"
+    return f"{what} tracked by {SOURCE_NAMES.get(source, source)}"
 
 
 def _c(terms: PolicyTerms) -> Conditions:

@@ -69,6 +69,13 @@ class PartitionState:
         return self.compression.rank
 
 
+#: What each tracking source (``access_source``, ``modification_source``) is called in reasons.
+SOURCE_NAMES = {
+    "HEATMAP": "Heat Map",
+    "AWR": "AWR segment statistics",
+    "DML": "DML monitoring (ALL_TAB_MODIFICATIONS)",
+}
+
 #: Facts a check may read that are stored: every PartitionState field but the identity, the
 #: bound (its ages are the facts), the display band and the custom predicates' results.
 _NOT_FACTS = {"ref", "upper_bound", "temperature", "custom_predicates"}

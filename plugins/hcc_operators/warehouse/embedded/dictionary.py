@@ -175,8 +175,13 @@ def dml_stats(conn: sqlite3.Connection, owners: Sequence[str]) -> dict[ObjectRef
     return result
 
 
-def access_stats(conn: sqlite3.Connection, owners: Sequence[str]) -> dict[ObjectRef, AccessStats]:
-    return {records.ref_of(r): records.access_stats(r) for r in _segment_rows(conn, owners, None)}
+def access_stats(
+    conn: sqlite3.Connection, owners: Sequence[str], source: str
+) -> dict[ObjectRef, AccessStats]:
+    return {
+        records.ref_of(r): records.access_stats(r, source)
+        for r in _segment_rows(conn, owners, None)
+    }
 
 
 def tablespaces(conn: sqlite3.Connection) -> dict[str, TablespaceInfo]:

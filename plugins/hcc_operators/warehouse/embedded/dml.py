@@ -34,7 +34,9 @@ def apply_dml(
     inserts: int,
     updates: int,
     deletes: int,
+    empty_row_bytes: float = 100.0,
 ) -> None:
+    """``empty_row_bytes``: the width of a row inserted into a segment that has none yet."""
     for name, value in (("inserts", inserts), ("updates", updates), ("deletes", deletes)):
         if not isinstance(value, int) or value < 0:
             raise ConfigError(f"{name} must be a non-negative integer, got {value!r}", field=name)
@@ -49,7 +51,7 @@ def apply_dml(
     if seg["read_only"]:
         raise ora.read_only_partition(ref)
     rows = seg["num_rows"]
-    per_row = seg["uncompressed_bytes"] / rows if rows else 100.0
+    per_row = seg["uncompressed_bytes"] / rows if rows else empty_row_bytes
     growth = int(inserts * per_row)
     ts = lookup.tablespace_row(conn, seg["tablespace"])
     if ts["total_bytes"] - ts["used_bytes"] < growth:

@@ -84,13 +84,13 @@ def dml_stats(row: sqlite3.Row) -> DmlStats:
     )
 
 
-def access_stats(row: sqlite3.Row) -> AccessStats:
+def access_stats(row: sqlite3.Row, source: str) -> AccessStats:
     return AccessStats(
         logical_reads=row["logical_reads"],
         physical_reads=row["physical_reads"],
         last_access=when(row["last_access"]),
         last_modification=when(row["last_modification"]),
-        source="SIMULATED",
+        source=source,
     )
 
 

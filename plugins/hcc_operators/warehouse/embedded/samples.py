@@ -1,8 +1,11 @@
 """Sample rows of one segment and their measured compression, cached per process.
 
-A segment's rows are a pure function of (profile, data_seed, row count, date range), so the
-sample, and the ratio measured on it, are the same in every process: the estimate the advisor
-saw is the ratio apply() uses to size the rewritten segment.
+A segment's rows are a pure function of (profile, data_seed, row count, date range), so a
+sample, and the ratio measured on it, are the same in every process. An estimate compresses up
+to MAX_SAMPLE_ROWS of them; a rewrite is sized from up to REWRITE_SAMPLE_ROWS, a larger sample
+drawn separately, so the ratio a rewrite achieves is measured on other rows than the estimate
+the advisor saw and differs from it as Oracle's does (a segment with no more rows than an
+estimate samples is measured whole by both, and both agree).
 
 That same tuple is the cache key. Anything that changes a segment's data changes it (a merge or
 split gets a new seed and date range, DML changes the row count, an exchange swaps them), so a
@@ -95,8 +98,19 @@ _prepared: _Lru[SampleKey, PreparedSample] = _Lru(PREPARED_CACHE_SIZE)
 _measured: _Lru[tuple[SampleKey, CompressionType], Measurement] = _Lru(MEASUREMENT_CACHE_SIZE)
 
 
+#: Rows a rewrite is sized from: twice an estimate's sample, so more compression units.
+REWRITE_SAMPLE_ROWS = 2 * MAX_SAMPLE_ROWS
+
+
 def sample_size(requested: int, num_rows: int) -> int:
     return max(0, min(requested, num_rows, MAX_SAMPLE_ROWS))
+
+
+def rewrite_sample_size(num_rows: int) -> int:
+    """Rows of a segment a rewrite measures. datagen draws a sample column after column, so
+    a draw of another size from the same seed pairs other values: other rows of the same
+    data, not the estimate's rows plus some."""
+    return max(0, min(num_rows, REWRITE_SAMPLE_ROWS))
 
 
 def encoded_sample(
@@ -116,15 +130,24 @@ def prepared_sample(profile: str, seed: int, rows: int, start: str, end: str) ->
 
 
 def measured(
-    profile: str, seed: int, rows: int, start: str, end: str, ctype: CompressionType
+    profile: str,
+    seed: int,
+    rows: int,
+    start: str,
+    end: str,
+    ctype: CompressionType,
+    *,
+    together: bool = True,
 ) -> Measurement:
-    """``ctype`` measured on the segment's sample, by really compressing it."""
+    """``ctype`` measured on the segment's sample, by really compressing it. ``together``:
+    measure the advisor's levels with it (an estimate); False for one level only (a rewrite,
+    which needs just its target's)."""
     key: SampleKey = (profile, seed, rows, start, end)
     cached = _measured.get((key, ctype))
     if cached is not None:
         return cached
     sample = prepared_sample(*key)
-    wanted = MEASURED_TOGETHER if ctype in MEASURED_TOGETHER else (ctype,)
+    wanted = MEASURED_TOGETHER if together and ctype in MEASURED_TOGETHER else (ctype,)
     for each in wanted:
         if _measured.get((key, each)) is None:
             _measured.put((key, each), sample.measure(each))

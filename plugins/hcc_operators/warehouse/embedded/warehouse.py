@@ -13,10 +13,11 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hcc_operators import clock
 from hcc_operators.core import ddl
 from hcc_operators.core.errors import ConfigError, Transience, WarehouseError
 from hcc_operators.core.licences import Licences
@@ -46,6 +47,7 @@ from hcc_operators.warehouse.embedded import (
     dictionary,
     dml,
     faults,
+    loads,
     lookup,
     profile_ratios,
     samples,
@@ -68,6 +70,12 @@ DEMO_LICENCES = Licences(advanced_compression=True, diagnostics_pack=False)
 SLEEP_SCALE_ENV = "HCC_EMBEDDED_SLEEP_SCALE"
 #: Segments sampled when estimating a whole partitioned table or a composite partition.
 MAX_SAMPLED_SEGMENTS = 4
+
+
+def _sysdate() -> datetime:
+    """The simulated database's SYSDATE: the package's one clock (HCC_NOW when a test freezes
+    it), in UTC and without a zone, as core.instants reads dictionary times back."""
+    return clock.now().astimezone(UTC).replace(tzinfo=None, microsecond=0)
 
 
 def _sleep_scale(value: float | None) -> float:
@@ -191,8 +199,18 @@ class EmbeddedWarehouse:
             return dictionary.dml_stats(conn, owners)
 
     def access_stats(self, owners: Sequence[str]) -> dict[ObjectRef, AccessStats]:
+        # What the Oracle backend may read (LIC-04, LIC-01): Heat Map with the Advanced
+        # Compression Option, else AWR with the Diagnostics Pack, else nothing, and then
+        # modifications come from DML monitoring alone. The simulated tracking also counts
+        # reads, which Oracle's Heat Map does not (HEAT-02 records times only).
+        if self.licences.advanced_compression:
+            source = "HEATMAP"
+        elif self.licences.diagnostics_pack:
+            source = "AWR"
+        else:
+            return {}
         with self._reading() as conn:
-            return dictionary.access_stats(conn, owners)
+            return dictionary.access_stats(conn, owners, source)
 
     def tablespaces(self) -> dict[str, TablespaceInfo]:
         with self._reading() as conn:
@@ -210,7 +228,9 @@ class EmbeddedWarehouse:
     # --- protocol: compression ------------------------------------------------------------
 
     def _segment_ratio(self, seg: sqlite3.Row, profile: str, ctype: CompressionType) -> float:
-        """Ratio measured on the segment's own sample (per profile when metadata-only)."""
+        """The ratio a rewrite of the segment achieves: measured on a larger sample of its own
+        rows than an estimate takes (samples.py), so estimate and outcome differ as on Oracle;
+        per profile when the warehouse is metadata-only (then both are the profile's)."""
         if ctype is CompressionType.NONE:
             return 1.0
         if (
@@ -221,9 +241,9 @@ class EmbeddedWarehouse:
             or seg["data_from"] >= seg["data_to"]
         ):
             return profile_ratios.load(self._conn, profile, ctype)
-        rows = samples.sample_size(samples.MAX_SAMPLE_ROWS, seg["num_rows"])
+        rows = samples.rewrite_sample_size(seg["num_rows"])
         return samples.measured(
-            profile, seg["data_seed"], rows, seg["data_from"], seg["data_to"], ctype
+            profile, seg["data_seed"], rows, seg["data_from"], seg["data_to"], ctype, together=False
         ).ratio
 
     def estimate_ratio(
@@ -246,10 +266,8 @@ class EmbeddedWarehouse:
             if ctype is CompressionType.NONE or not leaves:
                 return 1.0
             plain = packed = 0.0
-            for leaf in _spread(sorted(leaves, key=lambda r: r["seg_id"]), MAX_SAMPLED_SEGMENTS):
-                wanted = rows_to_sample(sample_rows, leaf["num_rows"])
-                rows = samples.sample_size(wanted, leaf["num_rows"])
-                if self.metadata_only or not leaf["data_from"] or not leaf["data_to"]:
+            for leaf, rows in self._sampled(leaves, sample_rows):
+                if self._profile_only(leaf):
                     ratio = profile_ratios.load(conn, table["profile"], ctype)
                 else:
                     ratio = samples.measured(
@@ -263,6 +281,36 @@ class EmbeddedWarehouse:
                 plain += leaf["uncompressed_bytes"]
                 packed += leaf["uncompressed_bytes"] / ratio
             return plain / packed if packed else 1.0
+
+    def estimate_sample_rows(self, ref: ObjectRef, *, sample_rows: int) -> int | None:
+        """Rows estimate_ratio really compresses for ``ref`` when ``sample_rows`` are asked:
+        at most MAX_SAMPLE_ROWS from each of at most MAX_SAMPLED_SEGMENTS segments (the
+        profile's reference sample where a segment has no rows of its own to sample)."""
+        check_sample_rows(sample_rows)
+        with self._reading() as conn:
+            leaves = [r for r in lookup.leaf_rows(conn, ref) if r["num_rows"]]
+        return sum(
+            profile_ratios.REFERENCE_ROWS if self._profile_only(leaf) else rows
+            for leaf, rows in self._sampled(leaves, sample_rows)
+        )
+
+    @staticmethod
+    def _sampled(leaves: list[sqlite3.Row], sample_rows: int) -> list[tuple[sqlite3.Row, int]]:
+        """The segments an estimate compresses, and the rows it takes from each."""
+        chosen = _spread(sorted(leaves, key=lambda r: r["seg_id"]), MAX_SAMPLED_SEGMENTS)
+        return [
+            (
+                leaf,
+                samples.sample_size(
+                    rows_to_sample(sample_rows, leaf["num_rows"]), leaf["num_rows"]
+                ),
+            )
+            for leaf in chosen
+        ]
+
+    def _profile_only(self, leaf: sqlite3.Row) -> bool:
+        # No rows of its own to sample: the profile's reference measurement stands in.
+        return self.metadata_only or not leaf["data_from"] or not leaf["data_to"]
 
     @staticmethod
     def _check_scratch(
@@ -347,7 +395,7 @@ class EmbeddedWarehouse:
         if action.kind is ActionKind.CUSTOM:
             raise actions.custom_refused(action.ref.label)
         statements = tuple(ddl.render(action, version=self._version))
-        now = datetime.now().replace(microsecond=0)
+        now = _sysdate()
         with self._writing(ddl_lock_timeout_s) as conn:
             lookup.table_row(conn, action.ref.owner, action.ref.table)
             fired = faults.fire(conn, action.ref.label)
@@ -385,7 +433,7 @@ class EmbeddedWarehouse:
     def run_statements(self, statements: Sequence[str]) -> None:
         """Run statements the package rendered outside an Action (the archive table's
         creation, its indexes and keys), each as Oracle would, committed one by one."""
-        now = datetime.now().replace(microsecond=0)
+        now = _sysdate()
         for statement in statements:
             with self._writing() as conn:
                 ctx = actions.Context(conn, self._version, self._segment_ratio, now)
@@ -412,13 +460,20 @@ class EmbeddedWarehouse:
             dml.apply_dml(
                 conn,
                 ref,
-                datetime.now().replace(microsecond=0),
+                _sysdate(),
                 inserts=inserts,
                 updates=updates,
                 deletes=deletes,
             )
             if ref.subpartition:
                 actions.refresh_parent(conn, ref.owner, ref.table, ref.partition or "")
+
+    def simulate_load(self, owner: str, table: str, *, day: date, rows: int) -> ObjectRef:
+        """Insert ``rows`` rows dated ``day`` into a range-partitioned table (loads.py): into
+        the partition holding the day, a new interval partition when an interval table has
+        none yet, ORA-14400 when a range table has none. Returns the partition loaded."""
+        with self._writing() as conn:
+            return loads.load_day(conn, owner, table, day, rows, _sysdate())
 
     def inject_fault(
         self,
@@ -469,7 +524,7 @@ class EmbeddedWarehouse:
             conn.execute(
                 "INSERT OR REPLACE INTO sim_sessions (pid, module, action, updated_at)"
                 " VALUES (?, ?, ?, ?)",
-                (os.getpid(), module, action, datetime.now().isoformat(sep=" ")),
+                (os.getpid(), module, action, _sysdate().isoformat(sep=" ")),
             )
 
     def repository_engine(self) -> Engine:
