@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -30,6 +31,14 @@ class Health(_Model):
     no_success_hours: float = Field(24, gt=0)
     ratio_shortfall_pct: float = Field(25, gt=0, lt=100)
     large_success_gb: float = Field(10, gt=0)
+    tablespace_full_pct: float = Field(90, gt=0, le=100)
+    # DAG ids, as the Airflow UI shows them, whose pause is intended (e.g. hcc_compress where
+    # only the ILM pipeline is used).
+    paused_dags_ignored: tuple[Annotated[str, Field(min_length=1, max_length=250)], ...] = ()
+    duration_trend_pct: float = Field(50, gt=0)
+    duration_recent_days: float = Field(7, gt=0)
+    duration_baseline_days: float = Field(28, gt=0)
+    duration_min_samples: int = Field(5, ge=1)
     dedupe_minutes: float = Field(240, ge=0)
 
 
