@@ -27,6 +27,7 @@ from hcc_operators.core.high_value import upper_bound_date
 from hcc_operators.core.models import ActionKind, ActionStatus, ObjectRef
 from hcc_operators.core.names import Dag, session_module
 from hcc_operators.core.outcomes import ActionOutcome, PlannedItem
+from hcc_operators.core.queue_control import QueueStatus
 from hcc_operators.repository.tables import execution_log, ilm_queue
 from hcc_operators.services.action_runner import run_action, table_segments
 from hcc_operators.services.archive_drop import archive_then_drop
@@ -56,6 +57,9 @@ def execute_item(
         return {"status": "SKIPPED", "message": f"queue item {queue_id} no longer exists"}
     if row.status in ("SUCCESS", "SKIPPED", "CANCELLED"):
         return {"status": "SKIPPED", "message": f"queue item already {row.status}"}
+    if row.status == QueueStatus.HELD:
+        # Held by an operator after the batch was planned: not run, and left HELD.
+        return {"status": "SKIPPED", "message": "queue item is HELD; release it to run it"}
     if row.status == "FAILED":
         # A cleared task retries the item: it goes back to PENDING (recorded), then runs again,
         # and verify-before-DDL in run_action keeps a change that did land from repeating.

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.engine import Engine
 
+from hcc_operators.core.queue_control import WAITING
 from hcc_operators.repository import leases
 from hcc_operators.repository.tables import execution_log, ilm_batches, ilm_queue
 from hcc_operators.services.ilm_plan import LEASE
@@ -27,7 +28,13 @@ def finish_batch(warehouse: Warehouse, engine: Engine, batch_id: int, *, now: da
         planned_left = conn.execute(
             select(func.count())
             .select_from(ilm_queue)
-            .where(and_(ilm_queue.c.batch_id == batch_id, ilm_queue.c.status == "PENDING"))
+            # An item held after planning did not run either: it waits like a deferred one.
+            .where(
+                and_(
+                    ilm_queue.c.batch_id == batch_id,
+                    ilm_queue.c.status.in_([s.value for s in WAITING]),
+                )
+            )
         ).scalar()
     if batch.status in ("SKIPPED", "FAILED"):
         # The plan itself did not run (outside the window, lease held): nothing to count.
