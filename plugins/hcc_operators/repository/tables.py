@@ -198,6 +198,7 @@ ilm_policies = Table(
     # that found policies.yaml changed, or the one `hcc policies sync --by` names.
     Column("created_by", String(250)),
     Column("created_via", String(300)),
+    Column("change_reason", Text),
     Column("superseded_at", UtcDateTime()),
     Column("superseded_by", String(250)),
     UniqueConstraint("policy_name", "version", name="hcc_ilm_pol_ver_uk"),

@@ -233,6 +233,7 @@ CREATE TABLE hcc_ilm_policies (
 	created_at TIMESTAMP NOT NULL, 
 	created_by VARCHAR2(250 CHAR), 
 	created_via VARCHAR2(300 CHAR), 
+	change_reason CLOB, 
 	superseded_at TIMESTAMP, 
 	superseded_by VARCHAR2(250 CHAR), 
 	PRIMARY KEY (policy_id), 
