@@ -6,9 +6,10 @@ import re
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from hcc_operators.core.models import ObjectRef
+from hcc_operators.core.queue_control import MAX_REASON, PRIORITY_MAX, PRIORITY_MIN
 
 T = TypeVar("T")
 
@@ -164,6 +165,21 @@ class BatchDetailOut(BatchOut):
     actions: list[ActionLogOut]
 
 
+class QueueChangeOut(BaseModel):
+    """One operator change of a queue item (hcc_ilm_queue_changes)."""
+
+    change_id: int
+    queue_id: int
+    command: str = Field(description="hold, release, cancel, requeue or priority")
+    field: str = Field(description="status or priority")
+    old_value: str
+    new_value: str
+    changed_by: str = Field(description="The Airflow user (API), or the user named by the CLI")
+    changed_via: str = Field(description="api, cli, or the DAG run")
+    reason: str | None
+    changed_at: datetime
+
+
 class QueueItemOut(BaseModel):
     queue_id: int
     policy_name: str
@@ -181,6 +197,31 @@ class QueueItemOut(BaseModel):
     last_error: str | None
     enqueued_at: datetime
     updated_at: datetime
+    last_change: QueueChangeOut | None = Field(
+        default=None, description="The latest operator change (who held it, and why)"
+    )
+
+
+class QueueChangeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(
+        default=None, max_length=MAX_REASON, description="Why; kept in the item's history"
+    )
+
+
+class PriorityChangeRequest(QueueChangeRequest):
+    priority: int = Field(
+        ge=PRIORITY_MIN,
+        le=PRIORITY_MAX,
+        strict=True,
+        description=f"{PRIORITY_MIN}-{PRIORITY_MAX}; lower runs first, as a policy's priority",
+    )
+
+
+class QueueChangeResultOut(BaseModel):
+    change: QueueChangeOut
+    item: QueueItemOut
 
 
 class BacklogOut(BaseModel):
@@ -217,7 +258,11 @@ class PolicyVersionOut(BaseModel):
     definition: dict[str, Any]
     is_current: bool
     created_at: datetime
+    created_by: str | None = Field(description="Who made this version (None before recorded)")
+    created_via: str | None = Field(description="cli, or the DAG run that synced it")
+    change_reason: str | None
     superseded_at: datetime | None
+    superseded_by: str | None
 
 
 class OperationOut(BaseModel):
