@@ -17,7 +17,9 @@ from hcc_operators.cli import (
     estimate,
     explain,
     plan,
+    policies,
     pools,
+    queue,
     reconcile,
     status,
     validate,
@@ -26,7 +28,18 @@ from hcc_operators.cli.exit_codes import OK, PROBLEM, WAREHOUSE, CliError
 from hcc_operators.cli.output import Output
 from hcc_operators.core.errors import ConfigError, HccError, WarehouseError
 
-COMMANDS = (validate, plan, explain, status, estimate, reconcile, config_reference, pools)
+COMMANDS = (
+    validate,
+    plan,
+    explain,
+    status,
+    queue,
+    policies,
+    estimate,
+    reconcile,
+    config_reference,
+    pools,
+)
 
 EPILOG = """exit codes:
   0  ok
