@@ -219,6 +219,23 @@ class PriorityChangeRequest(QueueChangeRequest):
     )
 
 
+class QueueCommandOut(BaseModel):
+    command: str
+    applies_to: list[str] = Field(description="The statuses the command accepts")
+    to: str | None = Field(description="The status it leaves; None keeps the status")
+    summary: str
+    takes_priority: bool
+
+
+class QueueCommandsOut(BaseModel):
+    """core.queue_control.TRANSITIONS, for clients that offer only what applies."""
+
+    commands: list[QueueCommandOut]
+    statuses: list[str] = Field(description="Every status a queue item can be in")
+    priority_min: int
+    priority_max: int
+
+
 class QueueChangeResultOut(BaseModel):
     change: QueueChangeOut
     item: QueueItemOut

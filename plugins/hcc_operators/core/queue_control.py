@@ -79,7 +79,7 @@ TRANSITIONS: dict[QueueCommand, Transition] = {
             QueueCommand.CANCEL,
             (QueueStatus.PENDING, QueueStatus.HELD, QueueStatus.FAILED),
             QueueStatus.CANCELLED,
-            "drop an item that has not started (a cleared task then skips it)",
+            "drop an item that has not started; a cleared task then skips it",
         ),
         Transition(
             QueueCommand.REQUEUE,

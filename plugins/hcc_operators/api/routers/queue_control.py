@@ -19,16 +19,21 @@ from hcc_operators.api.models import (
     QueueChangeOut,
     QueueChangeRequest,
     QueueChangeResultOut,
+    QueueCommandOut,
+    QueueCommandsOut,
     QueueItemOut,
 )
 from hcc_operators.api.permissions import QueueEditorDep
 from hcc_operators.api.queries import ilm
 from hcc_operators.core.queue_control import (
+    PRIORITY_MAX,
+    PRIORITY_MIN,
     TRANSITIONS,
     Actor,
     IllegalTransition,
     QueueCommand,
     QueueConflict,
+    QueueStatus,
     Transition,
 )
 from hcc_operators.services import queue_control
@@ -46,6 +51,27 @@ ERRORS = {
     409: {"description": "The command does not apply to the item's status, or it changed"},
     403: {"description": "The user may not edit task instances of hcc_ilm_execute"},
 }
+
+
+# Declared before /{queue_id}, which would otherwise take "commands" for an id.
+@router.get("/commands", response_model=QueueCommandsOut)
+def commands() -> QueueCommandsOut:
+    """The commands and the statuses each applies to (the dashboard offers only those)."""
+    return QueueCommandsOut(
+        commands=[
+            QueueCommandOut(
+                command=t.command.value,
+                applies_to=[s.value for s in t.allowed],
+                to=t.to.value if t.to else None,
+                summary=t.summary,
+                takes_priority=t.command is QueueCommand.PRIORITY,
+            )
+            for t in TRANSITIONS.values()
+        ],
+        statuses=[s.value for s in QueueStatus],
+        priority_min=PRIORITY_MIN,
+        priority_max=PRIORITY_MAX,
+    )
 
 
 @router.get("/{queue_id}", response_model=QueueItemOut, responses={404: ERRORS[404]})
