@@ -28,7 +28,10 @@ with DAG(
 ### ILM housekeeping
 Deletes log, detail and queue rows past their retention, marks RUNNING items whose lease
 expired long ago as FAILED with a reason, and runs the health checks (failure rate, backlog,
-days without a successful batch), raising de-duplicated alerts through the notifier.
+days without a successful batch, full tablespaces with failures, paused maintenance DAGs,
+slower executions). Alerts are de-duplicated and sent by e-mail (Variable `hcc_notify_email`,
+connection `smtp_default`) and to the webhook connection `hcc_alert_webhook` when configured;
+see docs/operations.md, Alerts.
 """,
 ) as dag:
     HccHousekeepingOperator(task_id=Task.HOUSEKEEPING)

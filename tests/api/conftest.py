@@ -18,6 +18,7 @@ from hcc_operators.api import auth
 from hcc_operators.api.airflow_client import AirflowClient, get_airflow_client
 from hcc_operators.api.app import create_app
 from hcc_operators.api.dependencies import get_engine, get_now
+from hcc_operators.api.permissions import get_queue_editor_check
 from hcc_operators.core.policy_config import Policy
 from hcc_operators.core.reasons import Reason
 from hcc_operators.repository import advice
@@ -557,6 +558,12 @@ class TestUser:
         return "test-operator"
 
 
+def may_edit_queue(user) -> bool:
+    """Stands in for the auth manager's answer (tests/api/test_auth.py asks the real one):
+    the test user may edit the queue."""
+    return isinstance(user, TestUser)
+
+
 async def accept_only_test_token(token: str) -> TestUser:
     if token != TOKEN:
         raise auth.InvalidToken("not the test token")
@@ -602,6 +609,7 @@ def app(repository, airflow_transport):
     application.dependency_overrides[get_engine] = lambda: repository
     application.dependency_overrides[get_now] = lambda: NOW
     application.dependency_overrides[auth.get_token_validator] = lambda: accept_only_test_token
+    application.dependency_overrides[get_queue_editor_check] = lambda: may_edit_queue
     application.dependency_overrides[get_airflow_client] = lambda: AirflowClient(
         AIRFLOW, transport=airflow_transport
     )
@@ -671,6 +679,7 @@ def demo_app(demo_repository, demo_airflow_transport):
     application.dependency_overrides[get_engine] = lambda: demo_repository.engine
     application.dependency_overrides[get_now] = lambda: demo_repository.now
     application.dependency_overrides[auth.get_token_validator] = lambda: accept_only_test_token
+    application.dependency_overrides[get_queue_editor_check] = lambda: may_edit_queue
     application.dependency_overrides[get_airflow_client] = lambda: AirflowClient(
         AIRFLOW, transport=demo_airflow_transport
     )

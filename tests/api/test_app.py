@@ -12,6 +12,7 @@ EXAMPLE_PATH_PARAMS = {
     "partition": "SALES.SALES_HIST:P2022",
     "policy_name": "compress_old",
     "name": "dashboard.js",
+    "queue_id": "1",
 }
 
 
@@ -46,6 +47,13 @@ def test_openapi_lists_every_endpoint(client):
         "/ilm/batches",
         "/ilm/batches/{batch_id}",
         "/ilm/queue",
+        "/ilm/queue/{queue_id}",
+        "/ilm/queue/{queue_id}/history",
+        "/ilm/queue/{queue_id}/hold",
+        "/ilm/queue/{queue_id}/release",
+        "/ilm/queue/{queue_id}/cancel",
+        "/ilm/queue/{queue_id}/requeue",
+        "/ilm/queue/{queue_id}/priority",
         "/ilm/backlog",
         "/ilm/partitions/{partition}/evaluations",
         "/policies",

@@ -54,10 +54,10 @@ def auth_manager():
     return manager
 
 
-def _mint(manager, *, seconds: int = 600) -> str:
+def _mint(manager, *, seconds: int = 600, username: str = "ops", role: str = "admin") -> str:
     from airflow.api_fastapi.auth.managers.simple.user import SimpleAuthManagerUser
 
-    user = SimpleAuthManagerUser(username="ops", role="admin")
+    user = SimpleAuthManagerUser(username=username, role=role)
     return manager.generate_jwt(user, expiration_time_in_seconds=seconds)
 
 
@@ -95,3 +95,32 @@ def test_endpoints_with_the_real_validator(auth_manager, repository):
         assert response.status_code == 401
         client.cookies.set("_token", token)
         assert client.get("/hcc/dashboard").status_code == 200
+
+
+@pytest.mark.airflow_db
+def test_queue_changes_need_airflow_s_permission_to_edit_the_execute_dag(auth_manager, repository):
+    """No stand-ins: the token and the permission are both decided by Airflow's auth manager
+    (SimpleAuthManager: a viewer may read, a user may edit task instances)."""
+    from fastapi.testclient import TestClient
+
+    from hcc_operators.api.dependencies import get_engine
+
+    app = create_app()
+    app.dependency_overrides[get_engine] = lambda: repository
+    viewer = _mint(auth_manager, username="watcher", role="viewer")
+    editor = _mint(auth_manager, username="dba", role="user")
+    with TestClient(mounted(app)) as client:
+        refused = client.post(
+            "/hcc/ilm/queue/1/hold", headers={"Authorization": f"Bearer {viewer}"}
+        )
+        assert refused.status_code == 403
+        assert refused.json()["detail"].startswith("watcher may not change the ILM queue")
+        read = client.get("/hcc/ilm/queue/1", headers={"Authorization": f"Bearer {viewer}"})
+        assert read.json()["status"] == "PENDING"
+        held = client.post(
+            "/hcc/ilm/queue/1/hold",
+            headers={"Authorization": f"Bearer {editor}"},
+            json={"reason": "index rebuild first"},
+        )
+        assert held.status_code == 200
+        assert held.json()["change"]["changed_by"] == "dba"

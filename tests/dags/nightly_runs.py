@@ -277,7 +277,7 @@ class Month:
     def run_housekeeping(self, night: Night) -> None:
         with frozen(night.window_start + timedelta(hours=7)) as at:
             housekeeping.run_housekeeping(
-                self.engine, load_housekeeping(), now=at, notify=lambda alert: None
+                self.engine, load_housekeeping(), now=at, warehouse=self.warehouse
             )
 
     # --- after every night ---------------------------------------------------------------

@@ -1,4 +1,6 @@
-"""The failure notifier records the alert; what it needs is imported only when it runs."""
+"""The failure notifier records the alert; what it needs is imported only when it runs.
+
+Delivery by e-mail and webhook is in test_alert_channels.py, against real local servers."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from hcc_operators.operators import base
-from hcc_operators.operators.notifier import HccFailureNotifier, failure_text
+from hcc_operators.operators.notifier import HccFailureNotifier, failure_of
 from hcc_operators.repository.tables import alerts
 from hcc_operators.warehouse import factory
 
@@ -43,18 +45,26 @@ def test_a_failed_task_is_recorded_in_hcc_alerts(sqlite_engine, monkeypatch):
         return FakeWarehouse(sqlite_engine)
 
     monkeypatch.setattr(factory, "warehouse_from_conn_id", open_warehouse)
-    monkeypatch.delenv("HCC_ALERT_WEBHOOK_URL", raising=False)
+    no_channels(monkeypatch)
     HccFailureNotifier(conn_id="my_conn").notify(context(exception=RuntimeError("ORA-01652")))
     with sqlite_engine.connect() as conn:
-        rows = conn.execute(select(alerts.c.alert_key, alerts.c.severity, alerts.c.message)).all()
+        rows = conn.execute(
+            select(alerts.c.alert_key, alerts.c.severity, alerts.c.message, alerts.c.status)
+        ).all()
     assert opened == ["my_conn"]
     assert rows == [
         (
-            "task_failed:hcc_ilm_execute.execute_action[3]",
+            "task_failed:hcc_ilm_execute.execute_action",
             "CRITICAL",
             "hcc_ilm_execute.execute_action[3] failed in run r1: ORA-01652",
+            "LOGGED",  # no channel configured
         )
     ]
+
+
+def no_channels(monkeypatch):
+    monkeypatch.delenv("AIRFLOW_VAR_HCC_NOTIFY_EMAIL", raising=False)
+    monkeypatch.delenv("AIRFLOW_CONN_HCC_ALERT_WEBHOOK", raising=False)
 
 
 def test_a_repository_that_cannot_be_reached_never_masks_the_failure(monkeypatch):
@@ -62,7 +72,7 @@ def test_a_repository_that_cannot_be_reached_never_masks_the_failure(monkeypatch
         raise RuntimeError("connection refused")
 
     monkeypatch.setattr(factory, "warehouse_from_conn_id", broken)
-    monkeypatch.delenv("HCC_ALERT_WEBHOOK_URL", raising=False)
+    no_channels(monkeypatch)
     notifier = HccFailureNotifier()
     said: list[str] = []
     record = SimpleNamespace(
@@ -77,9 +87,9 @@ def test_a_repository_that_cannot_be_reached_never_masks_the_failure(monkeypatch
 @pytest.mark.parametrize(
     ("ctx", "key"),
     [
-        (context(), "task_failed:hcc_ilm_execute.execute_action[3]"),
+        (context(), "task_failed:hcc_ilm_execute.execute_action"),
         ({"dag": SimpleNamespace(dag_id="d"), "run_id": "r", "reason": "timeout"}, "dag_failed:d"),
     ],
 )
-def test_failure_text_names_the_task_or_the_dag(ctx, key):
-    assert failure_text(ctx)[0] == key
+def test_the_alert_names_the_task_or_the_dag(ctx, key):
+    assert failure_of(ctx).key == key

@@ -31,11 +31,20 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
-from api.conftest import AIRFLOW, AUTH, NOW, accept_only_test_token, mounted, seed
+from api.conftest import (
+    AIRFLOW,
+    AUTH,
+    NOW,
+    accept_only_test_token,
+    may_edit_queue,
+    mounted,
+    seed,
+)
 from hcc_operators.api import auth
 from hcc_operators.api.airflow_client import AirflowClient, get_airflow_client
 from hcc_operators.api.app import create_app
 from hcc_operators.api.dependencies import get_engine, get_now
+from hcc_operators.api.permissions import get_queue_editor_check
 
 from .figures import record
 
@@ -171,6 +180,13 @@ def _valid_body(model: type[BaseModel]) -> dict:
     return body
 
 
+def _int_within(value: Any, low: int | None, high: int | None) -> bool:
+    """A JSON integer (not a bool, not a float, not text) inside the field's bounds."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return False
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
 def _url(route: APIRoute, values: dict[str, str]) -> str:
     path = route.path
     for name, value in values.items():
@@ -238,7 +254,8 @@ def cases_for(route: APIRoute) -> list[Case]:
             elif kind is bool:
                 values = [(v, True) for v in BODY_BOOLS]
             elif kind is int:
-                values = [(v, v is not None) for v in BODY_INTS]
+                low, high = _bounds(info)
+                values = [(v, not _int_within(v, low, high)) for v in BODY_INTS]
             else:
                 values = [(v, any(c in str(v) for c in CONTROL)) for v in BODY_STRINGS]
             for value, due in values:
@@ -276,6 +293,7 @@ def app(sqlite_engine):
     application.dependency_overrides[get_engine] = lambda: sqlite_engine
     application.dependency_overrides[get_now] = lambda: NOW
     application.dependency_overrides[auth.get_token_validator] = lambda: accept_only_test_token
+    application.dependency_overrides[get_queue_editor_check] = lambda: may_edit_queue
     application.dependency_overrides[get_airflow_client] = lambda: AirflowClient(
         AIRFLOW, transport=httpx.MockTransport(airflow)
     )

@@ -181,7 +181,6 @@ def recover(wh, recoverer, item):
         engine,
         HousekeepingConfig(),
         now=IN_WINDOW + timedelta(hours=1),
-        notify=lambda alert: None,
         warehouse=wh,
         run_alive=dead,
         dag_run_alive=lambda dag, run: dead(run),

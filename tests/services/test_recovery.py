@@ -184,7 +184,6 @@ def test_housekeeping_looks_before_it_decides_and_never_fails_an_applied_item(wh
         wh.repository_engine(),
         HousekeepingConfig(),
         now=next_day,
-        notify=lambda a: None,
         warehouse=wh,
     )
     (found,) = result["recovered"]["items"]

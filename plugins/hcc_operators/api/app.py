@@ -14,9 +14,20 @@ from hcc_operators.api.routers import (
     metrics,
     operations,
     policies,
+    queue_control,
 )
 
-ROUTERS = (health, advisor, compression, ilm, policies, operations, metrics, dashboard)
+ROUTERS = (
+    health,
+    advisor,
+    compression,
+    ilm,
+    queue_control,
+    policies,
+    operations,
+    metrics,
+    dashboard,
+)
 
 
 def create_app() -> FastAPI:

@@ -10,7 +10,7 @@ and revocation list as /api/v2, nothing re-implemented here.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
@@ -34,6 +34,9 @@ class Caller:
 
     name: str
     token: str
+    # The auth manager's user object, for permission checks on work done here rather than
+    # in Airflow (api/permissions.py); not part of equality or repr.
+    user: Any = field(default=None, compare=False, repr=False)
 
 
 class InvalidToken(Exception):
@@ -86,7 +89,7 @@ async def require_user(
         # 401 rather than Airflow's 403: to this app an invalid token means "not logged in".
         raise _unauthorized(f"Invalid or expired token: {err}") from err
     name = user.get_name() if hasattr(user, "get_name") else str(user)
-    return Caller(name=name, token=token)
+    return Caller(name=name, token=token, user=user)
 
 
 CallerDep = Annotated[Caller, Depends(require_user)]

@@ -5,10 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from hcc_operators.api.params import object_label, schema_name
 from hcc_operators.core.advisor_config import check_strategy_name
+from hcc_operators.core.queue_control import MAX_REASON, PRIORITY_MAX, PRIORITY_MIN
 
 T = TypeVar("T")
 
@@ -176,6 +183,21 @@ class BatchDetailOut(BatchOut):
     actions: list[ActionLogOut]
 
 
+class QueueChangeOut(BaseModel):
+    """One operator change of a queue item (hcc_ilm_queue_changes)."""
+
+    change_id: int
+    queue_id: int
+    command: str = Field(description="hold, release, cancel, requeue or priority")
+    field: str = Field(description="status or priority")
+    old_value: str
+    new_value: str
+    changed_by: str = Field(description="The Airflow user (API), or the user named by the CLI")
+    changed_via: str = Field(description="api, cli, or the DAG run")
+    reason: str | None
+    changed_at: datetime
+
+
 class QueueItemOut(BaseModel):
     queue_id: int
     policy_name: str
@@ -193,6 +215,49 @@ class QueueItemOut(BaseModel):
     last_error: str | None
     enqueued_at: datetime
     updated_at: datetime
+    last_change: QueueChangeOut | None = Field(
+        default=None, description="The latest operator change (who held it, and why)"
+    )
+
+
+class QueueChangeRequest(BaseModel):
+    # As RequestBody below: unknown fields refused, JSON types taken as they are.
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    reason: str | None = Field(
+        default=None, max_length=MAX_REASON, description="Why; kept in the item's history"
+    )
+
+
+class PriorityChangeRequest(QueueChangeRequest):
+    priority: int = Field(
+        ge=PRIORITY_MIN,
+        le=PRIORITY_MAX,
+        strict=True,
+        description=f"{PRIORITY_MIN}-{PRIORITY_MAX}; lower runs first, as a policy's priority",
+    )
+
+
+class QueueCommandOut(BaseModel):
+    command: str
+    applies_to: list[str] = Field(description="The statuses the command accepts")
+    to: str | None = Field(description="The status it leaves; None keeps the status")
+    summary: str
+    takes_priority: bool
+
+
+class QueueCommandsOut(BaseModel):
+    """core.queue_control.TRANSITIONS, for clients that offer only what applies."""
+
+    commands: list[QueueCommandOut]
+    statuses: list[str] = Field(description="Every status a queue item can be in")
+    priority_min: int
+    priority_max: int
+
+
+class QueueChangeResultOut(BaseModel):
+    change: QueueChangeOut
+    item: QueueItemOut
 
 
 class BacklogOut(BaseModel):
@@ -229,7 +294,11 @@ class PolicyVersionOut(BaseModel):
     definition: dict[str, Any]
     is_current: bool
     created_at: datetime
+    created_by: str | None = Field(description="Who made this version (None before recorded)")
+    created_via: str | None = Field(description="cli, or the DAG run that synced it")
+    change_reason: str | None
     superseded_at: datetime | None
+    superseded_by: str | None
 
 
 class OperationOut(BaseModel):

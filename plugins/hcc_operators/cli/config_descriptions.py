@@ -141,6 +141,16 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ),
     ("Health", "no_success_hours"): "Alert when nothing succeeded for this long.",
     ("Health", "ratio_shortfall_pct"): "Alert when the achieved ratio falls this far short.",
-    ("Health", "large_success_gb"): "Executions at least this large count for the ratio check.",
-    ("Health", "dedupe_minutes"): "The same alert is not raised again within this time.",
+    ("Health", "large_success_gb"): "A notice when one execution saves more than this (GiB).",
+    ("Health", "tablespace_full_pct"): (
+        "Alert when a tablespace is fuller than this and actions on it failed or were deferred."
+    ),
+    ("Health", "paused_dags_ignored"): "Maintenance DAG ids whose pause is intended (no alert).",
+    ("Health", "duration_trend_pct"): (
+        "Alert when seconds per GiB of one kind rose by more than this against the baseline."
+    ),
+    ("Health", "duration_recent_days"): "Days of recent executions compared with the baseline.",
+    ("Health", "duration_baseline_days"): "Days before the recent ones that form the baseline.",
+    ("Health", "duration_min_samples"): "Executions needed in each period before comparing.",
+    ("Health", "dedupe_minutes"): "The same alert is not sent again within this time.",
 }

@@ -7,6 +7,7 @@ left alone it overflows date arithmetic in the housekeeping task instead of fail
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, ValidationError
 
@@ -36,6 +37,14 @@ class Health(ConfigModel):
     ratio_shortfall_pct: float = Field(25, gt=0, lt=100)
     # A petabyte.
     large_success_gb: float = Field(10, gt=0, le=2**20)
+    tablespace_full_pct: float = Field(90, gt=0, le=100)
+    # DAG ids, as the Airflow UI shows them, whose pause is intended (e.g. hcc_compress where
+    # only the ILM pipeline is used).
+    paused_dags_ignored: tuple[Annotated[str, Field(min_length=1, max_length=250)], ...] = ()
+    duration_trend_pct: float = Field(50, gt=0, le=10_000)
+    duration_recent_days: float = Field(7, gt=0, le=MAX_HOURS / 24)
+    duration_baseline_days: float = Field(28, gt=0, le=MAX_HOURS / 24)
+    duration_min_samples: int = Field(5, ge=1, le=1_000_000)
     dedupe_minutes: float = Field(240, ge=0, le=MAX_HOURS * 60)
 
 

@@ -138,3 +138,21 @@ def rollback_run_id(execution_id: int, attempt: int) -> str:
 def session_module(dag: Dag) -> str:
     """DBMS_APPLICATION_INFO module of the work a DAG does (a DBA filters V$SESSION by it)."""
     return Dag(dag).value
+
+
+#: The DAGs with a schedule: when one is paused (or Airflow lost it), the maintenance it does
+#: stops without a failure anywhere, so housekeeping alerts (core.health, dag_not_scheduled).
+#: The rollback DAG only runs when triggered.
+MAINTENANCE_DAGS = (
+    Dag.ADVISOR,
+    Dag.COMPRESS,
+    Dag.ILM_REFRESH,
+    Dag.ILM_EVALUATE,
+    Dag.ILM_EXECUTE,
+    Dag.ILM_HOUSEKEEPING,
+)
+
+#: Airflow Variable: comma-separated addresses the alerts are mailed to (empty: no e-mail).
+NOTIFY_EMAIL_VARIABLE = "hcc_notify_email"
+#: Airflow connection of the alert webhook: its host is the URL (docs/operations.md, Alerts).
+ALERT_WEBHOOK_CONN_ID = "hcc_alert_webhook"

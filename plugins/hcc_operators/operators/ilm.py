@@ -22,6 +22,20 @@ def _run_type(context) -> str:
     return str(getattr(run.run_type, "value", run.run_type))
 
 
+#: Recorded as the author of what a run changes when no user triggered it (a scheduled or
+#: asset-triggered run).
+SCHEDULER = "airflow-scheduler"
+
+
+def _actor(context):
+    """The user who triggered this DAG run (Airflow records it on the run), else the
+    scheduler; via names the run, so the audit trail links to it."""
+    from hcc_operators.core.queue_control import Actor
+
+    user = getattr(context["dag_run"], "triggering_user_name", None)
+    return Actor(user or SCHEDULER, f"dag run {context['run_id']}"[:300])
+
+
 class HccIlmRefreshOperator(HccBaseOperator):
     """Stage 1: partition age, size, storage state and temperature into the repository."""
 
@@ -64,7 +78,12 @@ class HccIlmEvaluateOperator(HccBaseOperator):
             engine = wh.repository_engine()
             with self.recorded_run(context, engine):
                 result = ilm_evaluate.evaluate_policies(
-                    wh, engine, settings.policies, now=clock.now(), evaluation_id=context["run_id"]
+                    wh,
+                    engine,
+                    settings.policies,
+                    now=clock.now(),
+                    evaluation_id=context["run_id"],
+                    actor=_actor(context),
                 )
                 self.record_finish(
                     context,

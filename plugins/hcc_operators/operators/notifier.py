@@ -1,14 +1,16 @@
 """Failure notifications for the package's tasks and DAG runs.
 
-Always logs (so the alert is in the task log and the scheduler log) and records the alert in
-hcc_alerts, where the dashboard and /metrics see it; posts to a webhook when
-HCC_ALERT_WEBHOOK_URL is set (Slack/Teams-style incoming webhooks accept {"text": ...}).
-For e-mail, add the smtp provider's SmtpNotifier next to this one in the DAG's callbacks.
+Always logs (so the alert is in the task log and the scheduler log), then hands the alert to
+the same delivery as housekeeping's health alerts (services/alert_delivery.py): recorded in
+hcc_alerts, de-duplicated within housekeeping.yaml's ``health.dedupe_minutes``, and sent to
+the channels configured in Airflow (operators/alert_channels.py: e-mail through the SMTP
+provider's notifier, the webhook connection). When the repository cannot be reached (often
+the very failure being reported), the alert is still sent, without de-duplication.
 """
 
 from __future__ import annotations
 
-import os
+from datetime import timedelta
 
 from airflow.sdk import BaseNotifier
 
@@ -16,66 +18,71 @@ from hcc_operators import clock
 from hcc_operators.operators.base import DEFAULT_CONN_ID
 
 # Every DAG attaches this notifier at parse time; what it needs to send an alert (the
-# repository tables, SQLAlchemy, the warehouse, httpx) is imported in notify(), when a task or
-# DAG run has failed, so that defining a DAG stays cheap.
+# repository tables, SQLAlchemy, the warehouse, the SMTP provider) is imported in notify(), when
+# a task or DAG run has failed, so that defining a DAG stays cheap.
 
 
-def failure_text(context) -> tuple[str, str]:
-    """(de-duplication key, message) for a failed task instance or DAG run."""
-    dag_id = context["dag"].dag_id
-    run_id = context.get("run_id", "")
+def failure_of(context):
+    """The core.health failure alert for a failed task instance or DAG run."""
+    from hcc_operators.core.health import failure_alert
+
     ti = context.get("ti") or context.get("task_instance")
     error = context.get("exception") or context.get("reason") or "see the task log"
-    if ti is not None and getattr(ti, "task_id", None):
-        where = ti.task_id + (f"[{ti.map_index}]" if getattr(ti, "map_index", -1) >= 0 else "")
-        return (
-            f"task_failed:{dag_id}.{where}",
-            f"{dag_id}.{where} failed in run {run_id}: {error}",
-        )
-    return f"dag_failed:{dag_id}", f"DAG {dag_id} run {run_id} failed: {error}"
+    task_id = getattr(ti, "task_id", None) if ti is not None else None
+    return failure_alert(
+        context["dag"].dag_id,
+        task_id,
+        getattr(ti, "map_index", None),
+        context.get("run_id", ""),
+        error,
+    )
 
 
 class HccFailureNotifier(BaseNotifier):
-    def __init__(self, *, conn_id: str = DEFAULT_CONN_ID, webhook_url: str | None = None):
+    def __init__(self, *, conn_id: str = DEFAULT_CONN_ID):
         super().__init__()
         self.conn_id = conn_id
-        self.webhook_url = webhook_url
 
     def notify(self, context) -> None:
-        key, message = failure_text(context)
-        self.log.error("HCC ALERT [CRITICAL] %s", message)
+        from hcc_operators.operators.alert_channels import configured_channels
+
+        alert = failure_of(context)
+        self.log.error("HCC ALERT [%s] %s", alert.severity, alert.message)
+        where = context["dag"].dag_id
         try:
-            self._record(key, message)
+            channels = configured_channels(where=where)
         except Exception as err:  # a notifier must never mask the failure it reports
+            self.log.warning("could not read the alert channels: %s", err)
+            channels = []
+        try:
+            report = self._deliver(alert, channels, where)
+        except Exception as err:
             self.log.warning("could not record the alert in the repository: %s", err)
-        url = self.webhook_url or os.environ.get("HCC_ALERT_WEBHOOK_URL")
-        if url:
-            import httpx
+            self._send_unrecorded(alert, channels, where)
+            return
+        if report.errors:
+            self.log.warning("alert delivery: %s", "; ".join(report.errors))
 
-            try:
-                httpx.post(url, json={"text": message}, timeout=10).raise_for_status()
-            except httpx.HTTPError as err:
-                self.log.warning("alert webhook %s failed: %s", url, err)
-
-    def _record(self, key: str, message: str) -> None:
-        from sqlalchemy import insert
-
+    def _deliver(self, alert, channels, where):
+        from hcc_operators.core.housekeeping_config import load_housekeeping
         from hcc_operators.repository.schema import create_all
-        from hcc_operators.repository.tables import alerts
+        from hcc_operators.services.alert_delivery import deliver
         from hcc_operators.warehouse.factory import warehouse_from_conn_id
 
+        quiet = timedelta(minutes=load_housekeeping().health.dedupe_minutes)
         warehouse = warehouse_from_conn_id(self.conn_id)
         try:
             engine = warehouse.repository_engine()
             create_all(engine)
-            with engine.begin() as conn:
-                conn.execute(
-                    insert(alerts).values(
-                        alert_key=key[:250],
-                        severity="CRITICAL",
-                        message=message,
-                        raised_at=clock.now(),
-                    )
-                )
+            return deliver(engine, [alert], channels, now=clock.now(), quiet=quiet, where=where)
         finally:
             warehouse.close()
+
+    def _send_unrecorded(self, alert, channels, where) -> None:
+        from hcc_operators.core.alerts import subject_line
+
+        for channel in channels:
+            try:
+                channel.send(subject_line([alert], where), [alert])
+            except Exception as err:
+                self.log.warning("alert channel %s failed: %s", channel.name, err)

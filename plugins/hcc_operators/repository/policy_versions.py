@@ -1,7 +1,9 @@
 """Sync policies from policies.yaml into the repository, one new version per change.
 
 Old versions stay (is_current = false, superseded_at set) so the audit trail can say which
-definition a queue item or execution was made under.
+definition a queue item or execution was made under, and who made each version: the acting
+user (core.queue_control.Actor) of the evaluation run or the `hcc policies sync` call that
+found policies.yaml changed.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Engine
 
+from hcc_operators.core.queue_control import Actor
 from hcc_operators.repository.tables import ilm_policies, threshold_profiles
 
 
@@ -25,11 +28,20 @@ class PolicyRecord:
     definition: str  # canonical JSON
 
 
-def sync_policies(engine: Engine, records: list[PolicyRecord], now: datetime) -> dict[str, int]:
+def sync_policies(
+    engine: Engine,
+    records: list[PolicyRecord],
+    now: datetime,
+    *,
+    actor: Actor | None = None,
+    reason: str | None = None,
+) -> dict[str, int]:
     """Store changed or new policies as new versions; return the current version per name.
 
     Policies removed from the file are superseded (kept for audit, no longer current).
+    ``actor`` and ``reason`` are recorded on every version created and every one superseded.
     """
+    by = actor.name if actor else None
     versions: dict[str, int] = {}
     with engine.begin() as conn:
         current = {
@@ -47,7 +59,7 @@ def sync_policies(engine: Engine, records: list[PolicyRecord], now: datetime) ->
                 )
             ).scalar()
             if row is not None:
-                _supersede(conn, row.policy_id, now)
+                _supersede(conn, row.policy_id, now, by)
             version = (last or 0) + 1
             conn.execute(
                 insert(ilm_policies).values(
@@ -60,19 +72,22 @@ def sync_policies(engine: Engine, records: list[PolicyRecord], now: datetime) ->
                     definition=rec.definition,
                     is_current=True,
                     created_at=now,
+                    created_by=by,
+                    created_via=actor.via if actor else None,
+                    change_reason=reason,
                 )
             )
             versions[rec.name] = version
         for row in current.values():
-            _supersede(conn, row.policy_id, now)
+            _supersede(conn, row.policy_id, now, by)
     return versions
 
 
-def _supersede(conn, policy_id: int, now: datetime) -> None:
+def _supersede(conn, policy_id: int, now: datetime, by: str | None) -> None:
     conn.execute(
         update(ilm_policies)
         .where(ilm_policies.c.policy_id == policy_id)
-        .values(is_current=False, superseded_at=now)
+        .values(is_current=False, superseded_at=now, superseded_by=by)
     )
 
 

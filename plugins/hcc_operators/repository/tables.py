@@ -212,7 +212,13 @@ ilm_policies = Table(
     Column("definition", Text, nullable=False),  # canonical JSON
     Column("is_current", Boolean, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
+    # Who made this version (core.queue_control.Actor): the user who triggered the evaluation
+    # that found policies.yaml changed, or the one `hcc policies sync --by` names.
+    Column("created_by", String(250)),
+    Column("created_via", String(300)),
+    Column("change_reason", Text),
     Column("superseded_at", UtcDateTime()),
+    Column("superseded_by", String(250)),
     UniqueConstraint("policy_name", "version", name="hcc_ilm_pol_ver_uk"),
 )
 
@@ -263,7 +269,7 @@ ilm_queue = Table(
     # A follow-up (statistics after a rewrite, consolidation after a move) names the item
     # whose success queued it; evaluation never cancels a follow-up.
     Column("parent_queue_id", BigInteger),
-    # PENDING, RUNNING, SUCCESS, SKIPPED, FAILED, CANCELLED
+    # core.queue_control.QueueStatus: PENDING, HELD, RUNNING, SUCCESS, SKIPPED, FAILED, CANCELLED
     Column("status", String(20), nullable=False),
     Column("attempts", Integer, nullable=False, default=0),
     Column("carried_over", Boolean, nullable=False, default=False),
@@ -283,6 +289,24 @@ Index(
     ilm_queue.c.partition_name,
     ilm_queue.c.policy_name,
 )
+
+# Every change an operator made to a queue item (core.queue_control): the audit trail behind
+# `hcc queue history`, GET /ilm/queue/{id}/history and the dashboard's queue page.
+queue_changes = Table(
+    "hcc_ilm_queue_changes",
+    metadata,
+    _id("change_id"),
+    Column("queue_id", BigInteger, nullable=False),
+    Column("command", String(20), nullable=False),  # core.queue_control.QueueCommand
+    Column("field", String(20), nullable=False),  # status or priority
+    Column("old_value", String(64), nullable=False),
+    Column("new_value", String(64), nullable=False),
+    Column("changed_by", String(250), nullable=False),
+    Column("changed_via", String(300), nullable=False),  # api, cli, dag run <id>
+    Column("reason", Text),
+    Column("changed_at", UtcDateTime(), nullable=False),
+)
+Index("hcc_ilm_qchg_queue_ix", queue_changes.c.queue_id, queue_changes.c.change_id)
 
 # Stage 2 writes one row per (policy, partition) pair: 20 million at a million partitions and
 # 20 policies. So a detail holds only keys and a reason code, in primary-key order, with no
@@ -469,6 +493,12 @@ alerts = Table(
     Column("severity", String(10), nullable=False),  # INFO, WARNING, CRITICAL
     Column("message", Text, nullable=False),
     Column("raised_at", UtcDateTime(), nullable=False),
+    Column("alert_name", String(64)),  # core.alerts.ALERTS; the key adds what it is about
+    # SENT, LOGGED (no channel configured), SUPPRESSED (same key sent within the de-duplication
+    # window), FAILED (no channel took it; the next raise tries again). NULL: before delivery.
+    Column("status", String(20)),
+    Column("channels", String(200)),  # the channels that took it, comma-separated
+    Column("delivery_error", Text),
 )
 Index("hcc_alerts_key_ix", alerts.c.alert_key, alerts.c.raised_at)
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
 
+from hcc_operators.core.queue_control import WAITING
 from hcc_operators.repository.tables import execution_log, ilm_queue
 
 FAILED = "FAILED"
@@ -64,7 +65,13 @@ def count_batch(conn: Connection, batch) -> BatchCounts:
     planned_left = conn.execute(
         select(func.count())
         .select_from(ilm_queue)
-        .where(and_(ilm_queue.c.batch_id == batch.batch_id, ilm_queue.c.status == "PENDING"))
+        # An item held after planning did not run either: it waits like a deferred one.
+        .where(
+            and_(
+                ilm_queue.c.batch_id == batch.batch_id,
+                ilm_queue.c.status.in_([s.value for s in WAITING]),
+            )
+        )
     ).scalar()
     return BatchCounts(
         counts.get("SUCCESS", 0),

@@ -18,11 +18,13 @@ from sqlalchemy.engine import Engine
 from hcc_operators.core.actions import ActionParams, dump_params
 from hcc_operators.core.errors import HccError, NothingToDo
 from hcc_operators.core.models import ActionKind, ObjectRef
+from hcc_operators.core.queue_control import ACTIVE as ACTIVE_STATUSES
 from hcc_operators.repository.tables import ilm_queue
 from hcc_operators.services.action_runner import table_segments
 from hcc_operators.warehouse.base import Warehouse
 
-ACTIVE = ("PENDING", "RUNNING")
+# A HELD item is active too: an operator's hold is not undone by queueing the work anew.
+ACTIVE = tuple(s.value for s in ACTIVE_STATUSES)
 
 
 def queue_follow_ups(

@@ -21,6 +21,8 @@ from hcc_operators.core.actions import dump_params
 from hcc_operators.core.eligibility import table_limits
 from hcc_operators.core.errors import ConfigError
 from hcc_operators.core.policy_config import Policy, PolicySet
+from hcc_operators.core.queue_control import ACTIVE as ACTIVE_STATUSES
+from hcc_operators.core.queue_control import Actor
 from hcc_operators.core.reasons import Reason
 from hcc_operators.repository import evaluation_sql
 from hcc_operators.repository.bulk import bulk_cache
@@ -37,7 +39,9 @@ from hcc_operators.repository.tables import (
 )
 from hcc_operators.warehouse.base import Warehouse
 
-ACTIVE = ("PENDING", "RUNNING")
+# PENDING, HELD, RUNNING: a partition with a held item gets no second item beside it, and
+# only PENDING items are cancelled as stale (_cancel_stale), so evaluation never undoes a hold.
+ACTIVE = tuple(s.value for s in ACTIVE_STATUSES)
 BULK = 5000
 _ELIGIBLE = Reason.ELIGIBLE.code
 
@@ -49,13 +53,11 @@ def evaluate_policies(
     *,
     now: datetime,
     evaluation_id: str,
+    actor: Actor | None = None,
 ) -> dict:
-    versions = sync_policies(engine, [_record(p) for p in policies.policies], now)
-    sync_profiles(
-        engine,
-        {n: (p.hot_days, p.warm_days, p.cold_days) for n, p in policies.profiles.items()},
-        now,
-    )
+    """``actor``: who is recorded as the author of any policy version this run creates (the
+    user who triggered the evaluation's DAG run, or the scheduler)."""
+    versions = sync_policy_set(engine, policies, now=now, actor=actor)
     free = {name: ts.free_bytes for name, ts in warehouse.tablespaces().items()}
     warnings: list[str] = []
     enqueued = 0
@@ -133,6 +135,28 @@ def evaluate_policies(
         "warnings": warnings,
         "policy_versions": versions,
     }
+
+
+def sync_policy_set(
+    engine: Engine,
+    policies: PolicySet,
+    *,
+    now: datetime,
+    actor: Actor | None,
+    reason: str | None = None,
+) -> dict[str, int]:
+    """policies.yaml into the repository: a new version of each changed policy, recorded with
+    its author (evaluation does this first; `hcc policies sync` does it alone). Returns the
+    current version per policy."""
+    versions = sync_policies(
+        engine, [_record(p) for p in policies.policies], now, actor=actor, reason=reason
+    )
+    sync_profiles(
+        engine,
+        {n: (p.hot_days, p.warm_days, p.cold_days) for n, p in policies.profiles.items()},
+        now,
+    )
+    return versions
 
 
 def _record(policy: Policy) -> PolicyRecord:

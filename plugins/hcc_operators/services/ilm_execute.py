@@ -33,6 +33,7 @@ from hcc_operators.core.errors import Transience
 from hcc_operators.core.models import ActionStatus, ObjectRef
 from hcc_operators.core.names import Dag, session_module
 from hcc_operators.core.outcomes import ActionOutcome, PlannedItem
+from hcc_operators.core.queue_control import QueueStatus
 from hcc_operators.core.rewrite_options import AS_POLICIES, RewriteOptions
 from hcc_operators.repository.tables import execution_log, ilm_queue
 from hcc_operators.services import execution_records, recovery, table_lock
@@ -46,7 +47,8 @@ from hcc_operators.services.queue_resolution import resolve_row, row_ref, vanish
 from hcc_operators.services.table_lock import ClaimResult, LockWait
 from hcc_operators.warehouse.base import Warehouse
 
-FINISHED = ("SUCCESS", "SKIPPED", "CANCELLED")
+#: Statuses a task never runs again (FAILED is not among them: clearing the task retries it).
+SETTLED = ("SUCCESS", "SKIPPED", "CANCELLED")
 
 
 def item_lease(predicted_s: float) -> timedelta:
@@ -96,8 +98,11 @@ def execute_item(
                 "follow_ups": list(found.follow_ups),
             }
         row = _read(engine, queue_id)
-    if row.status in FINISHED:
+    if row.status in SETTLED:
         return {"status": "SKIPPED", "message": f"queue item already {row.status}"}
+    if row.status == QueueStatus.HELD:
+        # Held by an operator after the batch was planned: not run, and left HELD.
+        return {"status": "SKIPPED", "message": "queue item is HELD; release it to run it"}
     was_failed = row.status == "FAILED"
     if was_failed:
         # A cleared task retries the item: it goes back to PENDING (recorded), then runs again,

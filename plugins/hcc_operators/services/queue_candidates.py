@@ -6,6 +6,9 @@ and stops once the batch is full. The order comes from SQL without date arithmet
 items of one evaluation share (carried_over, priority, enqueued_at), so these groups are few.
 They are ordered in Python by core.selection's own key, then each group's rows are streamed
 oldest partition first, which is how core.selection breaks ties inside a group.
+
+Only PENDING items are candidates: an item an operator put on HELD (core.queue_control) is
+never read here, so no batch plans it until it is released.
 """
 
 from __future__ import annotations

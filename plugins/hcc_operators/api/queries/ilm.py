@@ -17,6 +17,7 @@ from hcc_operators.api.models import (
     EvaluationOut,
     Page,
     PartitionEvaluationsOut,
+    QueueChangeOut,
     QueueItemOut,
 )
 from hcc_operators.api.queries.rows import json_or_none, label, paged
@@ -28,6 +29,7 @@ from hcc_operators.repository.tables import (
     ilm_batches,
     ilm_queue,
 )
+from hcc_operators.services.queue_control import QueueChange, latest_changes
 
 EXECUTE_DAG = dag_id(Dag.ILM_EXECUTE)
 ACTION_TASK = Task.EXECUTE_ACTION.value
@@ -142,13 +144,22 @@ def get_batch(
     )
 
 
-def queue_out(row: Row) -> QueueItemOut:
+def queue_out(row: Row, last_change: QueueChange | None = None) -> QueueItemOut:
     return QueueItemOut(
         **{k: getattr(row, k) for k in _QUEUE_FIELDS},
         object=label(row),
         action_params=json_or_none(row.action_params),
         carried_over=bool(row.carried_over),
+        last_change=QueueChangeOut(**last_change.to_dict()) if last_change else None,
     )
+
+
+def get_queue_item(engine: Engine, queue_id: int) -> QueueItemOut | None:
+    with engine.connect() as conn:
+        row = conn.execute(select(ilm_queue).where(ilm_queue.c.queue_id == queue_id)).first()
+    if row is None:
+        return None
+    return queue_out(row, latest_changes(engine, [queue_id]).get(queue_id))
 
 
 def list_queue(
@@ -162,8 +173,12 @@ def list_queue(
         stmt = stmt.where(q.policy_name == policy)
     with engine.connect() as conn:
         rows, total = paged(conn, stmt, limit, offset)
+    changes = latest_changes(engine, [r.queue_id for r in rows])
     return Page[QueueItemOut](
-        items=[queue_out(r) for r in rows], total=total, limit=limit, offset=offset
+        items=[queue_out(r, changes.get(r.queue_id)) for r in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
     )
 
 

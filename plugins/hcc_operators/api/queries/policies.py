@@ -17,7 +17,11 @@ _FIELDS = (
     "priority",
     "action",
     "created_at",
+    "created_by",
+    "created_via",
+    "change_reason",
     "superseded_at",
+    "superseded_by",
 )
 
 

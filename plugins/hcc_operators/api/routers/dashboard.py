@@ -16,6 +16,7 @@ from hcc_operators.api.queries.dashboard import dashboard_data
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 ASSETS = {
     "dashboard.js": "text/javascript",
+    "queue.js": "text/javascript",
     "charts.js": "text/javascript",
     "dashboard.css": "text/css",
 }
@@ -29,6 +30,17 @@ router = APIRouter(tags=["dashboard"], dependencies=[Depends(require_user)])
 def page() -> FileResponse:
     # Asset URLs in the page are relative, so it works under /hcc wherever Airflow is rooted.
     return FileResponse(STATIC_DIR / "dashboard.html", media_type="text/html")
+
+
+@router.get(
+    "/dashboard/queue",
+    response_class=FileResponse,
+    responses={200: {"content": {"text/html": {}}}},
+)
+def queue_page() -> FileResponse:
+    """The ILM queue with its hold/release/cancel/requeue/priority buttons."""
+    # Its asset and API URLs are relative to /hcc/dashboard/queue ("../static/...").
+    return FileResponse(STATIC_DIR / "queue.html", media_type="text/html")
 
 
 @router.get("/dashboard/data", response_model=DashboardData)
