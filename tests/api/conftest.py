@@ -219,6 +219,7 @@ def seed(engine) -> None:
                     execution,
                     execution_id=3,
                     dag_run_id="manual__c2",
+                    map_index=2,
                     owner="SALES",
                     table_name="ORDERS",
                     partition_name="P2",

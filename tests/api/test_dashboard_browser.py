@@ -292,7 +292,7 @@ def test_dashboard_draws_the_demo_and_starts_a_compression(
     assert browser.js("document.querySelectorAll('#failures tbody tr').length") == want["failures"]
     (locked,) = want["failed_ilm"]  # the partition demo_data locked during the ILM batch
     assert locked.error_code == "ORA-00054"
-    assert f"execute_action?map_index={locked.map_index}" in browser.js(
+    assert f"execute_action/mapped/{locked.map_index}" in browser.js(
         "document.querySelector('#failures tbody a').getAttribute('href')"
     )
 

@@ -14,8 +14,10 @@ from urllib.parse import quote, urlsplit
 import httpx
 from fastapi import Depends
 
+from hcc_operators.airflow_urls import api_base_url, ui_root
+from hcc_operators.core.ui_links import dag_run_path
+
 TIMEOUT_S = 30.0
-UNSPECIFIED_HOSTS = ("", "0.0.0.0", "::")
 
 
 @dataclass(frozen=True)
@@ -37,40 +39,6 @@ class AirflowRejected(Exception):
 
 class AirflowUnreachable(Exception):
     """The Airflow API server could not be reached at the configured base URL."""
-
-
-def _conf_get(key: str, fallback: str) -> str:
-    from airflow.configuration import conf
-
-    return conf.get("api", key, fallback=fallback) or fallback
-
-
-def api_base_url() -> str:
-    """Where this process reaches Airflow's API: [api] base_url, else host and port."""
-    base = _conf_get("base_url", "")
-    if base:
-        return base.rstrip("/")
-    host = _conf_get("host", "0.0.0.0")
-    # A wildcard listen address is not something to connect to; the server is local.
-    host = "127.0.0.1" if host in UNSPECIFIED_HOSTS else host
-    scheme = "https" if _conf_get("ssl_cert", "") else "http"
-    return f"{scheme}://{host}:{_conf_get('port', '8080')}"
-
-
-def ui_root() -> str:
-    """Prefix for UI links: base_url when configured, else root-relative to this server."""
-    return _conf_get("base_url", "").rstrip("/")
-
-
-def dag_run_path(dag_id: str, dag_run_id: str) -> str:
-    return f"/dags/{quote(dag_id, safe='')}/runs/{quote(dag_run_id, safe='')}"
-
-
-def task_instance_path(
-    dag_id: str, dag_run_id: str, task_id: str, map_index: int | None = None
-) -> str:
-    path = f"{dag_run_path(dag_id, dag_run_id)}/tasks/{quote(task_id, safe='')}"
-    return path if map_index is None or map_index < 0 else f"{path}?map_index={map_index}"
 
 
 class AirflowClient:

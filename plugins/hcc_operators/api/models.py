@@ -80,6 +80,9 @@ class RecommendationOut(BaseModel):
 class ExecutionOut(BaseModel):
     execution_id: int
     dag_run_id: str | None
+    map_index: int | None = Field(
+        description="The compress_object instance that ran it; None for a rollback"
+    )
     result_id: int | None
     object: str
     owner: str
@@ -306,7 +309,11 @@ class FailureOut(BaseModel):
     at: datetime
     dag_id: str
     dag_run_id: str | None
-    ui_url: str | None
+    map_index: int | None = Field(description="The mapped task instance, when recorded")
+    ui_url: str | None = Field(description="The failed task instance in the Airflow UI")
+    resolved: bool = Field(description="A later attempt at the same work succeeded")
+    resolved_at: datetime | None
+    resolved_by: str | None = Field(description="Which later attempt fixed it")
 
 
 class DashboardData(BaseModel):

@@ -65,6 +65,7 @@ class HccCompressObjectOperator(HccBaseOperator):
                 dry_run=dry_run,
                 dag_run_id=context["run_id"],
                 now=clock.now(),
+                map_index=context["ti"].map_index,
             )
             for statement in result["statements"]:
                 self.log.info("DDL%s: %s", " (dry run, not executed)" if dry_run else "", statement)

@@ -86,6 +86,7 @@ def compress_object(
     dry_run: bool,
     dag_run_id: str,
     now: datetime,
+    map_index: int | None = None,
 ) -> dict:
     ref = ObjectRef.parse(item["label"])
     target = CompressionType.parse(item["compression"])
@@ -95,6 +96,7 @@ def compress_object(
     action = CompressParams(level=target).to_action(ref, table=table)
     base = {
         "dag_run_id": dag_run_id,
+        "map_index": map_index,
         "result_id": item.get("result_id"),
         "owner": ref.owner,
         "table_name": ref.table,

@@ -20,7 +20,7 @@ def test_one_batch_lists_its_actions_with_task_instance_links(authed):
     first, second = batch["actions"]
     assert first["object"] == "SALES.SALES_HIST:P2020"
     assert first["ui_url"] == (
-        "/dags/hcc_ilm_execute/runs/scheduled__b1/tasks/execute_action?map_index=0"
+        "/dags/hcc_ilm_execute/runs/scheduled__b1/tasks/execute_action/mapped/0"
     )
     assert (second["status"], second["error_code"], second["map_index"]) == (
         "FAILED",

@@ -8,7 +8,6 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine, Row
 
-from hcc_operators.api.airflow_client import dag_run_path, task_instance_path
 from hcc_operators.api.models import (
     ActionLogOut,
     BacklogOut,
@@ -21,7 +20,8 @@ from hcc_operators.api.models import (
 )
 from hcc_operators.api.queries.rows import json_or_none, label, paged
 from hcc_operators.core.models import ObjectRef
-from hcc_operators.core.names import Dag, Task, dag_id
+from hcc_operators.core.names import Dag, dag_id
+from hcc_operators.core.ui_links import dag_run_path, ilm_action_path
 from hcc_operators.repository.evaluation_reads import partition_decisions
 from hcc_operators.repository.tables import (
     execution_log,
@@ -30,7 +30,6 @@ from hcc_operators.repository.tables import (
 )
 
 EXECUTE_DAG = dag_id(Dag.ILM_EXECUTE)
-ACTION_TASK = Task.EXECUTE_ACTION.value
 
 _BATCH_FIELDS = (
     "batch_id",
@@ -99,7 +98,7 @@ def batch_out(row: Row, ui_url: Callable[[str], str]) -> BatchOut:
 def action_link(row: Row, ui_url: Callable[[str], str]) -> str | None:
     if not row.dag_run_id:
         return None
-    return ui_url(task_instance_path(EXECUTE_DAG, row.dag_run_id, ACTION_TASK, row.map_index))
+    return ui_url(ilm_action_path(row.dag_run_id, row.map_index))
 
 
 def action_out(row: Row, ui_url: Callable[[str], str]) -> ActionLogOut:
