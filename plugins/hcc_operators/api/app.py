@@ -8,6 +8,7 @@ from hcc_operators.api.errors import install_error_handlers
 from hcc_operators.api.routers import (
     advisor,
     compression,
+    dags,
     dashboard,
     health,
     ilm,
@@ -16,7 +17,7 @@ from hcc_operators.api.routers import (
     policies,
 )
 
-ROUTERS = (health, advisor, compression, ilm, policies, operations, metrics, dashboard)
+ROUTERS = (health, advisor, compression, dags, ilm, policies, operations, metrics, dashboard)
 
 
 def create_app() -> FastAPI:

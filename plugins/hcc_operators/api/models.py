@@ -134,6 +134,9 @@ class BatchOut(BaseModel):
     started_at: datetime
     finished_at: datetime | None
     ui_url: str | None
+    outcome: str = Field(
+        description="What the batch did, in the words of its DAG run's note in Airflow"
+    )
 
 
 class ActionLogOut(BaseModel):
@@ -274,6 +277,14 @@ class TriggeredRunOut(BaseModel):
     estimated_savings_bytes: int | None = Field(
         default=None, description="What the advisor expects the selection to save"
     )
+
+
+class DagStateOut(BaseModel):
+    dag_id: str
+    is_paused: bool = Field(
+        description="A paused DAG queues its runs and starts none until it is unpaused"
+    )
+    ui_url: str = Field(description="The DAG in the Airflow UI")
 
 
 class LabelValue(BaseModel):
