@@ -1,9 +1,11 @@
-"""Registers the package with Airflow: the timetable, the /hcc app and its UI page."""
+"""Registers the package with Airflow: the timetables, the /hcc app and its UI page, and the
+listener that writes an ILM run's outcome into its DAG run note."""
 
 from __future__ import annotations
 
 from airflow.plugins_manager import AirflowPlugin
 
+from hcc_operators import run_notes
 from hcc_operators.timetables import MaintenanceWindowTimetable
 
 
@@ -19,6 +21,7 @@ class HccPlugin(AirflowPlugin):
     name = "hcc_operators"
     timetables = [MaintenanceWindowTimetable]
     fastapi_apps = _fastapi_apps()
+    listeners = [run_notes]
     external_views = [
         {
             "name": "HCC compression & ILM",

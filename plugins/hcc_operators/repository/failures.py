@@ -16,9 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
 
+from hcc_operators.core.batch_outcome import FailedItem
 from hcc_operators.core.models import ObjectRef
 from hcc_operators.repository.tables import compression_executions, execution_log
 
@@ -166,3 +167,18 @@ def recent_failures(conn: Connection, limit: int) -> list[Failure]:
     """The ``limit`` most recent failed attempts of both kinds, newest first."""
     items = _ilm_failures(conn, limit) + _compression_failures(conn, limit)
     return sorted(items, key=lambda f: f.at, reverse=True)[:limit]
+
+
+def batch_failed_items(conn: Connection, batch_id: int) -> list[FailedItem]:
+    """The partitions of a batch whose latest attempt failed, in map index order: what
+    finish_batch counts as failed (a retry that succeeded no longer counts)."""
+    x = execution_log.c
+    latest = select(func.max(x.log_id)).where(x.batch_id == batch_id).group_by(x.queue_id)
+    rows = conn.execute(
+        select(execution_log)
+        .where(x.batch_id == batch_id, x.status == "FAILED", x.log_id.in_(latest))
+        .order_by(x.map_index, x.log_id)
+    ).all()
+    return [
+        FailedItem(_label(r), r.action, r.map_index, r.error_code, r.error_message) for r in rows
+    ]

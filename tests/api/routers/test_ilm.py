@@ -9,6 +9,11 @@ def test_batches_with_status_and_run_link(authed):
         (1, "COMPLETED"),
     ]
     assert page["items"][0]["forced"] is True
+    # The outcome reads as the DAG run's note does (core/batch_outcome.py).
+    assert page["items"][2]["outcome"] == (
+        "HCC batch 1 COMPLETED: 2 planned; 1 succeeded, 0 skipped (already done), 1 failed."
+    )
+    assert page["items"][0]["outcome"] == "HCC batch 3 RUNNING: 0 planned"
     assert page["items"][2]["ui_url"] == "/dags/hcc_ilm_execute/runs/scheduled__b1"
     only = authed.get("/hcc/ilm/batches", params={"status": "COMPLETED"}).json()
     assert [b["batch_id"] for b in only["items"]] == [1]

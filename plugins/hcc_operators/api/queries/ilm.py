@@ -19,6 +19,7 @@ from hcc_operators.api.models import (
     QueueItemOut,
 )
 from hcc_operators.api.queries.rows import json_or_none, label, paged
+from hcc_operators.core.batch_outcome import describe_batch
 from hcc_operators.core.models import ObjectRef
 from hcc_operators.core.names import Dag, dag_id
 from hcc_operators.core.ui_links import dag_run_path, ilm_action_path
@@ -92,6 +93,16 @@ def batch_out(row: Row, ui_url: Callable[[str], str]) -> BatchOut:
         **{k: getattr(row, k) for k in _BATCH_FIELDS},
         forced=bool(row.forced),
         ui_url=ui_url(dag_run_path(EXECUTE_DAG, row.dag_run_id)) if row.dag_run_id else None,
+        outcome=describe_batch(
+            row.batch_id,
+            row.status,
+            planned=row.planned,
+            succeeded=row.succeeded,
+            skipped=row.skipped,
+            failed=row.failed,
+            left_pending=row.left_pending,
+            reason=row.reason,
+        ),
     )
 
 
