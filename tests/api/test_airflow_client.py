@@ -12,7 +12,9 @@ from hcc_operators.api import airflow_client as ac
 @pytest.fixture
 def api_conf(monkeypatch):
     def set_conf(**values):
-        monkeypatch.setattr(airflow_urls, "_conf_get", lambda key, fallback: values.get(key) or fallback)
+        monkeypatch.setattr(
+            airflow_urls, "_conf_get", lambda key, fallback: values.get(key) or fallback
+        )
 
     return set_conf
 
