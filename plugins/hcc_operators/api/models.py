@@ -329,6 +329,9 @@ class FailureOut(BaseModel):
 
 class DashboardData(BaseModel):
     generated_at: datetime
+    start_dags: dict[str, str] = Field(
+        description="The DAG each dashboard action starts: analyse, compress, rollback"
+    )
     latest_run: AdvisorRunOut | None
     savings_by_schema: list[LabelValue]
     recommendations_by_type: list[LabelValue]

@@ -20,6 +20,7 @@ from hcc_operators.api.models import (
 from hcc_operators.api.queries import advisor
 from hcc_operators.api.queries.rows import label
 from hcc_operators.api.queries.savings import Saving, savings
+from hcc_operators.core.names import Dag, dag_id
 from hcc_operators.core.ui_links import work_dag, work_path
 from hcc_operators.repository import failures as failures_read
 from hcc_operators.repository.tables import (
@@ -29,6 +30,12 @@ from hcc_operators.repository.tables import (
     partition_access,
 )
 
+#: The DAG each dashboard action starts (its confirmation asks whether that DAG is paused).
+START_DAGS = {
+    "analyse": dag_id(Dag.ADVISOR),
+    "compress": dag_id(Dag.COMPRESS),
+    "rollback": dag_id(Dag.COMPRESS_ROLLBACK),
+}
 TOP_CANDIDATES = 10
 RECENT_FAILURES = 10
 RATIO_POINTS = 50
@@ -178,6 +185,7 @@ def dashboard_data(engine: Engine, *, now: datetime, ui_url: Callable[[str], str
     events = savings(engine)
     return DashboardData(
         generated_at=now,
+        start_dags=START_DAGS,
         latest_run=advisor.get_run(engine, None, now=now, ui_url=ui_url),
         savings_by_schema=savings_by_schema(events),
         recommendations_by_type=recommendations_by_type(engine),

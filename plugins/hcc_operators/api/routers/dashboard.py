@@ -16,6 +16,7 @@ from hcc_operators.api.queries.dashboard import dashboard_data
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 ASSETS = {
     "dashboard.js": "text/javascript",
+    "units.js": "text/javascript",
     "charts.js": "text/javascript",
     "dashboard.css": "text/css",
 }
