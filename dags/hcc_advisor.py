@@ -50,7 +50,10 @@ with DAG(
             description="Rows sampled per estimate (default: advisor.yaml).",
         ),
         "min_size_mb": Param(
-            None, type=["null", "number"], minimum=0, description="Skip objects smaller than this."
+            None,
+            type=["null", "number"],
+            minimum=0,
+            description="Skip objects smaller than this many MiB (1024 x 1024 bytes).",
         ),
         "incremental": Param(
             False, type="boolean", description="Only objects modified or never analysed since."
@@ -96,7 +99,7 @@ with its error and never stops the others.
         task_id=Task.ANALYSE_CHUNK,
         pool=ESTIMATE_POOL,
         map_index_template="chunk {{ task.chunk['chunk'] }}: {{ task.chunk['objects'] | length }}"
-        " objects, {{ (task.chunk['bytes'] / 1048576) | round | int }} MB",
+        " objects, {{ (task.chunk['bytes'] / 1048576) | round | int }} MiB",
     ).expand(chunk=plan.output)
     finish = HccAdvisorFinishOperator(
         task_id=Task.FINISH_ANALYSIS,

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from hcc_operators.core.health import GB, Alert, HealthFigures, check, deduplicate
+from hcc_operators.core.health import Alert, HealthFigures, check, deduplicate
 from hcc_operators.core.housekeeping_config import Health
+from hcc_operators.core.units import GIB
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 LIMITS = Health()
@@ -60,7 +61,7 @@ def test_ratio_shortfall_and_large_success_notice():
     found = check(
         figures(
             shortfalls=[("S.T:P1", 4.0, 2.9), ("S.T:P2", 4.0, 3.1)],
-            large_successes=[("S.T:P3", 11 * GB), ("S.T:P4", 9 * GB)],
+            large_successes=[("S.T:P3", 11 * GIB), ("S.T:P4", 9 * GIB)],
         ),
         LIMITS,
         NOW,

@@ -260,3 +260,43 @@ def test_a_note_a_person_wrote_is_never_replaced(pipeline):
         assert note_outcome(run, session) is None
         assert run.note == "checked by Ana"
         session.rollback()
+
+
+def test_the_demo_report_explains_its_numbers_and_they_add_up(pipeline, warehouse_path):
+    import re
+
+    from hcc_operators.demo_report import render_report
+
+    with EmbeddedWarehouse(warehouse_path) as wh:
+        report = render_report(wh, pipeline[0])
+        with wh.repository_engine().connect() as conn:
+            batch = conn.execute(
+                select(ilm_batches).order_by(ilm_batches.c.batch_id.desc())
+            ).first()
+            pending = conn.scalar(
+                select(func.count()).select_from(ilm_queue).where(ilm_queue.c.status == "PENDING")
+            )
+    # One unit convention: binary sizes with IEC labels only.
+    assert not re.search(r"\d (KB|MB|GB|TB)\b", report), report
+    assert re.search(r"\d (KiB|MiB|GiB)\b", report)
+    # The two averages say what each averages over.
+    assert "their average measured ratio AT that level" in report
+    assert "averaged over all" in report and "analysed objects" in report
+    # PENDING is split into reasons that add up, matching the batch's own counts.
+    why = re.search(
+        r"Why (\d+) items are PENDING: (\d+) did not fit .*?; (\d+) wait behind .*?; "
+        r"(\d+) were planned but deferred .*?; (\d+) were queued after",
+        report,
+    )
+    assert why, report
+    total, did_not_fit, behind, deferred, since = map(int, why.groups())
+    assert total == pending > 0
+    assert did_not_fit + behind + deferred + since == total
+    planned = re.match(
+        r"(\d+) planned, (\d+) wait for a later window, (\d+) wait behind another action on "
+        r"their partition, (\d+) beyond max_operations",
+        batch.reason,
+    )
+    assert planned, batch.reason
+    assert did_not_fit == int(planned.group(2))
+    assert behind == int(planned.group(3)) + int(planned.group(4))

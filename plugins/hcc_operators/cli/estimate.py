@@ -17,11 +17,12 @@ from hcc_operators.cli.common import (
     parse_object,
 )
 from hcc_operators.cli.exit_codes import OK, PROBLEM, CliError
-from hcc_operators.cli.output import Output, size
+from hcc_operators.cli.output import Output
 from hcc_operators.core.advisor_config import FILE_NAME as ADVISOR_FILE
 from hcc_operators.core.advisor_config import load_advisor_config
 from hcc_operators.core.errors import ObjectNotFound
 from hcc_operators.core.models import ESTIMATED_TYPES, CompressionType
+from hcc_operators.core.units import format_bytes
 
 
 def add_parser(commands) -> None:
@@ -88,10 +89,13 @@ def run(args: argparse.Namespace, out: Output) -> int:
         )
         return OK
     out.line(
-        f"{ref.label}: {size(seg.bytes)}, now {seg.compression.value}; sample of {sample_rows} rows"
+        f"{ref.label}: {format_bytes(seg.bytes)}, now {seg.compression.value}; sample of {sample_rows} rows"
     )
     out.table(
         ("compression", "ratio", "estimated size"),
-        [(r["compression"], f"{r['ratio']:.2f}x", size(r["estimated_bytes"])) for r in rows],
+        [
+            (r["compression"], f"{r['ratio']:.2f}x", format_bytes(r["estimated_bytes"]))
+            for r in rows
+        ],
     )
     return OK

@@ -12,9 +12,10 @@ from sqlalchemy.engine import Engine
 from hcc_operators.cli.common import add_at, add_connection, add_json, connected, now
 from hcc_operators.cli.connection import airflow_ui_root
 from hcc_operators.cli.exit_codes import OK
-from hcc_operators.cli.output import Output, seconds, size
+from hcc_operators.cli.output import Output, seconds
 from hcc_operators.core.progress import progress
 from hcc_operators.core.ui_links import work_path
+from hcc_operators.core.units import format_bytes
 from hcc_operators.repository.failures import recent_failures
 from hcc_operators.repository.tables import advisor_runs, ilm_batches, ilm_queue
 from hcc_operators.services.run_control import recent_runs
@@ -165,7 +166,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
         out.table(
             ("policy", "action", "items", "size", "oldest"),
             [
-                (r["policy"], r["action"], r["items"], size(r["bytes"]), r["oldest"])
+                (r["policy"], r["action"], r["items"], format_bytes(r["bytes"]), r["oldest"])
                 for r in data["backlog"]
             ],
         )

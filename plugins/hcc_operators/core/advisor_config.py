@@ -25,6 +25,7 @@ from pydantic import (
 from hcc_operators.core.errors import ConfigError
 from hcc_operators.core.models import ESTIMATED_TYPES, CompressionType
 from hcc_operators.core.paths import config_dir
+from hcc_operators.core.units import MIB
 
 FILE_NAME = "advisor.yaml"
 #: Oracle's DBMS_COMPRESSION.COMP_RATIO_ALLROWS: estimate on every row instead of a sample.
@@ -114,7 +115,7 @@ class Strategy(BaseModel):
 
     @property
     def min_size_bytes(self) -> int:
-        return int(self.min_size_mb * 1024 * 1024)
+        return int(self.min_size_mb * MIB)
 
 
 class AdvisorConfig(BaseModel):

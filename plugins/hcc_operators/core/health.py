@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from hcc_operators.core.housekeeping_config import Health
-
-GB = 1024**3
+from hcc_operators.core.units import GIB, format_bytes
 
 
 @dataclass(frozen=True)
@@ -84,9 +83,9 @@ def check(figures: HealthFigures, limits: Health, now: datetime) -> list[Alert]:
                 )
             )
     for label, saved in figures.large_successes:
-        if saved > limits.large_success_gb * GB:
+        if saved > limits.large_success_gb * GIB:
             alerts.append(
-                Alert(f"large_success:{label}", "INFO", f"{label} saved {saved / GB:.1f} GB")
+                Alert(f"large_success:{label}", "INFO", f"{label} saved {format_bytes(saved)}")
             )
     return alerts
 

@@ -70,7 +70,7 @@ def test_partition_evaluations_latest_per_policy(authed):
     assert [e["evaluation_id"] for e in found["evaluations"]] == ["ev2", "ev2"]
     assert found["evaluations"][1]["reason_text"] == "age 120 days < minimum 3650 days"
     assert found["evaluations"][0]["reason_text"] == (
-        "eligible: age 120 days, 0.0 MB, WARM, NONE in USERS"
+        "eligible: age 120 days, 500 B, WARM, NONE in USERS"
     )
 
 
