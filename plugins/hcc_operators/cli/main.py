@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from hcc_operators.cli import (
     config_reference,
+    demo,
     estimate,
     explain,
     plan,
@@ -26,7 +27,17 @@ from hcc_operators.cli.exit_codes import OK, PROBLEM, WAREHOUSE, CliError
 from hcc_operators.cli.output import Output
 from hcc_operators.core.errors import ConfigError, HccError, WarehouseError
 
-COMMANDS = (validate, plan, explain, status, estimate, reconcile, config_reference, pools)
+COMMANDS = (
+    validate,
+    plan,
+    explain,
+    status,
+    estimate,
+    reconcile,
+    config_reference,
+    pools,
+    demo,
+)
 
 EPILOG = """exit codes:
   0  ok
