@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pendulum
 from airflow.sdk import DAG, Param, TriggerRule
-from airflow.timetables.trigger import CronTriggerTimetable
 
 from hcc_operators.core.advisor_config import load_advisor_config
 from hcc_operators.core.names import Dag, Task, dag_id
@@ -15,13 +14,14 @@ from hcc_operators.operators.advisor import (
     HccAdvisorFinishOperator,
     HccAdvisorPlanOperator,
 )
+from hcc_operators.timetables import DailyTimetable
 
 schedule = load_schedule()
 advisor = load_advisor_config()
 
 with DAG(
     dag_id=dag_id(Dag.ADVISOR),
-    schedule=CronTriggerTimetable(schedule.daily.cron("advisor"), timezone=schedule.timezone),
+    schedule=DailyTimetable(schedule.daily.advisor, schedule.timezone),
     start_date=pendulum.datetime(2026, 1, 1, tz=schedule.timezone),
     catchup=False,
     max_active_runs=1,
@@ -74,8 +74,12 @@ with DAG(
             description="Objects per mapped task (at most 1024 tasks).",
         ),
     },
-    doc_md="""
+    doc_md=f"""
 ### HCC Compression Advisor
+Runs daily at **{schedule.daily.advisor:%H:%M} {schedule.timezone}** (`daily.advisor` in
+schedule.yaml). The Airflow UI shows *Next Run* in its own time zone (UTC unless you pick
+another with the time zone button in the top bar).
+
 Discovers tables, partitions and subpartitions (temporary, nested and Oracle-maintained objects
 excluded), measures the compression ratio of each level (ADVANCED, QUERY LOW/HIGH, ARCHIVE
 LOW/HIGH; on Oracle through DBMS_COMPRESSION.GET_COMPRESSION_RATIO), DML and access, scores

@@ -16,10 +16,12 @@ from hcc_operators.operators.compress import (
 )
 from hcc_operators.timetables import MaintenanceWindowTimetable
 
+SCHEDULE = load_schedule()
+
 with DAG(
     dag_id=dag_id(Dag.COMPRESS),
     # Compression rewrites whole segments: by default only in the long weekend windows.
-    schedule=MaintenanceWindowTimetable(weekends_only(load_schedule())),
+    schedule=MaintenanceWindowTimetable(weekends_only(SCHEDULE)),
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
@@ -46,8 +48,11 @@ with DAG(
             False, type="boolean", description="Log the exact DDL and change nothing."
         ),
     },
-    doc_md="""
+    doc_md=f"""
 ### Compress advisor candidates
+Runs in the weekend maintenance windows of schedule.yaml, in **{SCHEDULE.timezone}** wall-clock
+time (the Airflow UI shows *Next Run* in its own time zone, UTC unless you pick another with the
+time zone button in the top bar), and whenever it is triggered.
 Takes the latest advisor results above the ratio threshold, coldest first, and compresses one
 object per mapped task (bounded by the `hcc_oracle_ddl` pool). Each object is pre-checked
 (exists, HCC-capable storage, free space for the rewrite), recorded before its DDL runs, and

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import pendulum
 from airflow.sdk import DAG, Asset
-from airflow.timetables.trigger import CronTriggerTimetable
 
 from hcc_operators.core.names import AssetName, Dag, Task, asset_uri, dag_id
 from hcc_operators.core.schedule_config import load_schedule
 from hcc_operators.dag_defaults import DAG_FAILURE_CALLBACKS, DEFAULT_ARGS, TAGS
 from hcc_operators.operators.ilm import HccIlmRefreshOperator
+from hcc_operators.timetables import DailyTimetable
 
 PARTITION_ACCESS = Asset(asset_uri(AssetName.PARTITION_ACCESS))
 schedule = load_schedule()
 
 with DAG(
     dag_id=dag_id(Dag.ILM_REFRESH),
-    schedule=CronTriggerTimetable(schedule.daily.cron("refresh"), timezone=schedule.timezone),
+    schedule=DailyTimetable(schedule.daily.refresh, schedule.timezone),
     start_date=pendulum.datetime(2026, 1, 1, tz=schedule.timezone),
     catchup=False,
     max_active_runs=1,
@@ -25,8 +25,12 @@ with DAG(
     default_args=DEFAULT_ARGS,
     on_failure_callback=DAG_FAILURE_CALLBACKS,
     tags=[*TAGS, "ilm"],
-    doc_md="""
+    doc_md=f"""
 ### ILM stage 1: refresh partition access
+Runs daily at **{schedule.daily.refresh:%H:%M} {schedule.timezone}** (`daily.refresh` in
+schedule.yaml). The Airflow UI shows *Next Run* in its own time zone (UTC unless you pick
+another with the time zone button in the top bar).
+
 Reads the dictionary once (partitions, sizes, compression, tablespaces, DML, Heat Map/AWR
 access) for the tables that ILM policies target, and rebuilds `hcc_partition_access`:
 age from each partition's HIGH_VALUE (parsed, never executed), temperature from the policy's

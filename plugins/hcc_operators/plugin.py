@@ -6,7 +6,7 @@ from __future__ import annotations
 from airflow.plugins_manager import AirflowPlugin
 
 from hcc_operators import run_notes
-from hcc_operators.timetables import MaintenanceWindowTimetable
+from hcc_operators.timetables import DailyTimetable, MaintenanceWindowTimetable
 
 
 def _fastapi_apps() -> list[dict]:
@@ -19,7 +19,7 @@ def _fastapi_apps() -> list[dict]:
 
 class HccPlugin(AirflowPlugin):
     name = "hcc_operators"
-    timetables = [MaintenanceWindowTimetable]
+    timetables = [MaintenanceWindowTimetable, DailyTimetable]
     fastapi_apps = _fastapi_apps()
     listeners = [run_notes]
     external_views = [

@@ -82,6 +82,7 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("DailyTimes", "advisor"): "Advisor DAG start time.",
     ("DailyTimes", "refresh"): "ILM refresh DAG start time.",
     ("DailyTimes", "evaluate"): "ILM evaluate DAG start time.",
+    ("DailyTimes", "housekeeping"): "ILM housekeeping DAG start time.",
     # advisor.yaml
     ("AdvisorConfig", "defaults"): "Settings of the measurement run.",
     ("AdvisorConfig", "strategies"): "Recommendation strategies by name.",
