@@ -50,7 +50,8 @@ class DevTools:
         return result["result"].get("value")
 
     def wait_for(self, expression: str, timeout_s: float = 15.0, what: str | None = None):
-        """Poll a JavaScript expression until it is truthy; its value."""
+        """Poll a JavaScript expression until it is truthy; its value. (A DOM node comes back
+        as an empty, falsy dict: wait for ``!!node`` instead.)"""
         deadline = time.monotonic() + timeout_s
         last = None
         while time.monotonic() < deadline:
