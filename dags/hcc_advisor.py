@@ -78,7 +78,7 @@ with DAG(
 ### HCC Compression Advisor
 Runs daily at **{schedule.daily.advisor:%H:%M} {schedule.timezone}** (`daily.advisor` in
 schedule.yaml). The Airflow UI shows *Next Run* in its own time zone (UTC unless you pick
-another with the time zone button in the top bar).
+another with the clock (+00:00) at the bottom of the navigation bar).
 
 Discovers tables, partitions and subpartitions (temporary, nested and Oracle-maintained objects
 excluded), measures the compression ratio of each level (ADVANCED, QUERY LOW/HIGH, ARCHIVE

@@ -52,7 +52,7 @@ with DAG(
 ### Compress advisor candidates
 Runs in the weekend maintenance windows of schedule.yaml, in **{SCHEDULE.timezone}** wall-clock
 time (the Airflow UI shows *Next Run* in its own time zone, UTC unless you pick another with the
-time zone button in the top bar), and whenever it is triggered.
+clock (+00:00) at the bottom of the navigation bar), and whenever it is triggered.
 Takes the latest advisor results above the ratio threshold, coldest first, and compresses one
 object per mapped task (bounded by the `hcc_oracle_ddl` pool). Each object is pre-checked
 (exists, HCC-capable storage, free space for the rewrite), recorded before its DDL runs, and

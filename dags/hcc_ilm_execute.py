@@ -49,7 +49,7 @@ with DAG(
 ### ILM stage 3: execute the queue inside the maintenance window
 Runs once per slot of the maintenance windows of schedule.yaml, in **{TIMEZONE}** wall-clock
 time (the schedule's summary names the zone; the Airflow UI shows *Next Run* in its own time
-zone, UTC unless you pick another with the time zone button in the top bar).
+zone, UTC unless you pick another with the clock (+00:00) at the bottom of the navigation bar).
 `plan_batch` takes the lease, orders the queue by policy priority, FIFO and fairness, and packs
 it into the `hcc_oracle_ddl` slots up to the window's close, keeping only items whose predicted
 duration x `duration_margin` (schedule.yaml) ends before the close; later slot runs top up what

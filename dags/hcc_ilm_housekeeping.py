@@ -28,7 +28,7 @@ with DAG(
 ### ILM housekeeping
 Runs daily at **{schedule.daily.housekeeping:%H:%M} {schedule.timezone}** (`daily.housekeeping`
 in schedule.yaml). The Airflow UI shows *Next Run* in its own time zone (UTC unless you pick
-another with the time zone button in the top bar).
+another with the clock (+00:00) at the bottom of the navigation bar).
 
 Deletes log, detail and queue rows past their retention, marks RUNNING items whose lease
 expired long ago as FAILED with a reason, and runs the health checks (failure rate, backlog,

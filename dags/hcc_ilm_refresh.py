@@ -29,7 +29,7 @@ with DAG(
 ### ILM stage 1: refresh partition access
 Runs daily at **{schedule.daily.refresh:%H:%M} {schedule.timezone}** (`daily.refresh` in
 schedule.yaml). The Airflow UI shows *Next Run* in its own time zone (UTC unless you pick
-another with the time zone button in the top bar).
+another with the clock (+00:00) at the bottom of the navigation bar).
 
 Reads the dictionary once (partitions, sizes, compression, tablespaces, DML, Heat Map/AWR
 access) for the tables that ILM policies target, and rebuilds `hcc_partition_access`:

@@ -124,7 +124,15 @@ def chromium(profile: Path, window: tuple[int, int] = WINDOW) -> Iterator[DevToo
         port = port_file.read_text().split()[0]
         pages = httpx.get(f"http://127.0.0.1:{port}/json/list", timeout=10, trust_env=False)
         page = next(p for p in pages.json() if p["type"] == "page")
-        with connect(page["webSocketDebuggerUrl"], max_size=64 * 1024 * 1024) as ws:
+        # Events the tests never read (page loads, network) queue up during long waits; an
+        # unbounded queue keeps the reader thread reading, and no keepalive pings are needed
+        # on a local socket (a full queue once let a ping time out mid-test).
+        with connect(
+            page["webSocketDebuggerUrl"],
+            max_size=64 * 1024 * 1024,
+            max_queue=None,
+            ping_interval=None,
+        ) as ws:
             yield DevTools(ws)
     finally:
         process.terminate()

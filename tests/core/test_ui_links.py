@@ -14,9 +14,13 @@ def test_a_mapped_instance_uses_the_mapped_route_and_encodes_the_run_id():
     )
 
 
-def test_an_unmapped_or_unknown_index_opens_the_task_itself():
+def test_an_unmapped_task_opens_itself_and_a_mapped_one_without_index_its_list():
     assert ui_links.task_instance_path("d", "r", "t", -1) == "/dags/d/runs/r/tasks/t"
     assert ui_links.task_instance_path("d", "r", "t", None) == "/dags/d/runs/r/tasks/t"
+    assert ui_links.task_instance_path("d", "r", "compress_object", None) == (
+        "/dags/d/runs/r/tasks/compress_object/mapped"
+    )
+    assert {"execute_action", "compress_object", "analyse_chunk"} == ui_links.MAPPED_TASKS
 
 
 def test_each_kind_of_work_links_to_the_task_that_ran_it():

@@ -152,6 +152,7 @@ def browser(airflow, tmp_path_factory):
         devtools("Page.enable")
         token = airflow.client.headers["Authorization"].removeprefix("Bearer ")
         devtools("Network.setCookie", name="_token", value=token, url=airflow.base_url)
+        devtools("Network.disable")  # the cookie is set; no network events are needed
         yield devtools
 
 
@@ -161,6 +162,21 @@ def browser(airflow, tmp_path_factory):
 def open_page(browser, airflow: AirflowStack, path: str) -> None:
     browser("Page.navigate", url=f"{airflow.base_url}{path}")
     browser.wait_for("document.readyState === 'complete'", what=f"{path} to load")
+
+
+def test_browse_lists_the_dashboard_and_opens_it_in_the_ui(airflow, browser):
+    """README: the dashboard is under Browse -> HCC compression & ILM."""
+    open_page(browser, airflow, "/")
+    browse = "document.querySelector('button[aria-label=\"Browse\"]')"
+    browser.wait_for(f"!!{browse}", what="the Browse menu")
+    click(browser, browse, in_frame=False)
+    entry = (
+        "[...document.querySelectorAll('[role=menuitem]')]"
+        ".find(e => e.innerText.trim() === 'HCC compression & ILM')"
+    )
+    browser.wait_for(f"!!{entry}", what="the dashboard's entry under Browse")
+    click(browser, entry, in_frame=False)
+    wait_for_path(browser, "/plugin/hcc")
 
 
 def open_dashboard_in_airflow(browser, airflow: AirflowStack) -> None:
@@ -237,6 +253,46 @@ def test_a_failure_link_followed_inside_the_frame_opens_that_mapped_instance(
     assert "No Task Instance found" not in text and "Failed" in text
     assert not browser.js("!!document.querySelector('iframe')"), "still inside the frame"
     browser.screenshot(SHOTS / "task-instance-from-dashboard.png", full_page=False)
+
+    # docs/operations.md's retry instruction, checked against this UI: the instance's Clear
+    # dialog clears finish_batch with it before the user touches anything (Downstream is on).
+    clear = "document.querySelector('button[aria-label=\"Press shift+c to clear\"]')"
+    browser.wait_for(f"!!{clear}", what="the Clear button")
+    click(browser, clear, in_frame=False)
+    dialog = "[...document.querySelectorAll('[role=dialog]')].pop()"
+    browser.wait_for(
+        f"!!{dialog} && {dialog}.innerText.includes('Affected Tasks: 2')", what="the Clear dialog"
+    )
+    assert browser.js(f"{dialog}.innerText").startswith("Clear Task Instance: execute_action")
+    rows = browser.js(
+        f"[...{dialog}.querySelectorAll('tbody tr')]"
+        ".map(r => [...r.querySelectorAll('td')].map(c => c.innerText.trim()))"
+    )
+    assert {(r[1], r[3]) for r in rows} == {
+        ("finish_batch", "-1"),
+        ("execute_action", str(failed["map_index"])),
+    }, rows
+    # The option buttons carry their state only in their look: Downstream's differs from the
+    # unselected Upstream's.
+    looks = browser.js(
+        f"Object.fromEntries([...{dialog}.querySelectorAll('button[data-group-item]')]"
+        ".map(b => [b.innerText.trim(), getComputedStyle(b).backgroundColor]))"
+    )
+    assert looks["Downstream"] != looks["Upstream"] == looks["Clear only failed tasks"], looks
+    browser.screenshot(SHOTS / "clear-dialog.png", full_page=False)
+    for kind in ("keyDown", "keyUp"):  # close it without clearing anything
+        browser(
+            "Input.dispatchKeyEvent",
+            type=kind,
+            key="Escape",
+            code="Escape",
+            windowsVirtualKeyCode=27,
+        )
+
+    # A mapped task without a known index links to the list of its instances (core/ui_links).
+    open_page(browser, airflow, task_instance_path(EXECUTE, run.run_id, "execute_action", None))
+    text = wait_for_text(browser, f"Task Instances [{FORCED_OPERATIONS}]")
+    assert failed["rendered_map_index"] in text and "No Task Instance found" not in text
 
     # The link shape the dashboard used before (?map_index=) is what Airflow cannot resolve:
     # this test would have caught it.

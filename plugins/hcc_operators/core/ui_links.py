@@ -3,17 +3,20 @@ the REST API and the CLI.
 
 The routes are those of Airflow 3.3's React UI (its router: ``dags/:dagId``,
 ``dags/:dagId/runs/:runId``, ``.../tasks/:taskId`` and, for one instance of a mapped task,
-``.../tasks/:taskId/mapped/:mapIndex``). A mapped task's page without ``/mapped/N`` lists its
-instances; ``?map_index=N`` is not read by the UI, which then looks for map index -1 and
-answers "No Task Instance found". The paths are root-relative: callers put the UI's root
-(``[api] base_url``) in front.
+``.../tasks/:taskId/mapped/:mapIndex``, and ``.../tasks/:taskId/mapped`` for the list of a
+mapped task's instances). ``?map_index=N`` is not read by the UI, and a mapped task's page
+without ``/mapped`` looks for map index -1: both answer "No Task Instance found". The paths
+are root-relative: callers put the UI's root (``[api] base_url``) in front.
 """
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
-from hcc_operators.core.names import Dag, Task, dag_id
+from hcc_operators.core.names import MAPPED_TASK, Dag, Task, dag_id
+
+#: Tasks of the package that are mapped (one instance per object).
+MAPPED_TASKS = frozenset(task.value for task in MAPPED_TASK.values())
 
 #: The DAG and task that write a compression execution row, by its operation.
 COMPRESSION_TASKS = {
@@ -36,10 +39,14 @@ def dag_run_path(dag: str, dag_run_id: str) -> str:
 
 
 def task_instance_path(dag: str, dag_run_id: str, task_id: str, map_index: int | None) -> str:
-    """One task instance; ``map_index`` None or -1 for an unmapped task. A mapped task with
-    an unknown index gets the list of its instances, the closest page that exists."""
+    """One task instance: ``.../mapped/N`` for an instance of a mapped task, the task itself
+    for an unmapped one. A mapped task whose index is unknown (a row written before it was
+    recorded) gets ``.../mapped``, the list of its instances: without ``/mapped`` the UI looks
+    for map index -1 and finds nothing."""
     path = f"{dag_run_path(dag, dag_run_id)}/tasks/{_part(task_id)}"
-    return path if map_index is None or map_index < 0 else f"{path}/mapped/{int(map_index)}"
+    if map_index is not None and map_index >= 0:
+        return f"{path}/mapped/{int(map_index)}"
+    return f"{path}/mapped" if task_id in MAPPED_TASKS else path
 
 
 def ilm_action_path(dag_run_id: str, map_index: int | None) -> str:

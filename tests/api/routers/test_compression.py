@@ -14,7 +14,7 @@ def test_history_newest_first_with_task_links(authed):
     # A row without a map index (written before the column existed) opens the mapped task's
     # list of instances; one with it opens that instance.
     assert page["items"][-1]["ui_url"] == (
-        "/dags/hcc_compress/runs/manual__c1/tasks/compress_object"
+        "/dags/hcc_compress/runs/manual__c1/tasks/compress_object/mapped"
     )
     assert page["items"][2]["ui_url"] == (
         "/dags/hcc_compress/runs/manual__c2/tasks/compress_object/mapped/2"
