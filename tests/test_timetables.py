@@ -345,4 +345,3 @@ def test_without_catchup_only_the_latest_passed_trigger_runs(now):
         )
         is None
     )
-
