@@ -248,6 +248,10 @@ def test_dashboard_draws_the_demo_and_starts_a_compression(
     browser.screenshot(OUTPUT)
     assert OUTPUT.stat().st_size > 10_000
 
+    # On the direct page (no frame) a link is an ordinary link: the browser follows it.
+    browser.js("document.getElementById('notice-link').click()")
+    browser.wait_for(f"location.pathname === {json.dumps(href)}", what="the followed link")
+
 
 def test_the_dashboard_formats_sizes_exactly_as_the_package_does(server, browser):
     """units.js is the browser's copy of core/units.py: one convention, held equal here."""
