@@ -21,8 +21,13 @@ export NO_PROXY := *
 export PATH := $(BIN):$(PATH)
 
 AIRFLOW_READY := $(AIRFLOW_HOME)/.ready
+# What `make env` prints: the variables above, so a shell of your own runs `hcc` and `airflow`
+# against the demo exactly as the targets do.
+ENV_VARS := AIRFLOW_HOME AIRFLOW__CORE__DAGS_FOLDER AIRFLOW__CORE__PLUGINS_FOLDER \
+	AIRFLOW__CORE__LOAD_EXAMPLES AIRFLOW__CORE__EXECUTOR AIRFLOW__DATABASE__SQL_ALCHEMY_CONN \
+	HCC_WAREHOUSE_PATH AIRFLOW_CONN_HCC_WAREHOUSE HCC_PROJECT_ROOT PYTHONPATH NO_PROXY
 
-.PHONY: venv airflow-home demo test test-fast airflow bench lint clean
+.PHONY: venv airflow-home demo test test-fast airflow bench lint clean env
 
 venv: $(STAMP)
 
@@ -63,6 +68,11 @@ bench: $(AIRFLOW_READY)
 lint: $(STAMP)
 	$(BIN)/ruff check plugins dags tests bench
 	$(BIN)/ruff format --check plugins dags tests bench
+
+# Usage: eval "$$(make -s env)"  (then `hcc status`, `airflow dags list`, ... in that shell)
+env:
+	@$(foreach v,$(ENV_VARS),echo "export $(v)='$($(v))'";)
+	@echo "export PATH='$(BIN)':\"\$$PATH\""
 
 clean:
 	rm -rf $(AIRFLOW_HOME) tests/output

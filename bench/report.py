@@ -22,7 +22,8 @@ def _ms(value: float) -> str:
 
 
 def _mb(value: float) -> str:
-    return f"{value:,.0f} MB"
+    # Binary, as everywhere in the package (core/units.py): the figures are bytes / 2**20.
+    return f"{value:,.0f} MiB"
 
 
 def _pct(value: float, digits: int = 2) -> str:
@@ -115,7 +116,7 @@ def _summary_eval(table: Table, results: dict, scales: tuple[int, ...]) -> None:
         target = f"≥ {EVAL_TARGET_SPEEDUP:.0f}× faster than baseline"
         met = speedup is not None and speedup >= EVAL_TARGET_SPEEDUP
         if scale == 1_000_000:
-            target = f"< {EVAL_TARGET_S:.0f} s, peak < {EVAL_TARGET_MB / 1024:.0f} GB, " + target
+            target = f"< {EVAL_TARGET_S:.0f} s, peak < {EVAL_TARGET_MB / 1024:.0f} GiB, " + target
             peak_ok = ours is not None and ours["peak_rss_mb"] < EVAL_TARGET_MB
             met = met and ours_s is not None and ours_s < EVAL_TARGET_S and peak_ok
         peak = ""
@@ -409,7 +410,7 @@ def _orchestration_details(results: dict) -> list[str]:
         )
     if chunks:
         lines.append(
-            f"- Advisor: {chunks['objects']:,} objects ≥ {chunks['min_size_mb']:g} MB, "
+            f"- Advisor: {chunks['objects']:,} objects ≥ {chunks['min_size_mb']:g} MiB, "
             f"sample_rows {chunks['sample_rows']:,}, chunk_size {chunks['chunk_size']} → "
             f"{chunks['chunks']} chunks (largest {chunks['largest_chunk_objects']} objects); "
             f"per-task overhead {chunks['per_task_overhead_s']:.2f} s (4a's no-op run); "

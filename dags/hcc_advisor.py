@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pendulum
 from airflow.sdk import DAG, Param, TriggerRule
-from airflow.timetables.trigger import CronTriggerTimetable
 
 from hcc_operators.core.advisor_config import load_advisor_config
 from hcc_operators.core.names import Dag, Task, dag_id
@@ -15,13 +14,14 @@ from hcc_operators.operators.advisor import (
     HccAdvisorFinishOperator,
     HccAdvisorPlanOperator,
 )
+from hcc_operators.timetables import DailyTimetable
 
 schedule = load_schedule()
 advisor = load_advisor_config()
 
 with DAG(
     dag_id=dag_id(Dag.ADVISOR),
-    schedule=CronTriggerTimetable(schedule.daily.cron("advisor"), timezone=schedule.timezone),
+    schedule=DailyTimetable(schedule.daily.advisor, schedule.timezone),
     start_date=pendulum.datetime(2026, 1, 1, tz=schedule.timezone),
     catchup=False,
     max_active_runs=1,
@@ -50,7 +50,10 @@ with DAG(
             description="Rows sampled per estimate (default: advisor.yaml).",
         ),
         "min_size_mb": Param(
-            None, type=["null", "number"], minimum=0, description="Skip objects smaller than this."
+            None,
+            type=["null", "number"],
+            minimum=0,
+            description="Skip objects smaller than this many MiB (1024 x 1024 bytes).",
         ),
         "incremental": Param(
             False, type="boolean", description="Only objects modified or never analysed since."
@@ -71,8 +74,12 @@ with DAG(
             description="Objects per mapped task (at most 1024 tasks).",
         ),
     },
-    doc_md="""
+    doc_md=f"""
 ### HCC Compression Advisor
+Runs daily at **{schedule.daily.advisor:%H:%M} {schedule.timezone}** (`daily.advisor` in
+schedule.yaml). The Airflow UI shows *Next Run* in its own time zone (UTC unless you pick
+another with the clock (+00:00) at the bottom of the navigation bar).
+
 Discovers tables, partitions and subpartitions (temporary, nested and Oracle-maintained objects
 excluded), measures the compression ratio of each level (ADVANCED, QUERY LOW/HIGH, ARCHIVE
 LOW/HIGH; on Oracle through DBMS_COMPRESSION.GET_COMPRESSION_RATIO), DML and access, scores
@@ -96,7 +103,7 @@ with its error and never stops the others.
         task_id=Task.ANALYSE_CHUNK,
         pool=ESTIMATE_POOL,
         map_index_template="chunk {{ task.chunk['chunk'] }}: {{ task.chunk['objects'] | length }}"
-        " objects, {{ (task.chunk['bytes'] / 1048576) | round | int }} MB",
+        " objects, {{ (task.chunk['bytes'] / 1048576) | round | int }} MiB",
     ).expand(chunk=plan.output)
     finish = HccAdvisorFinishOperator(
         task_id=Task.FINISH_ANALYSIS,

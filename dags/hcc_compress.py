@@ -22,10 +22,12 @@ from hcc_operators.operators.compress import (
 )
 from hcc_operators.timetables import MaintenanceWindowTimetable
 
+SCHEDULE = load_schedule()
+
 with DAG(
     dag_id=dag_id(Dag.COMPRESS),
     # Compression rewrites whole segments: by default only in the long weekend windows.
-    schedule=MaintenanceWindowTimetable(weekends_only(load_schedule())),
+    schedule=MaintenanceWindowTimetable(weekends_only(SCHEDULE)),
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
@@ -53,8 +55,11 @@ with DAG(
         ),
         **rewrite_option_params(),
     },
-    doc_md="""
+    doc_md=f"""
 ### Compress advisor candidates
+Runs in the weekend maintenance windows of schedule.yaml, in **{SCHEDULE.timezone}** wall-clock
+time (the Airflow UI shows *Next Run* in its own time zone, UTC unless you pick another with the
+clock (+00:00) at the bottom of the navigation bar), and whenever it is triggered.
 Takes the current advice (each object's latest analysis) above the ratio threshold, coldest
 first, leaving out objects already at or above their recommended level in the live dictionary,
 and compresses one object per mapped task (bounded by the `hcc_oracle_ddl` pool). Each object

@@ -21,12 +21,14 @@ from hcc_operators.operators.ilm import (
 )
 from hcc_operators.timetables import MaintenanceWindowTimetable
 
+TIMETABLE = MaintenanceWindowTimetable.from_config()
+TIMEZONE = TIMETABLE.config.timezone
 # An invalid policies.yaml is an import error of this DAG (see check_policies_at_parse).
 check_policies_at_parse()
 
 with DAG(
     dag_id=dag_id(Dag.ILM_EXECUTE),
-    schedule=MaintenanceWindowTimetable.from_config(),
+    schedule=TIMETABLE,
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
@@ -53,8 +55,11 @@ with DAG(
         ),
         **rewrite_option_params(),
     },
-    doc_md="""
+    doc_md=f"""
 ### ILM stage 3: execute the queue inside the maintenance window
+Runs once per slot of the maintenance windows of schedule.yaml, in **{TIMEZONE}** wall-clock
+time (the schedule's summary names the zone; the Airflow UI shows *Next Run* in its own time
+zone, UTC unless you pick another with the clock (+00:00) at the bottom of the navigation bar).
 `plan_batch` takes the lease, orders the queue by policy priority, FIFO and fairness, and packs
 it into the `hcc_oracle_ddl` slots up to the window's close, keeping only items whose predicted
 duration x `duration_margin` (schedule.yaml) ends before the close; later slot runs top up what

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import pendulum
 from airflow.sdk import DAG
-from airflow.timetables.trigger import CronTriggerTimetable
 
 from hcc_operators.core.names import Dag, Task, dag_id
 from hcc_operators.core.schedule_config import load_schedule
 from hcc_operators.dag_defaults import DAG_FAILURE_CALLBACKS, DEFAULT_ARGS, TAGS
 from hcc_operators.operators.housekeeping import HccHousekeepingOperator
+from hcc_operators.timetables import DailyTimetable
 
 schedule = load_schedule()
 
 with DAG(
     dag_id=dag_id(Dag.ILM_HOUSEKEEPING),
-    schedule=CronTriggerTimetable("15 18 * * *", timezone=schedule.timezone),
+    schedule=DailyTimetable(schedule.daily.housekeeping, schedule.timezone),
     start_date=pendulum.datetime(2026, 1, 1, tz=schedule.timezone),
     catchup=False,
     max_active_runs=1,
@@ -24,8 +24,12 @@ with DAG(
     default_args=DEFAULT_ARGS,
     on_failure_callback=DAG_FAILURE_CALLBACKS,
     tags=[*TAGS, "ilm"],
-    doc_md="""
+    doc_md=f"""
 ### ILM housekeeping
+Runs daily at **{schedule.daily.housekeeping:%H:%M} {schedule.timezone}** (`daily.housekeeping`
+in schedule.yaml). The Airflow UI shows *Next Run* in its own time zone (UTC unless you pick
+another with the clock (+00:00) at the bottom of the navigation bar).
+
 Deletes log, detail and queue rows past their retention, marks RUNNING items whose lease
 expired long ago as FAILED with a reason, and runs the health checks (failure rate, backlog,
 days without a successful batch, full tablespaces with failures, paused maintenance DAGs,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pendulum
 from airflow.sdk import DAG, Asset
-from airflow.timetables.trigger import CronTriggerTimetable
 
 from hcc_operators.core.names import AssetName, Dag, Task, asset_uri, dag_id
 from hcc_operators.core.schedule_config import load_schedule
@@ -16,6 +15,7 @@ from hcc_operators.dag_defaults import (
 )
 from hcc_operators.operators.ilm import HccIlmRefreshOperator
 from hcc_operators.operators.preflight import HccPreflightOperator
+from hcc_operators.timetables import DailyTimetable
 
 PARTITION_ACCESS = Asset(asset_uri(AssetName.PARTITION_ACCESS))
 schedule = load_schedule()
@@ -25,7 +25,7 @@ check_policies_at_parse()
 
 with DAG(
     dag_id=dag_id(Dag.ILM_REFRESH),
-    schedule=CronTriggerTimetable(schedule.daily.cron("refresh"), timezone=schedule.timezone),
+    schedule=DailyTimetable(schedule.daily.refresh, schedule.timezone),
     start_date=pendulum.datetime(2026, 1, 1, tz=schedule.timezone),
     catchup=False,
     max_active_runs=1,
@@ -34,8 +34,12 @@ with DAG(
     default_args=DEFAULT_ARGS,
     on_failure_callback=DAG_FAILURE_CALLBACKS,
     tags=[*TAGS, "ilm"],
-    doc_md="""
+    doc_md=f"""
 ### ILM stage 1: refresh partition access
+Runs daily at **{schedule.daily.refresh:%H:%M} {schedule.timezone}** (`daily.refresh` in
+schedule.yaml). The Airflow UI shows *Next Run* in its own time zone (UTC unless you pick
+another with the clock (+00:00) at the bottom of the navigation bar).
+
 `preflight` first checks the service account against what the configuration needs
 (privileges and quotas from grants.sql, version, COMPATIBLE, HCC storage, Heat Map, declared
 licences; `hcc preflight` shows the same table) and fails the run naming what is missing.

@@ -278,3 +278,70 @@ def test_holiday_years_are_computed_when_runs_are_planned_not_when_the_dag_is_de
     restriction = TimeRestriction(pendulum.datetime(2026, 12, 20, tz="Europe/Vienna"), None, True)
     run_sequence(again, restriction, 3)
     assert [k for k in asked if k.startswith("year|")] == ["year|AT||en_US|2026"]
+
+
+# --- DailyTimetable: once a day at a wall-clock time, the zone in its summary ----------------
+
+
+def daily(at: str = "19:00") -> timetables.DailyTimetable:
+    from hcc_operators.core.schedule_config import parse_wall_time
+
+    return timetables.DailyTimetable(parse_wall_time(at), BERLIN)
+
+
+def test_the_daily_summary_names_the_time_zone():
+    tt = daily()
+    assert tt.summary == "daily 19:00 Europe/Berlin"
+    assert "Europe/Berlin" in tt.description
+
+
+def test_a_daily_timetable_survives_serialization():
+    tt = daily("02:30")
+    again = timetables.DailyTimetable.deserialize(json.loads(json.dumps(tt.serialize())))
+    assert again == tt and again.summary == tt.summary
+    with pytest.raises(ConfigError):
+        timetables.DailyTimetable.deserialize({"at": "25:00", "timezone": BERLIN})
+    with pytest.raises(ConfigError):
+        timetables.DailyTimetable.deserialize({"at": "02:30", "timezone": "Mars/Olympus"})
+
+
+def test_daily_runs_keep_local_time_across_both_dst_changes():
+    tt = daily("02:30")
+    runs = run_sequence(tt, TimeRestriction(berlin(2026, 3, 27, 12), None, True), 4)
+    # 02:30 does not exist on 29 March: that run is when the clocks jump to 03:00.
+    assert [r.run_after.in_timezone(BERLIN).format("DD HH:mm") for r in runs] == [
+        "28 02:30",
+        "29 03:00",
+        "30 02:30",
+        "31 02:30",
+    ]
+    runs = run_sequence(tt, TimeRestriction(berlin(2026, 10, 24, 12), None, True), 3)
+    # 02:30 happens twice on 25 October: one run, at the first (summer time, UTC 00:30).
+    assert [r.run_after.in_timezone("UTC").format("DD HH:mm") for r in runs] == [
+        "25 00:30",
+        "26 01:30",
+        "27 01:30",
+    ]
+    assert all(r.data_interval.start == r.data_interval.end == r.run_after for r in runs)
+
+
+def test_without_catchup_only_the_latest_passed_trigger_runs(now):
+    tt = daily()
+    now(berlin(2026, 3, 10, 20, 30))  # today's 19:00 has passed
+    first = tt.next_dagrun_info(
+        last_automated_data_interval=None,
+        restriction=TimeRestriction(berlin(2026, 1, 1), None, False),
+    )
+    assert first.run_after == berlin(2026, 3, 10, 19)
+    following = tt.next_dagrun_info(
+        last_automated_data_interval=first.data_interval,
+        restriction=TimeRestriction(berlin(2026, 1, 1), None, False),
+    )
+    assert following.run_after == berlin(2026, 3, 11, 19)
+    assert (
+        tt.next_dagrun_info(
+            last_automated_data_interval=first.data_interval,
+            restriction=TimeRestriction(berlin(2026, 1, 1), berlin(2026, 3, 11, 18), False),
+        )
+        is None
+    )

@@ -1,13 +1,21 @@
-"""The short report `make demo` prints, read from the repository after the runs."""
+"""The short report `make demo` prints, read from the repository after the runs.
+
+Every number comes with what it counts: two averages of the same level measure different
+things (the recommended objects at their recommended level, and every analysed object), and
+the queue's PENDING count is split into the reasons the batch left each item waiting, so the
+figures add up on the page. Sizes use the package's one convention (core/units.py).
+"""
 
 from __future__ import annotations
 
 import re
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
 
 from hcc_operators.core.high_value import upper_bound_date
 from hcc_operators.core.models import ObjectRef
+from hcc_operators.core.units import format_bytes
 from hcc_operators.repository.evaluation_reads import reason_counts
 from hcc_operators.repository.tables import (
     advisor_results,
@@ -20,11 +28,13 @@ from hcc_operators.repository.tables import (
 )
 from hcc_operators.warehouse.base import Warehouse
 
-MB = 1024 * 1024
-
-
-def _mb(value) -> str:
-    return f"{(value or 0) / MB:,.1f} MB"
+LEVELS = (
+    ("ADVANCED", "ratio_advanced"),
+    ("QUERY LOW", "ratio_query_low"),
+    ("QUERY HIGH", "ratio_query_high"),
+    ("ARCHIVE LOW", "ratio_archive_low"),
+    ("ARCHIVE HIGH", "ratio_archive_high"),
+)
 
 
 def render_report(warehouse: Warehouse, states: dict[str, str]) -> str:
@@ -37,141 +47,14 @@ def render_report(warehouse: Warehouse, states: dict[str, str]) -> str:
         "DAG runs: " + ", ".join(f"{k}={v}" for k, v in states.items()),
     ]
     with engine.connect() as conn:
-        run = conn.execute(select(advisor_runs).order_by(advisor_runs.c.run_id.desc())).first()
-        if run is not None:
-            out += [
-                "",
-                f"Advisor run {run.run_id} ({run.strategy}): {run.status}, "
-                f"{run.objects_analysed}/{run.objects_total} objects analysed, "
-                f"{run.objects_failed} failed",
-            ]
-            rows = conn.execute(
-                select(
-                    advisor_results.c.recommended,
-                    func.count(),
-                    func.avg(advisor_results.c.expected_ratio),
-                    func.sum(advisor_results.c.estimated_savings),
-                    func.sum(advisor_results.c.size_bytes),
-                )
-                .where(
-                    advisor_results.c.run_id == run.run_id,
-                    advisor_results.c.recommended.is_not(None),
-                )
-                .group_by(advisor_results.c.recommended)
-                .order_by(advisor_results.c.recommended)
-            ).all()
-            out.append("  Recommendations by compression type (measured ratios):")
-            for level, n, ratio, saved, size in rows:
-                out.append(
-                    f"    {level:<13} {n:>5} objects  avg ratio {ratio or 0:5.2f}x  "
-                    f"{_mb(size)} -> saves {_mb(saved)}"
-                )
-            avg = conn.execute(
-                select(
-                    *(
-                        func.avg(getattr(advisor_results.c, c))
-                        for c in (
-                            "ratio_advanced",
-                            "ratio_query_low",
-                            "ratio_query_high",
-                            "ratio_archive_low",
-                            "ratio_archive_high",
-                        )
-                    )
-                ).where(
-                    advisor_results.c.run_id == run.run_id, advisor_results.c.status == "SUCCESS"
-                )
-            ).one()
-            out.append(
-                "  Average measured ratio: "
-                + ", ".join(
-                    f"{name} {value or 0:.2f}x"
-                    for name, value in zip(
-                        ("ADVANCED", "QUERY LOW", "QUERY HIGH", "ARCHIVE LOW", "ARCHIVE HIGH"),
-                        avg,
-                        strict=True,
-                    )
-                )
-            )
-
-        execs = conn.execute(
-            select(compression_executions)
-            .where(compression_executions.c.operation == "COMPRESS")
-            .order_by(compression_executions.c.execution_id)
-        ).all()
-        if execs:
-            out += ["", "Compression executed (before -> after, simulated durations):"]
-            for e in execs:
-                label = ":".join(
-                    p
-                    for p in (f"{e.owner}.{e.table_name}", e.partition_name, e.subpartition_name)
-                    if p
-                )
-                detail = (
-                    f"{_mb(e.bytes_before)} -> {_mb(e.bytes_after)}  "
-                    f"ratio {e.achieved_ratio or 0:.2f}x  {e.duration_s or 0:.0f}s"
-                    if e.status == "SUCCESS"
-                    else (e.error_message or "")
-                )
-                out.append(f"    {e.status:<8} {label:<40} {e.compression_to:<12} {detail}")
-
-        temps = conn.execute(
-            select(partition_access.c.temperature, func.count()).group_by(
-                partition_access.c.temperature
-            )
-        ).all()
-        if temps:
-            out += [
-                "",
-                "ILM partitions by temperature: " + ", ".join(f"{t} {n}" for t, n in sorted(temps)),
-            ]
-        reasons = sorted(reason_counts(conn).items(), key=lambda item: -item[1])
-        if reasons:
-            out.append("Evaluation decisions: " + ", ".join(f"{r.value} {n}" for r, n in reasons))
-        queue = conn.execute(
-            select(ilm_queue.c.status, func.count()).group_by(ilm_queue.c.status)
-        ).all()
-        if queue:
-            out.append("Queue by status: " + ", ".join(f"{s} {n}" for s, n in sorted(queue)))
-        batch = conn.execute(select(ilm_batches).order_by(ilm_batches.c.batch_id.desc())).first()
-        if batch is not None:
-            out.append(
-                f"Last ILM batch {batch.batch_id}: {batch.status}"
-                f"{' (forced)' if batch.forced else ''}; {batch.reason or ''}"
-            )
-        log = conn.execute(
-            select(
-                execution_log.c.action,
-                execution_log.c.status,
-                func.count(),
-                func.sum(execution_log.c.bytes_before - execution_log.c.bytes_after),
-            ).group_by(execution_log.c.action, execution_log.c.status)
-        ).all()
-        if log:
-            out.append("ILM actions (executed / skipped / failed):")
-            for action, status, n, saved in sorted(log):
-                out.append(f"    {action:<10} {status:<8} {n:>4}   space saved {_mb(saved)}")
+        out += _advisor(conn)
+        out += _compressions(conn)
+        out += _ilm(conn)
         out += _merges(conn, warehouse)
-        saved_c = conn.execute(
-            select(func.coalesce(func.sum(compression_executions.c.space_saved), 0)).where(
-                compression_executions.c.status == "SUCCESS"
-            )
-        ).scalar()
-        saved_i = conn.execute(
-            select(
-                func.coalesce(
-                    func.sum(execution_log.c.bytes_before - execution_log.c.bytes_after), 0
-                )
-            ).where(
-                execution_log.c.status == "SUCCESS",
-                execution_log.c.action.in_(("COMPRESS", "MOVE")),
-            )
-        ).scalar()
+        out += _savings(conn)
     out += [
-        "",
-        f"Space saved: compression {_mb(saved_c)}, ILM rewrites {_mb(saved_i)}",
-        "Durations are simulated by the embedded warehouse from segment size and "
-        "per-action throughput.",
+        "Sizes are binary (1 GiB = 1024^3 bytes). Durations are simulated by the embedded "
+        "warehouse from segment size and per-action throughput.",
         "=" * 72,
     ]
     return "\n".join(out)
@@ -209,3 +92,173 @@ def _merges(conn, warehouse) -> list[str]:
         how = f" (merged into {merged.group(2)}, then renamed)" if renamed else ""
         out.append(f"    {owner}.{table}: {sources} partitions -> {name}{how}; {state}")
     return out
+
+
+def _advisor(conn: Connection) -> list[str]:
+    run = conn.execute(select(advisor_runs).order_by(advisor_runs.c.run_id.desc())).first()
+    if run is None:
+        return []
+    r = advisor_results.c
+    out = [
+        "",
+        f"Advisor run {run.run_id} ({run.strategy}): {run.status}, "
+        f"{run.objects_analysed}/{run.objects_total} objects analysed, "
+        f"{run.objects_failed} failed",
+    ]
+    rows = conn.execute(
+        select(
+            r.recommended,
+            func.count(),
+            func.avg(r.expected_ratio),
+            func.sum(r.size_bytes),
+            func.sum(r.estimated_savings),
+        )
+        .where(r.run_id == run.run_id, r.recommended.is_not(None))
+        .group_by(r.recommended)
+        .order_by(r.recommended)
+    ).all()
+    recommended = sum(n for _, n, _, _, _ in rows)
+    out.append(
+        f"  Recommendations ({recommended} objects; each row: the objects recommended that "
+        "level, their average measured ratio AT that level, their total size and the space "
+        "compressing them would save):"
+    )
+    for level, n, ratio, size, saved in rows:
+        out.append(
+            f"    {level:<13} {n:>5} objects  avg ratio {ratio or 0:5.2f}x  "
+            f"{format_bytes(size or 0)} -> saves {format_bytes(saved or 0)}"
+        )
+    measured = conn.execute(
+        select(func.count(), *(func.avg(getattr(r, column)) for _, column in LEVELS)).where(
+            r.run_id == run.run_id, r.status == "SUCCESS"
+        )
+    ).one()
+    out.append(
+        f"  Measured ratio per level, averaged over all {measured[0]} analysed objects "
+        "(recommended or not; differs from the rows above, which average only the objects "
+        "recommended that level): "
+        + ", ".join(
+            f"{name} {value or 0:.2f}x"
+            for (name, _), value in zip(LEVELS, measured[1:], strict=True)
+        )
+    )
+    return out
+
+
+def _compressions(conn: Connection) -> list[str]:
+    c = compression_executions.c
+    execs = conn.execute(
+        select(compression_executions).where(c.operation == "COMPRESS").order_by(c.execution_id)
+    ).all()
+    if not execs:
+        return []
+    out = ["", "Compression executed by hcc_compress (size before -> after, simulated duration):"]
+    for e in execs:
+        label = ":".join(
+            p for p in (f"{e.owner}.{e.table_name}", e.partition_name, e.subpartition_name) if p
+        )
+        detail = (
+            f"{format_bytes(e.bytes_before)} -> {format_bytes(e.bytes_after)}  "
+            f"ratio {e.achieved_ratio or 0:.2f}x  {e.duration_s or 0:.0f}s"
+            if e.status == "SUCCESS"
+            else (e.error_message or "")
+        )
+        out.append(f"    {e.status:<8} {label:<40} {e.compression_to:<12} {detail}")
+    return out
+
+
+def _ilm(conn: Connection) -> list[str]:
+    out: list[str] = []
+    temps = conn.execute(
+        select(partition_access.c.temperature, func.count()).group_by(
+            partition_access.c.temperature
+        )
+    ).all()
+    if temps:
+        out += [
+            "",
+            f"ILM refresh: {sum(n for _, n in temps)} partitions of the tables the policies "
+            "target, by temperature: " + ", ".join(f"{t} {n}" for t, n in sorted(temps)),
+        ]
+    reasons = sorted(reason_counts(conn).items(), key=lambda item: -item[1])
+    if reasons:
+        out.append(
+            f"ILM evaluation: {sum(n for _, n in reasons)} decisions, one per (policy, "
+            "partition of a table the policy names): "
+            + ", ".join(f"{r.value} {n}" for r, n in reasons)
+        )
+    queue = dict(
+        conn.execute(select(ilm_queue.c.status, func.count()).group_by(ilm_queue.c.status)).all()
+    )
+    if queue:
+        out.append(
+            f"Queue: {sum(queue.values())} items queued by the evaluation; now "
+            + ", ".join(f"{s} {n}" for s, n in sorted(queue.items()))
+        )
+    batch = conn.execute(select(ilm_batches).order_by(ilm_batches.c.batch_id.desc())).first()
+    if batch is not None:
+        out.append(
+            f"Last ILM batch {batch.batch_id}: {batch.status}"
+            f"{' (forced)' if batch.forced else ''}; {batch.reason or ''}"
+        )
+        out += _pending_explained(conn, batch, queue.get("PENDING", 0))
+    out += _actions(conn)
+    return out
+
+
+def _pending_explained(conn: Connection, batch, pending: int) -> list[str]:
+    """Why each PENDING item is still pending after the last batch, so 'n wait' in the batch's
+    reason and 'PENDING m' in the queue line read together."""
+    q = ilm_queue.c
+    queued_since = conn.scalar(
+        select(func.count()).where(q.status == "PENDING", q.enqueued_at > batch.started_at)
+    )
+    deferred = conn.scalar(
+        select(func.count()).where(q.status == "PENDING", q.batch_id == batch.batch_id)
+    )
+    did_not_fit = batch.left_pending or 0
+    # What is left: the batch's other counts, items behind another action on their partition
+    # and beyond max_operations (its reason gives both numbers).
+    behind_or_capped = pending - queued_since - deferred - did_not_fit
+    return [
+        f"  Why {pending} items are PENDING: {did_not_fit} did not fit this batch's window "
+        f"budget and wait for a later window; {behind_or_capped} wait behind another action on "
+        "their partition (one action per partition per batch) or were beyond max_operations; "
+        f"{deferred} were planned but deferred when they started (not enough window left); "
+        f"{queued_since} were queued after the batch started (follow-ups)."
+    ]
+
+
+def _actions(conn: Connection) -> list[str]:
+    x = execution_log.c
+    log = conn.execute(
+        select(x.action, x.status, func.count(), func.sum(x.bytes_before - x.bytes_after)).group_by(
+            x.action, x.status
+        )
+    ).all()
+    if not log:
+        return []
+    out = ["ILM actions by outcome (space saved = size before - after of those actions):"]
+    for action, status, n, saved in sorted(log):
+        out.append(f"    {action:<10} {status:<8} {n:>4}   space saved {format_bytes(saved or 0)}")
+    return out
+
+
+def _savings(conn: Connection) -> list[str]:
+    c, x = compression_executions.c, execution_log.c
+    by_compress = conn.scalar(
+        select(func.coalesce(func.sum(c.space_saved), 0)).where(
+            c.status == "SUCCESS", c.operation == "COMPRESS"
+        )
+    )
+    by_ilm = conn.scalar(
+        select(func.coalesce(func.sum(x.bytes_before - x.bytes_after), 0)).where(
+            x.status == "SUCCESS", x.action.in_(("COMPRESS", "MOVE"))
+        )
+    )
+    return [
+        "",
+        f"Space saved: {format_bytes(by_compress)} by hcc_compress (the executions listed "
+        f"above), {format_bytes(by_ilm)} by ILM rewrites (the successful COMPRESS and MOVE "
+        f"actions above), {format_bytes(by_compress + by_ilm)} in all.",
+    ]

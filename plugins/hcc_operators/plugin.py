@@ -1,10 +1,12 @@
-"""Registers the package with Airflow: the timetable, the /hcc app and its UI page."""
+"""Registers the package with Airflow: the timetables, the /hcc app and its UI page, and the
+listener that writes an ILM run's outcome into its DAG run note."""
 
 from __future__ import annotations
 
 from airflow.plugins_manager import AirflowPlugin
 
-from hcc_operators.timetables import MaintenanceWindowTimetable
+from hcc_operators import run_notes
+from hcc_operators.timetables import DailyTimetable, MaintenanceWindowTimetable
 
 
 def _fastapi_apps() -> list[dict]:
@@ -17,8 +19,9 @@ def _fastapi_apps() -> list[dict]:
 
 class HccPlugin(AirflowPlugin):
     name = "hcc_operators"
-    timetables = [MaintenanceWindowTimetable]
+    timetables = [MaintenanceWindowTimetable, DailyTimetable]
     fastapi_apps = _fastapi_apps()
+    listeners = [run_notes]
     external_views = [
         {
             "name": "HCC compression & ILM",

@@ -1,4 +1,5 @@
-"""MaintenanceWindowTimetable: one DAG run per maintenance-window slot.
+"""The package's timetables: MaintenanceWindowTimetable (one DAG run per maintenance-window
+slot) and DailyTimetable (once a day at a wall-clock time in the schedule's zone).
 
 Each run's data interval is one slot of core.windows, and the run is due when its slot OPENS
 (run_after = slot start), not when it ends as with Airflow's interval timetables: the batch has
@@ -6,7 +7,9 @@ to execute inside the window, and waiting for the slot's end would push the last
 night past the close.
 
 The window math is core.windows, not Airflow's cron timetables, because those mishandle DST
-nights in 3.3. The timetable serializes the schedule's values, not a file path, so the
+nights in 3.3. For the same reason the daily DAGs use DailyTimetable (core.daily_times)
+instead of a CronTriggerTimetable; its summary names the zone, since the Airflow UI shows the
+schedule beside a Next Run in the UI's own time zone (UTC unless the user changes it). The timetable serializes the schedule's values, not a file path, so the
 scheduler and API server never need schedule.yaml. This module imports no DB or network code
 and is cheap enough to build at DAG parse time.
 """
@@ -15,23 +18,31 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime
+from datetime import datetime, time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pendulum
 from airflow.timetables.base import DagRunInfo, DataInterval, TimeRestriction, Timetable
 from pendulum import DateTime
 
+from hcc_operators.core.daily_times import next_trigger, previous_trigger
 from hcc_operators.core.errors import ConfigError, WindowError
-from hcc_operators.core.schedule_config import ScheduleConfig, load_schedule, parse_schedule
+from hcc_operators.core.schedule_config import (
+    ScheduleConfig,
+    load_schedule,
+    parse_schedule,
+    parse_wall_time,
+)
 from hcc_operators.core.schedule_text import describe, summarize
 from hcc_operators.core.windows import Slot, WindowCalendar
 
 log = logging.getLogger(__name__)
 
 _SERIALIZED_SOURCE = "serialized MaintenanceWindowTimetable"
+_SERIALIZED_DAILY = "serialized DailyTimetable"
 
 
 def _utcnow() -> DateTime:
@@ -112,6 +123,81 @@ class MaintenanceWindowTimetable(Timetable):
         if floor is not None:
             slot = max(slot, self._calendar.next_slot(floor, inclusive=True), key=_start)
         return slot
+
+
+class DailyTimetable(Timetable):
+    """Once a day at ``at`` on the clocks of ``timezone`` (schedule.yaml's daily times).
+
+    Like a CronTriggerTimetable: a run is due at its trigger, its data interval is that
+    instant, and without catchup only the latest trigger that has passed (or the next one)
+    gets a run. Unlike Airflow 3.3's cron timetables it keeps one run per local day across DST
+    changes (core.daily_times), and its summary names the zone.
+    """
+
+    def __init__(self, at: time, timezone: str):
+        self._at = at
+        self._timezone = timezone
+        self._zone = ZoneInfo(timezone)
+        self.description = (
+            f"Once a day at {at:%H:%M} {timezone} time (the clocks of {timezone}, summer and "
+            f"winter time alike). On the night the clocks go forward a time that does not "
+            f"exist runs when they jump; when they go back it runs once."
+        )
+
+    @property
+    def summary(self) -> str:
+        return f"daily {self._at:%H:%M} {self._timezone}"
+
+    def serialize(self) -> dict[str, Any]:
+        return {"at": f"{self._at:%H:%M}", "timezone": self._timezone}
+
+    @classmethod
+    def deserialize(cls, data: dict[str, Any]) -> DailyTimetable:
+        try:
+            return cls(parse_wall_time(data["at"]), str(data["timezone"]))
+        except (KeyError, TypeError, ValueError, ZoneInfoNotFoundError) as err:
+            raise ConfigError(
+                f"bad daily timetable {data!r}: {err}", source=_SERIALIZED_DAILY
+            ) from err
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DailyTimetable):
+            return NotImplemented
+        return (self._at, self._timezone) == (other._at, other._timezone)
+
+    def __hash__(self) -> int:
+        return hash((self._at, self._timezone))
+
+    def infer_manual_data_interval(self, *, run_after: DateTime) -> DataInterval:
+        return DataInterval(run_after, run_after)
+
+    def next_dagrun_info(
+        self,
+        *,
+        last_automated_data_interval: DataInterval | None,
+        restriction: TimeRestriction,
+    ) -> DagRunInfo | None:
+        at, zone = self._at, self._zone
+        after_last = (
+            next_trigger(last_automated_data_interval.end, at, zone, inclusive=False)
+            if last_automated_data_interval is not None
+            else None
+        )
+        from_start = (
+            next_trigger(restriction.earliest, at, zone, inclusive=True)
+            if restriction.earliest is not None
+            else None
+        )
+        if restriction.catchup:
+            chosen = after_last or from_start or next_trigger(_utcnow(), at, zone, inclusive=True)
+        else:
+            # As Airflow's trigger timetables: the latest trigger already passed still runs,
+            # older ones are skipped, and never before the start date or the last run.
+            candidates = [previous_trigger(_utcnow(), at, zone), after_last, from_start]
+            chosen = max(c for c in candidates if c is not None)
+        if restriction.latest is not None and chosen > restriction.latest:
+            return None
+        return DagRunInfo.exact(_pendulum(chosen))
 
 
 def _start(slot: Slot) -> datetime:

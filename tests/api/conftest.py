@@ -221,6 +221,7 @@ def seed(engine) -> None:
                     execution,
                     execution_id=3,
                     dag_run_id="manual__c2",
+                    map_index=2,
                     owner="SALES",
                     table_name="ORDERS",
                     partition_name="P2",
@@ -653,12 +654,25 @@ def demo_run_id(demo) -> str:
 
 
 @pytest.fixture
-def demo_airflow_transport(airflow_requests, demo_repository):
-    """As `airflow_transport`, answering with a run id dated like the demo."""
+def demo_paused_dags() -> set[str]:
+    """DAGs the mocked Airflow of the demo holds paused (all of them start paused)."""
+    return {"hcc_advisor", "hcc_compress", "hcc_compress_rollback"}
+
+
+@pytest.fixture
+def demo_airflow_transport(airflow_requests, demo_repository, demo_paused_dags):
+    """As `airflow_transport`, answering with a run id dated like the demo; GET and PATCH of
+    /api/v2/dags/{dag_id} read and change `demo_paused_dags`."""
 
     def handler(request: httpx.Request) -> httpx.Response:
         airflow_requests.append(request)
         dag_id = request.url.path.split("/")[4]
+        if request.url.path == f"/api/v2/dags/{dag_id}":
+            if request.method == "PATCH" and not json.loads(request.content)["is_paused"]:
+                demo_paused_dags.discard(dag_id)
+            return httpx.Response(
+                200, json={"dag_id": dag_id, "is_paused": dag_id in demo_paused_dags}
+            )
         return httpx.Response(
             200,
             json={

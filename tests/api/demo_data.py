@@ -48,7 +48,7 @@ from hcc_operators.warehouse.embedded import EmbeddedWarehouse, FaultKind, build
 SEED = 42
 #: SALES gets QUERY HIGH and ADVANCED recommendations, AUDIT ADVANCED ones.
 ADVISOR_SCHEMAS = ("SALES", "AUDIT")
-#: Only objects this large are measured (the balanced strategy's own floor is 256 MB).
+#: Only objects this large are measured (the balanced strategy's own floor is 256 MiB).
 ADVISOR_MIN_SIZE_MB = 5120
 COMPRESS_MIN_RATIO = 1.0
 COMPRESS_MAX_OBJECTS = 4

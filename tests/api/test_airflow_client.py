@@ -5,36 +5,32 @@ import asyncio
 import httpx
 import pytest
 
+from hcc_operators import airflow_urls
 from hcc_operators.api import airflow_client as ac
 
 
 @pytest.fixture
 def api_conf(monkeypatch):
     def set_conf(**values):
-        monkeypatch.setattr(ac, "_conf_get", lambda key, fallback: values.get(key) or fallback)
+        monkeypatch.setattr(
+            airflow_urls, "_conf_get", lambda key, fallback: values.get(key) or fallback
+        )
 
     return set_conf
 
 
 def test_base_url_prefers_configured_base_url(api_conf):
     api_conf(base_url="https://airflow.example.com/root/", host="10.0.0.5", port="9090")
-    assert ac.api_base_url() == "https://airflow.example.com/root"
-    assert ac.ui_root() == "https://airflow.example.com/root"
+    assert airflow_urls.api_base_url() == "https://airflow.example.com/root"
+    assert airflow_urls.ui_root() == "https://airflow.example.com/root"
 
 
 def test_base_url_from_host_and_port_connects_locally_for_wildcard(api_conf):
     api_conf(host="0.0.0.0", port="9091")
-    assert ac.api_base_url() == "http://127.0.0.1:9091"
-    assert ac.ui_root() == ""
+    assert airflow_urls.api_base_url() == "http://127.0.0.1:9091"
+    assert airflow_urls.ui_root() == ""
     api_conf(host="airflow-api", port="8443", ssl_cert="/certs/api.pem")
-    assert ac.api_base_url() == "https://airflow-api:8443"
-
-
-def test_task_instance_path_escapes_run_ids_and_keeps_map_index():
-    assert ac.task_instance_path("d", "manual__2026-01-01T00:00:00+00:00", "t", 3) == (
-        "/dags/d/runs/manual__2026-01-01T00%3A00%3A00%2B00%3A00/tasks/t?map_index=3"
-    )
-    assert ac.task_instance_path("d", "r", "t", -1) == "/dags/d/runs/r/tasks/t"
+    assert airflow_urls.api_base_url() == "https://airflow-api:8443"
 
 
 def test_trigger_builds_ui_url_under_the_configured_root():

@@ -6,42 +6,37 @@ through advisor, compression, ILM refresh, evaluate and one forced batch), built
 session. Every expected value below is read from that repository with plain SQL, not from the
 API's own queries.
 
-Drives /usr/bin/chromium over the DevTools protocol (websockets is already installed with
-uvicorn), so no browser download and no Playwright are needed. Airflow's REST API is mocked at
+Drives /usr/bin/chromium over the DevTools protocol (tests/browser_support.py). Airflow's REST API is mocked at
 the HTTP layer and the token validator is the test one from conftest. The screenshot is saved
 to tests/output/dashboard.png (docs/dashboard.png, shown in the README, is a copy of one).
 """
 
 from __future__ import annotations
 
-import base64
-import itertools
 import json
-import shutil
 import socket
-import subprocess
 import threading
 import time
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from urllib.parse import quote
 
-import httpx
 import pytest
 import uvicorn
 from sqlalchemy import func, select
 
+from browser_support import CHROMIUM, chromium
 from hcc_operators.core.models import ObjectRef
+from hcc_operators.core.units import format_bytes
 from hcc_operators.repository import tables as t
 
 from .conftest import TOKEN, demo_run_id, mounted
 
-CHROMIUM = Path("/usr/bin/chromium")
 OUTPUT = Path(__file__).resolve().parents[1] / "output" / "dashboard.png"
-#: Wide enough for three chart cards a row, so the six charts take two rows.
-WINDOW = (1440, 1000)
+#: Sizes whose rendering by the dashboard's units.js must equal core.units.format_bytes: each
+#: unit, the unit steps, ties of the one-decimal rounding, thousands, negatives.
+SIZES = (0, 1, 1023, 1024, 1075.2, 1177.6, 1280, 1536, 2**20 - 1, 5 * 2**30, -2048, 3 * 2**50)
 
 pytestmark = [
     pytest.mark.browser,
@@ -73,83 +68,10 @@ def server(demo_app):
     thread.join(timeout=10)
 
 
-class DevTools:
-    """Just enough of the DevTools protocol: send a command, wait for its answer."""
-
-    def __init__(self, ws):
-        self.ws = ws
-        self.ids = itertools.count(1)
-
-    def __call__(self, method: str, **params):
-        call_id = next(self.ids)
-        self.ws.send(json.dumps({"id": call_id, "method": method, "params": params}))
-        while True:
-            message = json.loads(self.ws.recv(timeout=30))
-            if message.get("id") == call_id:
-                if "error" in message:
-                    raise RuntimeError(f"{method}: {message['error']}")
-                return message.get("result", {})
-
-    def js(self, expression: str):
-        result = self(
-            "Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True
-        )
-        if "exceptionDetails" in result:
-            raise RuntimeError(result["exceptionDetails"])
-        return result["result"].get("value")
-
-    def wait_for(self, expression: str, timeout_s: float = 15.0):
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            value = self.js(expression)
-            if value:
-                return value
-            time.sleep(0.1)
-        raise AssertionError(f"timed out waiting for {expression}")
-
-
 @pytest.fixture
 def browser(tmp_path):
-    from websockets.sync.client import connect
-
-    profile = tmp_path / "chromium-profile"
-    process = subprocess.Popen(
-        [
-            str(CHROMIUM),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={profile}",
-            "--remote-debugging-port=0",
-            f"--window-size={WINDOW[0]},{WINDOW[1]}",
-            "about:blank",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        port_file = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + 30
-        while not (port_file.exists() and port_file.read_text().strip()):
-            assert process.poll() is None, "chromium exited at start"
-            assert time.monotonic() < deadline, "chromium did not open its DevTools port"
-            time.sleep(0.1)
-        port = port_file.read_text().split()[0]
-        pages = httpx.get(f"http://127.0.0.1:{port}/json/list", timeout=10).json()
-        page = next(p for p in pages if p["type"] == "page")
-        with connect(page["webSocketDebuggerUrl"], max_size=64 * 1024 * 1024) as ws:
-            yield DevTools(ws)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        shutil.rmtree(profile, ignore_errors=True)
+    with chromium(tmp_path / "chromium-profile") as devtools:
+        yield devtools
 
 
 def drawn(cdp, chart: str) -> dict[str, str]:
@@ -160,16 +82,6 @@ def drawn(cdp, chart: str) -> dict[str, str]:
             ".map(e => [e.getAttribute('data-point'), e.getAttribute('data-value')])"
         )
     )
-
-
-def human_bytes(n: int) -> str:
-    """dashboard.js bytes(): binary units, one decimal, toFixed's half-up rounding."""
-    value = Decimal(abs(n))
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if value < 1024 or unit == "TB":
-            shown = value if unit == "B" else value.quantize(Decimal("0.1"), ROUND_HALF_UP)
-            return f"{'-' if n < 0 else ''}{shown} {unit}"
-        value /= 1024
 
 
 def in_repository(engine, now: datetime) -> dict:
@@ -292,7 +204,7 @@ def test_dashboard_draws_the_demo_and_starts_a_compression(
     assert browser.js("document.querySelectorAll('#failures tbody tr').length") == want["failures"]
     (locked,) = want["failed_ilm"]  # the partition demo_data locked during the ILM batch
     assert locked.error_code == "ORA-00054"
-    assert f"execute_action?map_index={locked.map_index}" in browser.js(
+    assert f"execute_action/mapped/{locked.map_index}" in browser.js(
         "document.querySelector('#failures tbody a').getAttribute('href')"
     )
 
@@ -304,29 +216,48 @@ def test_dashboard_draws_the_demo_and_starts_a_compression(
     browser.js(f"{first}.click()")
     browser.js("document.getElementById('compress-button').click()")
     assert browser.wait_for("document.getElementById('confirm').open")
-    assert browser.js("document.getElementById('confirm-savings').textContent") == human_bytes(
+    assert browser.js("document.getElementById('confirm-savings').textContent") == format_bytes(
         top.estimated_savings
     )
-    assert airflow_requests == []  # nothing starts before confirmation
+    # hcc_compress is paused (as every DAG starts): the dialog says so and offers to unpause.
+    assert browser.js("document.getElementById('confirm-paused').hidden") is False
+    assert browser.js("document.getElementById('confirm-paused-text').textContent").startswith(
+        "hcc_compress is paused: Airflow queues the run but starts nothing"
+    )
+    assert browser.js("document.getElementById('confirm-unpause').checked") is True
+    # Nothing starts before confirmation: Airflow was only asked whether the DAG is paused.
+    assert [(r.method, r.url.path) for r in airflow_requests] == [
+        ("GET", "/api/v2/dags/hcc_compress")
+    ]
     browser.js("document.getElementById('confirm-ok').click()")
     href = browser.wait_for(
         "document.getElementById('notice-link') && "
         "document.getElementById('notice-link').getAttribute('href')"
     )
     assert href == f"/dags/hcc_compress/runs/{quote(demo_run_id(demo_repository), safe='')}"
-    (sent,) = airflow_requests
-    assert sent.url.path == "/api/v2/dags/hcc_compress/dagRuns"
-    assert sent.headers["authorization"] == f"Bearer {TOKEN}"
-    assert json.loads(sent.content)["conf"] == {"objects": [label], "dry_run": False}
+    assert "(hcc_compress unpaused)" in browser.js("document.getElementById('notice').textContent")
+    # Unpaused first, then triggered, both with the user's own token.
+    _, unpause, trigger = airflow_requests
+    assert (unpause.method, unpause.url.path) == ("PATCH", "/api/v2/dags/hcc_compress")
+    assert json.loads(unpause.content) == {"is_paused": False}
+    assert trigger.url.path == "/api/v2/dags/hcc_compress/dagRuns"
+    assert {r.headers["authorization"] for r in airflow_requests} == {f"Bearer {TOKEN}"}
+    assert json.loads(trigger.content)["conf"] == {"objects": [label], "dry_run": False}
 
     # The whole page, the started run's notice on top.
-    metrics = browser("Page.getLayoutMetrics")["cssContentSize"]
-    shot = browser(
-        "Page.captureScreenshot",
-        format="png",
-        captureBeyondViewport=True,
-        clip={"x": 0, "y": 0, "width": metrics["width"], "height": metrics["height"], "scale": 1},
-    )
-    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    OUTPUT.write_bytes(base64.b64decode(shot["data"]))
+    browser.screenshot(OUTPUT)
     assert OUTPUT.stat().st_size > 10_000
+
+    # On the direct page (no frame) a link is an ordinary link: the browser follows it.
+    browser.js("document.getElementById('notice-link').click()")
+    browser.wait_for(f"location.pathname === {json.dumps(href)}", what="the followed link")
+
+
+def test_the_dashboard_formats_sizes_exactly_as_the_package_does(server, browser):
+    """units.js is the browser's copy of core/units.py: one convention, held equal here."""
+    browser("Network.setCookie", name="_token", value=TOKEN, url=server)
+    browser("Page.navigate", url=f"{server}/hcc/dashboard")
+    browser.wait_for("window.HccUnits")
+    shown = browser.js(f"{list(SIZES)!r}.map(HccUnits.bytes)")
+    assert shown == [format_bytes(n) for n in SIZES]
+    assert browser.js("HccUnits.bytes(null)") == format_bytes(None)

@@ -67,6 +67,60 @@ def test_status_shows_backlog_failures_and_runs(hcc, demo_dsn):
     assert "1.0 GiB" in out and "ORA-01688" in out and "PARTIAL" in out
 
 
+def test_status_marks_a_failure_a_retry_fixed_and_links_each_task_instance(hcc, demo_dsn):
+    engine = create_engine(demo_dsn)
+    attempt = dict(owner="S", table_name="T", action="COMPRESS", dag_run_id="manual__9")
+    with engine.begin() as conn:
+        conn.execute(
+            insert(execution_log).values(
+                **attempt,
+                queue_id=1,
+                partition_name="P1",
+                status="FAILED",
+                attempt=1,
+                map_index=3,
+                error_code="ORA-00054",
+                started_at=T,
+            )
+        )
+        conn.execute(
+            insert(execution_log).values(
+                **attempt,
+                queue_id=1,
+                partition_name="P1",
+                status="SUCCESS",
+                attempt=2,
+                map_index=3,
+                started_at=T,
+                finished_at=T,
+            )
+        )
+        conn.execute(
+            insert(execution_log).values(
+                **attempt,
+                queue_id=2,
+                partition_name="P2",
+                status="FAILED",
+                attempt=1,
+                map_index=4,
+                error_code="ORA-01688",
+                started_at=T,
+            )
+        )
+    code, out, _ = hcc("status", "--dsn", demo_dsn, "--json")
+    assert code == 0
+    failures = {f["object"]: f for f in json.loads(out)["failures"]}
+    assert failures["S.T:P1"]["resolved"] is True
+    assert failures["S.T:P1"]["resolved_by"] == "attempt 2 SUCCESS in run manual__9"
+    assert failures["S.T:P2"]["resolved"] is False
+    # Without Airflow set up here the link is the UI path (core/ui_links.py's route).
+    assert failures["S.T:P2"]["task_url"] == (
+        "/dags/hcc_ilm_execute/runs/manual__9/tasks/execute_action/mapped/4"
+    )
+    code, out, _ = hcc("status", "--dsn", demo_dsn)
+    assert "resolved: attempt 2 SUCCESS" in out and "open" in out
+
+
 def test_committed_reference_is_the_generated_one():
     committed = (project_root() / DOC_PATH).read_text(encoding="utf-8")
     assert committed == generate(), "run: hcc config-reference --write"

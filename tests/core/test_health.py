@@ -8,7 +8,6 @@ import pytest
 from hcc_operators.core.alerts import Alert, is_quiet, subject_line
 from hcc_operators.core.health import (
     ALERTS,
-    GB,
     DagState,
     DagStatus,
     DurationFigure,
@@ -18,6 +17,8 @@ from hcc_operators.core.health import (
     failure_alert,
 )
 from hcc_operators.core.housekeeping_config import Health
+from hcc_operators.core.units import GIB
+from hcc_operators.core.units import GIB as GB
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 LIMITS = Health()
@@ -74,7 +75,7 @@ def test_ratio_shortfall_and_large_success_notice():
     found = check(
         figures(
             shortfalls=[("S.T:P1", 4.0, 2.9), ("S.T:P2", 4.0, 3.1)],
-            large_successes=[("S.T:P3", 11 * GB), ("S.T:P4", 9 * GB)],
+            large_successes=[("S.T:P3", 11 * GIB), ("S.T:P4", 9 * GIB)],
         ),
         LIMITS,
         NOW,

@@ -164,7 +164,7 @@ def test_current_ratio_below_one_is_still_a_baseline():
         (0, 10, "empty segment"),
         (-1, 10, "empty segment"),
         (GIB, 0, "no rows"),
-        (255 * 1024**2, 10, "too small: 255.0 MiB < 256 MiB (strategy test)"),
+        (255 * 1024**2, 10, "too small: 255.0 MiB < 256.0 MiB (strategy test)"),
     ],
 )
 def test_small_or_empty_objects_get_no_recommendation(size, rows, text):

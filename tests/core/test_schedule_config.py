@@ -28,7 +28,7 @@ def test_shipped_schedule_yaml_is_valid():
     assert config.weekday.every == timedelta(hours=2)
     assert config.weekend.every == timedelta(hours=4) and config.weekend.enabled
     assert config.holidays.country == "DE"
-    assert config.daily.cron("evaluate") == "30 21 * * *"
+    assert config.daily.evaluate == time(21, 30)
 
 
 def test_defaults_need_only_a_timezone(tmp_path):
@@ -191,8 +191,8 @@ def test_durations(text, duration):
             "valid number",
         ),
         (
-            "timezone: UTC\ndaily: {advisor: '19:00', housekeeping: '03:00'}\n",
-            "daily.housekeeping",
+            "timezone: UTC\ndaily: {advisor: '19:00', backup: '03:00'}\n",
+            "daily.backup",
             "Extra inputs",
         ),
     ],

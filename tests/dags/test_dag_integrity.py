@@ -77,6 +77,27 @@ def test_execute_and_compress_use_the_maintenance_window_timetable(dagbag):
         assert isinstance(dagbag.dags[dag_id].timetable, MaintenanceWindowTimetable)
 
 
+def test_daily_dags_run_at_the_schedules_times_and_name_the_zone(dagbag):
+    """The UI shows the timetable's summary beside Next Run (in the UI's zone): it must say
+    which zone the daily time is in, and so must the DAG's docs."""
+    from hcc_operators.core.schedule_config import load_schedule
+    from hcc_operators.timetables import DailyTimetable
+
+    schedule = load_schedule()
+    for name, at in (
+        ("hcc_advisor", schedule.daily.advisor),
+        ("hcc_ilm_refresh", schedule.daily.refresh),
+        ("hcc_ilm_housekeeping", schedule.daily.housekeeping),
+    ):
+        dag = dagbag.dags[name]
+        assert isinstance(dag.timetable, DailyTimetable), name
+        assert dag.timetable.summary == f"daily {at:%H:%M} {schedule.timezone}"
+        assert f"{at:%H:%M} {schedule.timezone}" in dag.doc_md
+    for name in ("hcc_ilm_execute", "hcc_compress"):
+        assert schedule.timezone in dagbag.dags[name].timetable.summary
+        assert schedule.timezone in dagbag.dags[name].doc_md
+
+
 GUARD = r"""
 import importlib.util, socket, sqlite3, sys
 def refuse(*a, **k):

@@ -84,14 +84,16 @@ def pipeline(dagbag, warehouse_path, engine):
             for r in _top_candidates(engine, 2)
         }
     states["hcc_compress"] = _run(dagbag, "hcc_compress", {"max_objects": 2, "min_ratio": 1.0})
+    run_ids = {}
     for dag_id, conf in (
         ("hcc_ilm_refresh", None),
         ("hcc_ilm_evaluate", None),
         ("hcc_ilm_execute", {"force": True, "max_operations": 12}),
         ("hcc_ilm_housekeeping", None),
     ):
-        states[dag_id] = _run(dagbag, dag_id, conf)
-    return states, sizes_after_dry_run
+        run = dagbag(dag_id).test(run_conf=conf or {})
+        states[dag_id], run_ids[dag_id] = _state(run), run.run_id
+    return states, sizes_after_dry_run, run_ids
 
 
 def _top_candidates(engine, n):
@@ -105,7 +107,7 @@ def _top_candidates(engine, n):
 
 
 def test_every_dag_run_succeeds(pipeline):
-    states, _ = pipeline
+    states, _, _ = pipeline
     assert set(states.values()) == {"success"}, states
 
 
@@ -127,7 +129,7 @@ def test_advisor_recorded_measured_results_for_the_chosen_schema(pipeline, engin
 def test_dry_run_logs_ddl_and_changes_nothing_then_the_real_run_compresses(
     pipeline, engine, warehouse_path
 ):
-    _, sizes_after_dry_run = pipeline
+    _, sizes_after_dry_run, _ = pipeline
     with engine.connect() as conn:
         rows = conn.execute(
             select(compression_executions).order_by(compression_executions.c.execution_id)
@@ -204,6 +206,35 @@ def test_ilm_stages_refresh_evaluate_and_execute(pipeline, engine):
     assert queued.get("SUCCESS", 0) + queued.get("SKIPPED", 0) == 12
 
 
+def test_the_execute_runs_note_is_the_batch_outcome(pipeline, engine):
+    """finish_batch's outcome reaches the DAG run note through the plugin's listener
+    (run_notes.py), the place a user looks at in the Airflow UI."""
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+
+    from hcc_operators.core.batch_outcome import describe_batch
+
+    run_id = pipeline[2]["hcc_ilm_execute"]
+    with engine.connect() as conn:
+        batch = conn.execute(select(ilm_batches).where(ilm_batches.c.dag_run_id == run_id)).one()
+    with create_session() as session:
+        run = session.scalars(
+            select(DagRun).where(DagRun.dag_id == "hcc_ilm_execute", DagRun.run_id == run_id)
+        ).one()
+        note, author = run.note, run.dag_run_note.user_id
+    assert note == describe_batch(
+        batch.batch_id,
+        batch.status,
+        planned=batch.planned,
+        succeeded=batch.succeeded,
+        skipped=batch.skipped,
+        failed=batch.failed,
+        left_pending=batch.left_pending,
+    )
+    assert note.startswith(f"HCC batch {batch.batch_id} {batch.status}: 12 planned;")
+    assert author is None  # written by the package, so a person's note would not be replaced
+
+
 def test_every_dag_run_is_recorded_with_its_type(pipeline, engine):
     with engine.connect() as conn:
         runs = conn.execute(select(dag_run_log)).all()
@@ -219,3 +250,64 @@ def test_every_dag_run_is_recorded_with_its_type(pipeline, engine):
     assert by_dag["hcc_ilm_execute"].run_type == "forced"
     assert by_dag["hcc_advisor"].run_type == "manual"
     assert all(r.finished_at is not None for r in runs if r.status != "RUNNING")
+
+
+def test_a_note_a_person_wrote_is_never_replaced(pipeline):
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+
+    from hcc_operators.run_notes import note_outcome
+
+    run_id = pipeline[2]["hcc_ilm_execute"]
+    with create_session() as session:
+        run = session.scalars(
+            select(DagRun).where(DagRun.dag_id == "hcc_ilm_execute", DagRun.run_id == run_id)
+        ).one()
+        ours = run.note
+        # Written again from the XCom: the package's own earlier note is replaced.
+        run.dag_run_note.content = "stale"
+        assert note_outcome(run, session) == ours and run.note == ours
+        run.dag_run_note.content, run.dag_run_note.user_id = "checked by Ana", "ana"
+        assert note_outcome(run, session) is None
+        assert run.note == "checked by Ana"
+        session.rollback()
+
+
+def test_the_demo_report_explains_its_numbers_and_they_add_up(pipeline, warehouse_path):
+    import re
+
+    from hcc_operators.demo_report import render_report
+
+    with EmbeddedWarehouse(warehouse_path) as wh:
+        report = render_report(wh, pipeline[0])
+        with wh.repository_engine().connect() as conn:
+            batch = conn.execute(
+                select(ilm_batches).order_by(ilm_batches.c.batch_id.desc())
+            ).first()
+            pending = conn.scalar(
+                select(func.count()).select_from(ilm_queue).where(ilm_queue.c.status == "PENDING")
+            )
+    # One unit convention: binary sizes with IEC labels only.
+    assert not re.search(r"\d (KB|MB|GB|TB)\b", report), report
+    assert re.search(r"\d (KiB|MiB|GiB)\b", report)
+    # The two averages say what each averages over.
+    assert "their average measured ratio AT that level" in report
+    assert "averaged over all" in report and "analysed objects" in report
+    # PENDING is split into reasons that add up, matching the batch's own counts.
+    why = re.search(
+        r"Why (\d+) items are PENDING: (\d+) did not fit .*?; (\d+) wait behind .*?; "
+        r"(\d+) were planned but deferred .*?; (\d+) were queued after",
+        report,
+    )
+    assert why, report
+    total, did_not_fit, behind, deferred, since = map(int, why.groups())
+    assert total == pending > 0
+    assert did_not_fit + behind + deferred + since == total
+    planned = re.match(
+        r"(\d+) planned, (\d+) wait for a later window, (\d+) wait behind another action on "
+        r"their partition, (\d+) beyond max_operations",
+        batch.reason,
+    )
+    assert planned, batch.reason
+    assert did_not_fit == int(planned.group(2))
+    assert behind == int(planned.group(3)) + int(planned.group(4))

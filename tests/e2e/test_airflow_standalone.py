@@ -19,11 +19,9 @@ schedule.yaml's weekday window (22:00 -> 06:00):
    Tuesday night's. A window is open at HCC_NOW, so each backfill run catches up: a batch of
    real work recorded with run_type "backfill".
 
-Second Airflow (the first is stopped), HCC_NOW = Wednesday 2026-03-11 12:00 Berlin, no window
-open:
-
-5. backfill outside a window: the same two slots; each run's batch is SKIPPED with the reason
-   and the queue is left for the next window.
+The same two slots backfilled while no window is open (each batch SKIPPED with its reason, the
+queue left for the next window, the reason in each run's note) are covered by
+test_ui_browser.py, which creates that backfill through the UI's Trigger -> Backfill dialog.
 
 Only the package's window decisions see HCC_NOW; the scheduler's own clock is real time, which
 is why scheduled runs are switched off and the backfilled slots lie in the real past.
@@ -44,9 +42,7 @@ from hcc_operators.cli.batch_preview import PreviewItem, preview_batch
 from hcc_operators.core.models import ObjectRef
 from hcc_operators.core.names import Dag, dag_id
 from hcc_operators.core.windows import Slot, WindowCalendar
-from hcc_operators.repository.schema import create_all
 from hcc_operators.repository.tables import dag_run_log, execution_log, ilm_batches, ilm_queue
-from hcc_operators.services import ilm_evaluate, ilm_refresh
 from hcc_operators.services.ilm_settings import load_ilm_settings
 from hcc_operators.warehouse.embedded import EmbeddedWarehouse, build_warehouse
 
@@ -58,8 +54,6 @@ EXECUTE = dag_id(Dag.ILM_EXECUTE)
 SCHEDULE = ROOT / "include" / "config" / "schedule.yaml"
 HCC_NOW = "2026-03-10T23:00:00+01:00"
 NOW = datetime.fromisoformat(HCC_NOW).astimezone(UTC)
-HCC_NOW_OUTSIDE = "2026-03-11T12:00:00+01:00"
-NOW_OUTSIDE = datetime.fromisoformat(HCC_NOW_OUTSIDE).astimezone(UTC)
 BATCH = 5
 # The shipped default (dag_defaults.DEFAULT_ARGS), pinned so a developer's HCC_TASK_RETRIES
 # cannot change what the test expects; the delay is cut to seconds through the seam it offers.
@@ -71,7 +65,6 @@ BACKFILL_TO = datetime(2026, 3, 10, 21, 0, tzinfo=UTC)
 BACKFILL_OPERATIONS = 2
 # Hard limits per Airflow (the watchdog in conftest.py); they normally need under half of it.
 BUDGET_S = 420
-BUDGET_OUTSIDE_S = 180
 TERMINAL = ("success", "failed")
 
 
@@ -192,41 +185,6 @@ def cleared(airflow, failed_run) -> tuple[dict, Run]:
 @pytest.fixture(scope="module")
 def backfill_inside(airflow, cleared) -> Backfill:
     return run_backfill(airflow)
-
-
-@pytest.fixture(scope="module")
-def backfill_outside(airflow_factory, tmp_path_factory, project_config):
-    """A second Airflow whose HCC_NOW is outside every window, on a freshly evaluated queue.
-
-    Refresh and evaluate run in this process here: the first stages already showed them
-    working under Airflow, and a second round through the scheduler would cost half a minute.
-    """
-    path = tmp_path_factory.mktemp("warehouse_outside") / "warehouse.db"
-    with build_warehouse(path, seed=7, today=NOW_OUTSIDE.date()) as wh:
-        engine = wh.repository_engine()
-        create_all(engine)
-        settings = load_ilm_settings()
-        ilm_refresh.refresh_partition_access(
-            wh,
-            engine,
-            is_target=settings.is_target,
-            thresholds_for=settings.thresholds_for,
-            now=NOW_OUTSIDE,
-        )
-        ilm_evaluate.evaluate_policies(
-            wh, engine, settings.policies, now=NOW_OUTSIDE, evaluation_id="e2e"
-        )
-        pending_before = _pending(engine)
-    stack = airflow_factory(
-        extra_env=_package_env(path, HCC_NOW_OUTSIDE),
-        budget_s=BUDGET_OUTSIDE_S,
-        unpause=(EXECUTE,),
-    )
-    _create_pools(stack)
-    backfill = run_backfill(stack)
-    wh = EmbeddedWarehouse(path)
-    yield backfill, wh.repository_engine(), pending_before
-    wh.close()
 
 
 def _package_env(warehouse: Path, now: str) -> dict[str, str]:
@@ -396,6 +354,12 @@ def test_one_partition_fails_after_its_retries_and_the_others_succeed(
     assert faults_left(warehouse_file) == 0, "the fault must last exactly through the retries"
     batch = batch_of(engine, failed_run.run_id)
     assert (batch.run_type, batch.planned, batch.succeeded, batch.failed) == ("manual", 5, 4, 1)
+    # The run's note names the failed partition and its instance (run_notes.py).
+    assert failed_run.info["note"].startswith(f"HCC batch {batch.batch_id} COMPLETED: 5 planned;")
+    assert (
+        f"{queue.victim.label} -> COMPRESS (map index {failed[0]['map_index']}): ORA-00054"
+        in (failed_run.info["note"])
+    )
 
 
 def test_clearing_the_failed_partition_retries_only_it(
@@ -427,6 +391,11 @@ def test_clearing_the_failed_partition_retries_only_it(
             assert len(log_rows(engine, queue_id=item.queue_id)) == 1, item.label
     batch = batch_of(engine, failed_run.run_id)  # finish_batch recounted the latest attempts
     assert (batch.status, batch.succeeded, batch.failed) == ("COMPLETED", 5, 0)
+    # The note the first end wrote is replaced by the outcome of the cleared run.
+    assert run.info["note"] == (
+        f"HCC batch {batch.batch_id} COMPLETED: 5 planned; 5 succeeded, 0 skipped "
+        "(already done), 0 failed."
+    )
     with EmbeddedWarehouse(warehouse_file) as wh:
         live = wh.segment(ObjectRef.parse(queue.victim.label))
     assert live.compression.value == queue.victim.params["level"]
@@ -452,22 +421,3 @@ def test_backfill_while_a_window_is_open_catches_up_one_batch_per_slot(
         ids = {r.queue_id for r in rows}
         assert not ids & seen, "a backfill run repeated a partition another batch had done"
         seen |= ids
-
-
-def test_backfill_while_no_window_is_open_skips_each_batch_with_its_reason(backfill_outside):
-    backfill, engine, pending_before = backfill_outside
-    _assert_backfill_runs(backfill)
-    upcoming = WindowCalendar.load(SCHEDULE).next_window(NOW_OUTSIDE)
-    for run in backfill.runs:
-        batch = batch_of(engine, run.run_id)
-        assert (batch.run_type, batch.status, batch.planned) == ("backfill", "SKIPPED", 0)
-        assert batch.window_start is None and not batch.forced
-        assert batch.reason.startswith(
-            f"no maintenance window is open at {NOW_OUTSIDE.isoformat()}"
-        ), batch.reason
-        assert f"next window at {upcoming.start.isoformat()}" in batch.reason
-        # Nothing to map: Airflow skips execute_action; finish_batch closes the batch.
-        assert [t["state"] for t in run.tis if t["task_id"] == "execute_action"] == ["skipped"]
-        assert run.ti("finish_batch")["state"] == "success"
-    assert log_rows(engine) == []
-    assert _pending(engine) == pending_before > 0, "the queue waits for the next window"

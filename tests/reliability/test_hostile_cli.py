@@ -70,6 +70,8 @@ NAME_TEXTS = [
 OTHER_TEXTS = ["SALES\n", "\x00", "x" * 5000, ""]
 #: Environment values of HCC_NOW for commands that read the clock.
 NOW_TEXTS = ["garbage", "9999-12-31T23:59+00:00", "2026-03-06", "0001-01-01T00:00-12:00"]
+#: Never a finite number inside any of the CLI's float bounds (all start at 0 or above).
+FLOAT_TEXTS = ["nan", "inf", "-inf", "-1", "1e400", "abc", "", "0x1p3"]
 INT_TYPES = {"int", "repository_id", "<lambda>", "_sample_rows"}
 
 
@@ -149,6 +151,9 @@ VALID_VALUES = {
     ("queue history", "queue_id"): "1",
     ("policies history", "name"): "compress_warm_query_high",
     ("lease release", "holder"): "manual__nobody",
+    ("demo fault add", "target"): "SALES.ORDERS_FACT",
+    ("demo fault random", "probability"): "0.5",
+    ("demo fault random", "seed"): "7",
 }
 #: Commands that act on repository state the corpus world does not hold (queue item 1, a
 #: lease): their baseline may be refused, but only clearly (exit 1 or 2 with an error line).
@@ -193,6 +198,8 @@ def _table(action: argparse.Action, world: dict) -> tuple[list[str], bool]:
     kind = getattr(action.type, "__name__", None) if action.type else None
     if kind in INT_TYPES:
         return INT_TEXTS, True
+    if kind == "bounded_float":
+        return FLOAT_TEXTS, True
     if action.dest == "at":
         return INSTANT_TEXTS, True
     if action.dest == "dsn":
@@ -210,6 +217,8 @@ def runs_for(command: str, sub: argparse.ArgumentParser, world: dict) -> list[Ru
     for action in actions:
         if (command, action.dest) in VALID_VALUES:
             valid[action.dest] = VALID_VALUES[command, action.dest]
+        elif action.choices:
+            valid[action.dest] = str(next(iter(action.choices)))
         elif not action.option_strings:
             valid[action.dest] = "X"
         elif action.dest == "dsn":

@@ -267,3 +267,22 @@ def test_a_second_rollback_while_one_runs_is_refused(wh):
         )
     with pytest.raises(ConfigError, match="already has a rollback \\(RUNNING"):
         rollback(wh, done["execution_id"])
+
+
+def test_the_execution_records_the_mapped_instance_that_ran_it(wh):
+    from sqlalchemy import select
+
+    from hcc_operators.repository.tables import compression_executions
+
+    seg = segment_where(wh, "SALES", hcc=True)
+    item = {"label": seg.ref.label, "compression": "QUERY HIGH", "expected_ratio": 3.0}
+    result = compress.compress_object(
+        wh, wh.repository_engine(), item, dry_run=False, dag_run_id="d", now=T0, map_index=5
+    )
+    with wh.repository_engine().connect() as conn:
+        row = conn.execute(
+            select(compression_executions).where(
+                compression_executions.c.execution_id == result["execution_id"]
+            )
+        ).one()
+    assert (row.dag_run_id, row.map_index, row.status) == ("d", 5, "SUCCESS")

@@ -5,10 +5,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, insert, select
 
 from hcc_operators.core.errors import WarehouseError
-from hcc_operators.core.health import GB, DagState, DagStatus
+from hcc_operators.core.health import DagState, DagStatus
 from hcc_operators.core.housekeeping_config import Health, HousekeepingConfig
 from hcc_operators.core.models import TablespaceInfo
 from hcc_operators.core.reasons import Reason
+from hcc_operators.core.units import GIB as GB
 from hcc_operators.repository.tables import (
     alerts,
     evaluation_details,

@@ -119,7 +119,7 @@ def test_streamed_plan_is_the_whole_queue_plan_for_what_it_read(
                 yield row
 
         monkeypatch.setattr(ilm_plan, "pending_in_order", counting)
-        streamed, _, waiting = plan_from_queue(conn, NOW, model, limits, cap)
+        streamed, _, waiting, _ = plan_from_queue(conn, NOW, model, limits, cap)
 
     seen = set(read)
     placed = [(p.item.queue_id, p.slot, p.start_s, p.finish_s) for p in whole.chosen]

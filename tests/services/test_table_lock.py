@@ -145,7 +145,9 @@ def test_the_plan_never_runs_two_items_of_one_table_side_by_side(wh):
         enqueue(wh, seg.ref, "COMPRESS", {"level": "ARCHIVE HIGH"})
     limits = ilm_plan.batch_limits(SETTINGS.schedule, CAL, IN_WINDOW, force=True)
     with wh.repository_engine().connect() as conn:
-        packed, _, _ = ilm_plan.plan_from_queue(conn, IN_WINDOW, ThroughputModel([]), limits, None)
+        packed, _, _, _ = ilm_plan.plan_from_queue(
+            conn, IN_WINDOW, ThroughputModel([]), limits, None
+        )
     returns = sorted(
         (p.start_s, p.finish_s) for p in packed.chosen if p.item.ref.table == "RETURNS"
     )

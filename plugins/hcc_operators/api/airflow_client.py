@@ -1,4 +1,4 @@
-"""Starting DAG runs through Airflow's public REST API, as the caller.
+"""Starting DAG runs (and unpausing their DAGs) through Airflow's public REST API, as the caller.
 
 The console has no execution path of its own: a click becomes POST /api/v2/dags/{id}/dagRuns
 with the caller's token, so Airflow decides whether that user may trigger the DAG, validates the
@@ -14,8 +14,10 @@ from urllib.parse import quote, urlsplit
 import httpx
 from fastapi import Depends
 
+from hcc_operators.airflow_urls import api_base_url, ui_root
+from hcc_operators.core.ui_links import dag_path, dag_run_path
+
 TIMEOUT_S = 30.0
-UNSPECIFIED_HOSTS = ("", "0.0.0.0", "::")
 
 
 @dataclass(frozen=True)
@@ -26,51 +28,26 @@ class TriggeredRun:
     ui_url: str
 
 
-class AirflowRejected(Exception):
-    """Airflow answered the trigger with an error status; its status and detail are kept."""
+@dataclass(frozen=True)
+class DagState:
+    dag_id: str
+    is_paused: bool
+    ui_url: str
 
-    def __init__(self, status_code: int, detail: Any):
+
+class AirflowRejected(Exception):
+    """Airflow answered with an error status; its status and detail are kept, with what the
+    console asked for (``action``) so the caller reads which request Airflow refused."""
+
+    def __init__(self, status_code: int, detail: Any, action: str = "the DAG run"):
         super().__init__(f"Airflow answered {status_code}: {detail}")
         self.status_code = status_code
         self.detail = detail
+        self.action = action
 
 
 class AirflowUnreachable(Exception):
     """The Airflow API server could not be reached at the configured base URL."""
-
-
-def _conf_get(key: str, fallback: str) -> str:
-    from airflow.configuration import conf
-
-    return conf.get("api", key, fallback=fallback) or fallback
-
-
-def api_base_url() -> str:
-    """Where this process reaches Airflow's API: [api] base_url, else host and port."""
-    base = _conf_get("base_url", "")
-    if base:
-        return base.rstrip("/")
-    host = _conf_get("host", "0.0.0.0")
-    # A wildcard listen address is not something to connect to; the server is local.
-    host = "127.0.0.1" if host in UNSPECIFIED_HOSTS else host
-    scheme = "https" if _conf_get("ssl_cert", "") else "http"
-    return f"{scheme}://{host}:{_conf_get('port', '8080')}"
-
-
-def ui_root() -> str:
-    """Prefix for UI links: base_url when configured, else root-relative to this server."""
-    return _conf_get("base_url", "").rstrip("/")
-
-
-def dag_run_path(dag_id: str, dag_run_id: str) -> str:
-    return f"/dags/{quote(dag_id, safe='')}/runs/{quote(dag_run_id, safe='')}"
-
-
-def task_instance_path(
-    dag_id: str, dag_run_id: str, task_id: str, map_index: int | None = None
-) -> str:
-    path = f"{dag_run_path(dag_id, dag_run_id)}/tasks/{quote(task_id, safe='')}"
-    return path if map_index is None or map_index < 0 else f"{path}?map_index={map_index}"
 
 
 class AirflowClient:
@@ -88,26 +65,40 @@ class AirflowClient:
     def ui_url(self, path: str) -> str:
         return f"{self.ui_prefix}{path}"
 
+    async def _call(
+        self, method: str, path: str, token: str, body: dict, *, action: str, params=None
+    ) -> dict:
+        """One request to Airflow's REST API with the caller's token; Airflow's refusal is
+        raised as AirflowRejected, a network failure as AirflowUnreachable."""
+        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        try:
+            async with httpx.AsyncClient(transport=self._transport, timeout=TIMEOUT_S) as http:
+                response = await http.request(
+                    method, f"{self.base_url}{path}", json=body, headers=headers, params=params
+                )
+        except httpx.HTTPError as err:
+            host = urlsplit(self.base_url).netloc
+            raise AirflowUnreachable(f"Airflow API at {host} unreachable: {err}") from err
+        if response.status_code >= 400:
+            raise AirflowRejected(response.status_code, _detail(response), action)
+        return response.json()
+
     async def trigger_dag_run(
         self, dag_id: str, conf: dict, token: str, *, dag_run_id: str | None = None
     ) -> TriggeredRun:
         """Start a run; with ``dag_run_id`` Airflow refuses (409) a second run of that id, which
         makes the request idempotent without a check-then-act race on our side."""
-        url = f"{self.base_url}/api/v2/dags/{quote(dag_id, safe='')}/dagRuns"
         # logical_date null: a manual run that never collides with a scheduled interval.
         body: dict = {"logical_date": None, "conf": conf}
         if dag_run_id is not None:
             body["dag_run_id"] = dag_run_id
-        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-        try:
-            async with httpx.AsyncClient(transport=self._transport, timeout=TIMEOUT_S) as http:
-                response = await http.post(url, json=body, headers=headers)
-        except httpx.HTTPError as err:
-            host = urlsplit(self.base_url).netloc
-            raise AirflowUnreachable(f"Airflow API at {host} unreachable: {err}") from err
-        if response.status_code >= 400:
-            raise AirflowRejected(response.status_code, _detail(response))
-        run = response.json()
+        run = await self._call(
+            "POST",
+            f"/api/v2/dags/{quote(dag_id, safe='')}/dagRuns",
+            token,
+            body,
+            action="the DAG run",
+        )
         run_id = run["dag_run_id"]
         return TriggeredRun(
             dag_id=dag_id,
@@ -115,6 +106,30 @@ class AirflowClient:
             state=run.get("state"),
             ui_url=self.ui_url(dag_run_path(dag_id, run_id)),
         )
+
+    async def dag_state(self, dag_id: str, token: str) -> DagState:
+        """Whether the DAG is paused, as the caller may see it (GET /api/v2/dags/{id})."""
+        dag = await self._call(
+            "GET", f"/api/v2/dags/{quote(dag_id, safe='')}", token, None, action="reading the DAG"
+        )
+        return self._dag_state(dag)
+
+    async def set_paused(self, dag_id: str, paused: bool, token: str) -> DagState:
+        """Pause or unpause with the caller's permissions (PATCH /api/v2/dags/{id}): Airflow
+        checks the user may edit the DAG and records the change in its audit log."""
+        dag = await self._call(
+            "PATCH",
+            f"/api/v2/dags/{quote(dag_id, safe='')}",
+            token,
+            {"is_paused": paused},
+            params={"update_mask": "is_paused"},
+            action="pausing" if paused else "unpausing",
+        )
+        return self._dag_state(dag)
+
+    def _dag_state(self, dag: dict) -> DagState:
+        dag_id = dag["dag_id"]
+        return DagState(dag_id, bool(dag["is_paused"]), self.ui_url(dag_path(dag_id)))
 
 
 def _detail(response: httpx.Response) -> Any:

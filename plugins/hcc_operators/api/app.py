@@ -8,6 +8,7 @@ from hcc_operators.api.errors import install_error_handlers
 from hcc_operators.api.routers import (
     advisor,
     compression,
+    dags,
     dashboard,
     health,
     ilm,
@@ -21,6 +22,7 @@ ROUTERS = (
     health,
     advisor,
     compression,
+    dags,
     ilm,
     queue_control,
     policies,

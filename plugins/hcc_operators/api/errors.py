@@ -23,7 +23,7 @@ PASSED_THROUGH = {400, 401, 403, 404, 409, 422}
 
 async def _rejected(_: Request, err: AirflowRejected) -> JSONResponse:
     code = err.status_code if err.status_code in PASSED_THROUGH else status.HTTP_502_BAD_GATEWAY
-    return JSONResponse({"detail": f"Airflow refused the DAG run: {err.detail}"}, status_code=code)
+    return JSONResponse({"detail": f"Airflow refused {err.action}: {err.detail}"}, status_code=code)
 
 
 async def _unreachable(_: Request, err: AirflowUnreachable) -> JSONResponse:

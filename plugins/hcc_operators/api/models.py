@@ -90,6 +90,9 @@ class RecommendationOut(BaseModel):
 class ExecutionOut(BaseModel):
     execution_id: int
     dag_run_id: str | None
+    map_index: int | None = Field(
+        description="The compress_object instance that ran it; None for a rollback"
+    )
     result_id: int | None
     object: str
     owner: str
@@ -145,6 +148,9 @@ class BatchOut(BaseModel):
     started_at: datetime
     finished_at: datetime | None
     ui_url: str | None
+    outcome: str = Field(
+        description="What the batch did, in the words of its DAG run's note in Airflow"
+    )
 
 
 class ActionLogOut(BaseModel):
@@ -353,6 +359,14 @@ class TriggeredRunOut(BaseModel):
     )
 
 
+class DagStateOut(BaseModel):
+    dag_id: str
+    is_paused: bool = Field(
+        description="A paused DAG queues its runs and starts none until it is unpaused"
+    )
+    ui_url: str = Field(description="The DAG in the Airflow UI")
+
+
 class LabelValue(BaseModel):
     label: str
     value: float
@@ -386,11 +400,18 @@ class FailureOut(BaseModel):
     at: datetime
     dag_id: str
     dag_run_id: str | None
-    ui_url: str | None
+    map_index: int | None = Field(description="The mapped task instance, when recorded")
+    ui_url: str | None = Field(description="The failed task instance in the Airflow UI")
+    resolved: bool = Field(description="A later attempt at the same work succeeded")
+    resolved_at: datetime | None
+    resolved_by: str | None = Field(description="Which later attempt fixed it")
 
 
 class DashboardData(BaseModel):
     generated_at: datetime
+    start_dags: dict[str, str] = Field(
+        description="The DAG each dashboard action starts: analyse, compress, rollback"
+    )
     latest_run: AdvisorRunOut | None
     savings_by_schema: list[LabelValue]
     recommendations_by_type: list[LabelValue]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -102,6 +103,27 @@ def repository_id(text: str) -> int:
 def bounded_int(minimum: int, maximum: int):
     """argparse type of a whole number in [minimum, maximum], refused with both bounds."""
     return lambda text: _bounded_int(text, minimum, maximum)
+
+
+def bounded_float(minimum: float, maximum: float, *, above_minimum: bool = False):
+    """argparse type of a finite number in [minimum, maximum] (or (minimum, maximum])."""
+
+    def bounded_float(text: str) -> float:
+        return _bounded_float(text, minimum, maximum, above_minimum)
+
+    return bounded_float
+
+
+def _bounded_float(text: str, minimum: float, maximum: float, above_minimum: bool) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    low_ok = value > minimum if above_minimum else value >= minimum
+    if not (math.isfinite(value) and low_ok and value <= maximum):
+        opening = "(" if above_minimum else "["
+        raise argparse.ArgumentTypeError(f"{text!r} is outside {opening}{minimum:g}, {maximum:g}]")
+    return value
 
 
 def _bounded_int(text: str, minimum: int, maximum: int) -> int:

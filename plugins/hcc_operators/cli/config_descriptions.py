@@ -40,7 +40,7 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("TableTarget", "profile"): "Threshold profile for this table only.",
     ("Conditions", "min_age_days"): "Minimum age in days, counted from the partition's last day.",
     ("Conditions", "min_age_months"): "Minimum age in whole months.",
-    ("Conditions", "min_size_mb"): "Minimum segment size in MB.",
+    ("Conditions", "min_size_mb"): "Minimum segment size in MiB (1024 x 1024 bytes).",
     ("Conditions", "temperatures"): "Allowed temperatures (HOT, WARM, COLD, FROZEN).",
     ("Conditions", "min_tablespace_used_pct"): "Only when the partition's tablespace is this full.",
     ("Conditions", "custom_sql"): "SQL predicate on hcc_partition_access columns (opt-in).",
@@ -100,6 +100,7 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("DailyTimes", "advisor"): "Advisor DAG start time.",
     ("DailyTimes", "refresh"): "ILM refresh DAG start time.",
     ("DailyTimes", "evaluate"): "ILM evaluate DAG start time.",
+    ("DailyTimes", "housekeeping"): "ILM housekeeping DAG start time.",
     # advisor.yaml
     ("AdvisorConfig", "defaults"): "Settings of the measurement run.",
     ("AdvisorConfig", "strategies"): (
@@ -111,7 +112,7 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
         "(DBMS_COMPRESSION.COMP_RATIO_ALLROWS)."
     ),
     ("AdvisorDefaults", "parallel_degree"): "Parallel degree of the estimates.",
-    ("AdvisorDefaults", "min_size_mb"): "Objects smaller than this are not analysed.",
+    ("AdvisorDefaults", "min_size_mb"): "Objects smaller than this many MiB are not analysed.",
     ("AdvisorDefaults", "chunk_size"): "Objects per mapped analysis task.",
     ("AdvisorDefaults", "observation_days"): "Days of access statistics considered.",
     ("AdvisorDefaults", "scratch_tablespace"): "Tablespace for DBMS_COMPRESSION scratch tables.",
@@ -119,7 +120,7 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("Strategy", "max_hotness_hcc"): "Highest hotness (0-100) that may still get an HCC level.",
     ("Strategy", "max_hotness_advanced"): "Highest hotness that may still get ADVANCED.",
     ("Strategy", "min_ratio_gain"): "Minimum ratio improvement over the current compression.",
-    ("Strategy", "min_size_mb"): "Objects smaller than this get no recommendation.",
+    ("Strategy", "min_size_mb"): "Objects smaller than this many MiB get no recommendation.",
     ("Strategy", "max_level"): "Densest level this strategy recommends.",
     ("Strategy", "recompress_decay_threshold"): "Decayed-row share that triggers recompression.",
     # housekeeping.yaml
@@ -141,7 +142,10 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ),
     ("Health", "no_success_hours"): "Alert when nothing succeeded for this long.",
     ("Health", "ratio_shortfall_pct"): "Alert when the achieved ratio falls this far short.",
-    ("Health", "large_success_gb"): "A notice when one execution saves more than this (GiB).",
+    (
+        "Health",
+        "large_success_gb",
+    ): "A compression saving more than this many GiB (1024^3 bytes) raises an INFO alert.",
     ("Health", "tablespace_full_pct"): (
         "Alert when a tablespace is fuller than this and actions on it failed or were deferred."
     ),

@@ -88,3 +88,16 @@ def require_repository(engine: Engine) -> None:
             "and evaluate DAGs (or repository.schema.create_all) first",
             WAREHOUSE,
         )
+
+
+def airflow_ui_root() -> str:
+    """The Airflow UI's address for printed links, when Airflow is set up here; else "" (the
+    links are then paths to put after it)."""
+    if not airflow_configured():
+        return ""
+    try:
+        from hcc_operators.airflow_urls import api_base_url
+
+        return api_base_url()
+    except Exception:  # Airflow missing or misconfigured: paths are still useful
+        return ""

@@ -19,7 +19,7 @@ from hcc_operators.cli.common import (
     parse_object,
 )
 from hcc_operators.cli.exit_codes import OK, PROBLEM, CliError
-from hcc_operators.cli.output import Output, size
+from hcc_operators.cli.output import Output
 from hcc_operators.core.advisor_config import FILE_NAME as ADVISOR_FILE
 from hcc_operators.core.advisor_config import load_advisor_config
 from hcc_operators.core.errors import ConfigError, ObjectNotFound
@@ -31,6 +31,7 @@ from hcc_operators.core.sample_rows import (
     check_sample_rows,
     describe,
 )
+from hcc_operators.core.units import format_bytes
 
 
 def add_parser(commands) -> None:
@@ -106,11 +107,14 @@ def run(args: argparse.Namespace, out: Output) -> int:
         )
         return OK
     out.line(
-        f"{ref.label}: {size(seg.bytes)}, now {seg.compression.value}; {_sample(sampled, sample_rows)}"
+        f"{ref.label}: {format_bytes(seg.bytes)}, now {seg.compression.value}; {_sample(sampled, sample_rows)}"
     )
     out.table(
         ("compression", "ratio", "estimated size"),
-        [(r["compression"], f"{r['ratio']:.2f}x", size(r["estimated_bytes"])) for r in rows],
+        [
+            (r["compression"], f"{r['ratio']:.2f}x", format_bytes(r["estimated_bytes"]))
+            for r in rows
+        ],
     )
     return OK
 

@@ -21,9 +21,10 @@ from hcc_operators.cli.common import (
 )
 from hcc_operators.cli.exit_codes import OK
 from hcc_operators.cli.live_state import live_partition_state
-from hcc_operators.cli.output import Output, size
+from hcc_operators.cli.output import Output
 from hcc_operators.core.eligibility import explain
 from hcc_operators.core.eligibility.facts import STORED_FACTS
+from hcc_operators.core.units import format_bytes
 
 
 def add_parser(commands) -> None:
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
         return OK
     out.line(
         f"{state.ref.label}: age {state.age_days} days ({state.age_months} months), "
-        f"{size(state.size_bytes)}, {state.compression.value} in {state.tablespace}"
+        f"{format_bytes(state.size_bytes)}, {state.compression.value} in {state.tablespace}"
         + (", read-only" if state.read_only else "")
         + (", newest partition" if state.is_newest else "")
     )

@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from hcc_operators.cli import (
     config_reference,
+    demo,
     estimate,
     explain,
     grants,
@@ -50,6 +51,7 @@ COMMANDS = (
     config_reference,
     pools,
     grants,
+    demo,
 )
 
 EPILOG = f"""{EXIT_CODES}

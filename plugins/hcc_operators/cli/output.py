@@ -73,17 +73,6 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def size(num_bytes: int | float | None) -> str:
-    if num_bytes is None:
-        return "-"
-    value = float(num_bytes)
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if abs(value) < 1024 or unit == "TiB":
-            return f"{value:,.1f} {unit}" if unit != "B" else f"{int(value)} B"
-        value /= 1024
-    return f"{value:,.1f} TiB"
-
-
 def seconds(value: float | None) -> str:
     if value is None:
         return "-"

@@ -16,7 +16,8 @@ from hcc_operators.cli.common import (
     now,
 )
 from hcc_operators.cli.exit_codes import OK
-from hcc_operators.cli.output import Output, seconds, size
+from hcc_operators.cli.output import Output, seconds
+from hcc_operators.core.units import format_bytes
 from hcc_operators.services.ilm_plan import MAX_MAP_LENGTH
 
 
@@ -85,7 +86,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
                     i.policy,
                     i.label,
                     i.action,
-                    size(i.size_bytes),
+                    format_bytes(i.size_bytes),
                     i.why,
                 )
                 for n, i in enumerate(preview.items, start=1)

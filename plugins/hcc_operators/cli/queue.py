@@ -16,7 +16,7 @@ from hcc_operators import clock
 from hcc_operators.cli.acting_user import actor, add_actor, reason
 from hcc_operators.cli.common import add_connection, add_json, connected
 from hcc_operators.cli.exit_codes import OK, PROBLEM, CliError
-from hcc_operators.cli.output import Output, size
+from hcc_operators.cli.output import Output
 from hcc_operators.core.queue_control import (
     PRIORITY_MAX,
     PRIORITY_MIN,
@@ -24,6 +24,7 @@ from hcc_operators.core.queue_control import (
     QueueCommand,
     QueueStatus,
 )
+from hcc_operators.core.units import format_bytes
 from hcc_operators.repository.schema import create_all
 from hcc_operators.repository.tables import ilm_queue, queue_changes
 from hcc_operators.services import queue_control
@@ -220,7 +221,7 @@ def run_list(args: argparse.Namespace, out: Output) -> int:
                 i["policy"],
                 i["object"],
                 i["action"],
-                size(i["size_bytes"]),
+                format_bytes(i["size_bytes"]),
                 i["enqueued_at"].isoformat(timespec="minutes"),
             )
             for i in items

@@ -10,10 +10,14 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from hcc_operators.cli.common import add_at, add_connection, add_json, connected, now
+from hcc_operators.cli.connection import airflow_ui_root
 from hcc_operators.cli.exit_codes import OK
-from hcc_operators.cli.output import Output, seconds, size
+from hcc_operators.cli.output import Output, seconds
 from hcc_operators.core.progress import progress
-from hcc_operators.repository.tables import advisor_runs, execution_log, ilm_batches, ilm_queue
+from hcc_operators.core.ui_links import work_path
+from hcc_operators.core.units import format_bytes
+from hcc_operators.repository.failures import recent_failures
+from hcc_operators.repository.tables import advisor_runs, ilm_batches, ilm_queue
 from hcc_operators.services.run_control import recent_runs
 
 BATCHES = 5
@@ -28,7 +32,8 @@ def add_parser(commands) -> None:
     parser.set_defaults(run=run)
 
 
-def collect(engine: Engine, at: datetime) -> dict[str, Any]:
+def collect(engine: Engine, at: datetime, ui_root: str = "") -> dict[str, Any]:
+    """Everything `hcc status` shows; task links are ``ui_root`` + the UI path."""
     with engine.connect() as conn:
         advisor = conn.execute(
             select(advisor_runs).order_by(advisor_runs.c.run_id.desc()).limit(1)
@@ -50,14 +55,7 @@ def collect(engine: Engine, at: datetime) -> dict[str, Any]:
                 .order_by(ilm_queue.c.policy_name)
             )
         )
-        failures = list(
-            conn.execute(
-                select(execution_log)
-                .where(execution_log.c.status == "FAILED")
-                .order_by(execution_log.c.log_id.desc())
-                .limit(FAILURES)
-            )
-        )
+        failures = recent_failures(conn, FAILURES)
     return {
         "advisor": _advisor(advisor, at),
         "batches": [
@@ -88,12 +86,19 @@ def collect(engine: Engine, at: datetime) -> dict[str, Any]:
         ],
         "failures": [
             {
-                "at": f.started_at,
-                "object": _label(f),
+                "at": f.at,
+                "source": f.source,
+                "object": f.object,
                 "action": f.action,
                 "error_code": f.error_code,
                 "message": f.error_message,
-                "batch_id": f.batch_id,
+                "resolved": f.resolved,
+                "resolved_by": f.resolved_by,
+                "task_url": (
+                    ui_root + work_path(f.source, f.operation, f.dag_run_id, f.map_index)
+                    if f.dag_run_id
+                    else None
+                ),
             }
             for f in failures
         ],
@@ -103,7 +108,7 @@ def collect(engine: Engine, at: datetime) -> dict[str, Any]:
 
 def run(args: argparse.Namespace, out: Output) -> int:
     with connected(args) as wh:
-        data = collect(wh.repository_engine(), now(args))
+        data = collect(wh.repository_engine(), now(args), airflow_ui_root())
     if args.json:
         out.json(data)
         return OK
@@ -161,7 +166,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
         out.table(
             ("policy", "action", "items", "size", "oldest"),
             [
-                (r["policy"], r["action"], r["items"], size(r["bytes"]), r["oldest"])
+                (r["policy"], r["action"], r["items"], format_bytes(r["bytes"]), r["oldest"])
                 for r in data["backlog"]
             ],
         )
@@ -170,9 +175,17 @@ def run(args: argparse.Namespace, out: Output) -> int:
     out.heading("recent failures")
     if data["failures"]:
         out.table(
-            ("at", "object", "action", "code", "message"),
+            ("at", "object", "action", "code", "message", "now", "task"),
             [
-                (f["at"], f["object"], f["action"], f["error_code"], f["message"])
+                (
+                    f["at"],
+                    f["object"],
+                    f["action"],
+                    f["error_code"],
+                    f["message"],
+                    f"resolved: {f['resolved_by']}" if f["resolved"] else "open",
+                    f["task_url"],
+                )
                 for f in data["failures"]
             ],
         )
@@ -220,8 +233,3 @@ def _advisor(row, at: datetime) -> dict[str, Any] | None:
         "objects_failed": row.objects_failed,
         "progress": p.to_dict(),
     }
-
-
-def _label(row) -> str:
-    text = f"{row.owner}.{row.table_name}"
-    return f"{text}:{row.partition_name}" if row.partition_name else text

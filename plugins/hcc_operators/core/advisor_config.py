@@ -26,6 +26,7 @@ from hcc_operators.core.errors import ConfigError
 from hcc_operators.core.models import ESTIMATED_TYPES, CompressionType
 from hcc_operators.core.paths import config_dir
 from hcc_operators.core.sample_rows import check_sample_rows, describe
+from hcc_operators.core.units import MIB
 
 FILE_NAME = "advisor.yaml"
 #: An advisor strategy name (advisor.yaml keys, the DAG's Param, the API), matched whole.
@@ -122,7 +123,7 @@ class Strategy(ConfigModel):
 
     @property
     def min_size_bytes(self) -> int:
-        return int(self.min_size_mb * 1024 * 1024)
+        return int(self.min_size_mb * MIB)
 
 
 class AdvisorConfig(ConfigModel):

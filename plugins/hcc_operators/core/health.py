@@ -17,8 +17,7 @@ from datetime import datetime, timedelta
 
 from hcc_operators.core.alerts import Alert, Severity, alert_key
 from hcc_operators.core.housekeeping_config import Health
-
-GB = 1024**3
+from hcc_operators.core.units import GIB, format_bytes
 
 
 class DagStatus(enum.StrEnum):
@@ -135,8 +134,8 @@ def _ratio_shortfall(f: HealthFigures, limits: Health, now: datetime) -> Iterabl
 
 def _large_success(f: HealthFigures, limits: Health, now: datetime) -> Iterable[Finding]:
     for label, saved in f.large_successes:
-        if saved > limits.large_success_gb * GB:
-            yield label, f"{label} saved {saved / GB:.1f} GiB"
+        if saved > limits.large_success_gb * GIB:
+            yield label, f"{label} saved {format_bytes(saved)}"
 
 
 def _tablespace_full(f: HealthFigures, limits: Health, now: datetime) -> Iterable[Finding]:

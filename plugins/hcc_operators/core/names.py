@@ -53,6 +53,10 @@ MAPPED_TASK = {
 }
 
 
+#: XCom key under which finish_batch leaves the batch's outcome text for the DAG run's note.
+OUTCOME_XCOM = "hcc_outcome"
+
+
 class Pool(enum.StrEnum):
     DDL = "hcc_oracle_ddl"
     ESTIMATES = "hcc_advisor_estimates"

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 
 from hcc_operators.core.advisor_config import Strategy
 from hcc_operators.core.models import ESTIMATED_TYPES, CompressionType, ObjectRef
+from hcc_operators.core.units import format_bytes
 
 
 class Verdict(enum.StrEnum):
@@ -115,11 +116,11 @@ def recommend(obj: ObjectMeasurement, strategy: Strategy) -> Recommendation:
     if obj.size_bytes <= 0:
         return result(Verdict.SKIP, "empty segment (0 bytes)")
     if obj.num_rows <= 0:
-        return result(Verdict.SKIP, f"no rows in {_size(obj.size_bytes)}")
+        return result(Verdict.SKIP, f"no rows in {format_bytes(obj.size_bytes)}")
     if obj.size_bytes < strategy.min_size_bytes:
         return result(
             Verdict.SKIP,
-            f"too small: {_size(obj.size_bytes)} < {strategy.min_size_mb:g} MiB "
+            f"too small: {format_bytes(obj.size_bytes)} < {format_bytes(strategy.min_size_bytes)} "
             f"(strategy {strategy.name})",
         )
 
@@ -167,8 +168,8 @@ def recommend(obj: ObjectMeasurement, strategy: Strategy) -> Recommendation:
             Verdict.RECOMPRESS,
             f"{decay:.0%} of sampled rows decayed out of {obj.current.value} "
             f"(threshold {strategy.recompress_decay_threshold:.0%}); recompress {target}, "
-            f"ratio {chosen_ratio:.2f}{steps}; saves about {_size(savings)} of "
-            f"{_size(obj.size_bytes)}; {heat}{missing_note}",
+            f"ratio {chosen_ratio:.2f}{steps}; saves about {format_bytes(savings)} of "
+            f"{format_bytes(obj.size_bytes)}; {heat}{missing_note}",
             recommended=chosen,
             ratio=chosen_ratio,
             savings=savings,
@@ -182,8 +183,8 @@ def recommend(obj: ObjectMeasurement, strategy: Strategy) -> Recommendation:
         )
     return result(
         Verdict.COMPRESS,
-        f"{chosen.value} ratio {chosen_ratio:.2f}{steps}; saves about {_size(savings)} of "
-        f"{_size(obj.size_bytes)}; {heat}{missing_note}",
+        f"{chosen.value} ratio {chosen_ratio:.2f}{steps}; saves about {format_bytes(savings)} of "
+        f"{format_bytes(obj.size_bytes)}; {heat}{missing_note}",
         recommended=chosen,
         ratio=chosen_ratio,
         savings=savings,
@@ -264,14 +265,3 @@ def _heat_note(hotness: float, strategy: Strategy) -> str:
         f"hotness {hotness:.1f} (HCC <= {strategy.max_hotness_hcc:g}, "
         f"ADVANCED <= {strategy.max_hotness_advanced:g})"
     )
-
-
-def _size(nbytes: float) -> str:
-    value = float(nbytes)
-    if abs(value) < 1024:
-        return f"{value:.0f} B"
-    for unit in ("KiB", "MiB", "GiB"):
-        value /= 1024
-        if abs(value) < 1024:
-            return f"{value:.1f} {unit}"
-    return f"{value / 1024:.1f} TiB"

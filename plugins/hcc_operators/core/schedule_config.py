@@ -81,7 +81,7 @@ def format_duration(duration: timedelta) -> str:
     return (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes or not hours else "")
 
 
-def _parse_wall_time(value: Any) -> time:
+def parse_wall_time(value: Any) -> time:
     if isinstance(value, time):
         if value.second or value.microsecond or value.tzinfo:
             raise ValueError(f"{value!r} must be a plain HH:MM time")
@@ -117,7 +117,7 @@ Duration = Annotated[
 ]
 WallTime = Annotated[
     time,
-    BeforeValidator(_parse_wall_time),
+    BeforeValidator(parse_wall_time),
     PlainSerializer(_format_wall_time, return_type=str, when_used="json"),
 ]
 
@@ -334,11 +334,7 @@ class DailyTimes(_Model):
     advisor: WallTime = time(19, 0)
     refresh: WallTime = time(21, 0)
     evaluate: WallTime = time(21, 30)
-
-    def cron(self, job: str) -> str:
-        """'30 21 * * *' for evaluate at 21:30; pair it with the schedule's timezone."""
-        at: time = getattr(self, job)
-        return f"{at.minute} {at.hour} * * *"
+    housekeeping: WallTime = time(18, 15)
 
 
 class ScheduleConfig(_Model):

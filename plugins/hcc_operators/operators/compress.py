@@ -79,6 +79,7 @@ class HccCompressObjectOperator(HccBaseOperator):
                 dag_run_id=context["run_id"],
                 now=clock.now(),
                 options=options,
+                map_index=context["ti"].map_index,
             )
             for statement in result["statements"]:
                 self.log.info("DDL%s: %s", " (dry run, not executed)" if dry_run else "", statement)

@@ -8,6 +8,7 @@ from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
 from hcc_operators import clock
 from hcc_operators.core import params
+from hcc_operators.core.names import OUTCOME_XCOM
 from hcc_operators.core.outcomes import planned_item
 from hcc_operators.core.rewrite_options import RewriteOptions
 from hcc_operators.operators.base import HccBaseOperator, fail_fast
@@ -211,6 +212,8 @@ class HccIlmFinishBatchOperator(HccBaseOperator):
     def execute(self, context) -> dict[str, Any]:
         with fail_fast():
             batch_id = params.as_int(self.batch_id, "batch_id", optional=True, minimum=1)
+        from hcc_operators.core.batch_outcome import describe_batch, describe_failures
+        from hcc_operators.repository.failures import batch_failed_items
         from hcc_operators.services import ilm_finish
         from hcc_operators.services.reconciliation import reconcile_batch
 
@@ -240,6 +243,8 @@ class HccIlmFinishBatchOperator(HccBaseOperator):
                 raise AirflowFailException(reason)
             report = reconcile_batch(wh, engine, batch_id, now=clock.now())
             result["reconciliation"] = report.to_dict()
+            with engine.connect() as conn:
+                failed_items = batch_failed_items(conn, batch_id) if result.get("failed") else []
             self.record_finish(
                 context,
                 engine,
@@ -248,7 +253,21 @@ class HccIlmFinishBatchOperator(HccBaseOperator):
                 errors=result.get("failed", 0),
                 summary=result,
             )
-        self.log.info("batch %s finished: %s", self.batch_id, result)
+        outcome = describe_batch(
+            batch_id,
+            result["status"],
+            planned=result.get("planned"),
+            succeeded=result.get("succeeded"),
+            skipped=result.get("skipped"),
+            failed=result.get("failed"),
+            left_pending=result.get("left_pending"),
+            reason=result.get("reason"),
+            failed_items=failed_items,
+        )
+        # The plugin's listener copies this into the DAG run's note when the run ends
+        # (run_notes.py): a task cannot write the note itself in Airflow 3.
+        context["ti"].xcom_push(key=OUTCOME_XCOM, value=outcome)
+        self.log.info("%s", outcome)
         if not report.ok:
             # The repository and the live dictionary disagree: someone must look before the
             # next batch builds on a wrong account of what was done.
@@ -258,7 +277,8 @@ class HccIlmFinishBatchOperator(HccBaseOperator):
             )
         if result.get("failed"):
             raise AirflowFailException(
-                f"batch {self.batch_id}: {result['failed']} partition action(s) failed; see the "
-                "failed execute_action task instances, fix the cause and clear them to retry"
+                f"batch {batch_id}: {result['failed']} partition action(s) failed: "
+                f"{describe_failures(failed_items)}. Fix the cause, then clear those "
+                "execute_action instances (with finish_batch downstream) to retry"
             )
         return result

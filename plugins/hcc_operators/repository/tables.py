@@ -159,6 +159,9 @@ compression_executions = Table(
     metadata,
     _id("execution_id"),
     Column("dag_run_id", String(250)),
+    # The mapped compress_object instance that ran it (None for the unmapped rollback task and
+    # rows older than this column): the dashboard links to that instance.
+    Column("map_index", Integer),
     Column("result_id", BigInteger),  # the advisor result that proposed it, if any
     *_object_columns(),
     Column("operation", String(20), nullable=False),  # COMPRESS, ROLLBACK

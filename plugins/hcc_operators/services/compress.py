@@ -135,6 +135,7 @@ def compress_object(
     dag_run_id: str,
     now: datetime,
     options: RewriteOptions = AS_POLICIES,
+    map_index: int | None = None,
 ) -> dict:
     """Compress one candidate; ``options`` are the run's ONLINE/PARALLEL overrides."""
     ref = ObjectRef.parse(item["label"])
@@ -145,6 +146,7 @@ def compress_object(
     action = options.apply(CompressParams(level=target).to_action(ref, table=table))
     base = {
         "dag_run_id": dag_run_id,
+        "map_index": map_index,
         "result_id": item.get("result_id"),
         "owner": ref.owner,
         "table_name": ref.table,

@@ -25,7 +25,6 @@ from sqlalchemy.engine import Engine
 from hcc_operators.core.alerts import Alert, AlertChannel
 from hcc_operators.core.errors import WarehouseError
 from hcc_operators.core.health import (
-    GB,
     DagState,
     DurationFigure,
     HealthFigures,
@@ -35,6 +34,7 @@ from hcc_operators.core.health import (
 from hcc_operators.core.housekeeping_config import HousekeepingConfig
 from hcc_operators.core.models import TablespaceInfo
 from hcc_operators.core.queue_control import FINISHED
+from hcc_operators.core.units import GIB
 from hcc_operators.repository.column_types import UtcDateTime
 from hcc_operators.repository.evaluation_reads import purge_before
 from hcc_operators.repository.tables import (
@@ -320,7 +320,7 @@ def _rate(period: tuple[int, float, int] | None) -> tuple[int, float | None]:
     if period is None:
         return 0, None
     n, seconds, size = period
-    return n, seconds / (size / GB) if size else None
+    return n, seconds / (size / GIB) if size else None
 
 
 def raise_alerts(

@@ -167,7 +167,7 @@ LOOKAHEAD_ROWS = 100_000
 
 def plan_from_queue(
     conn, now: datetime, model: ThroughputModel, limits: BatchLimits, max_operations: int | None
-) -> tuple[PackPlan[QueueItem], dict, int]:
+) -> tuple[PackPlan[QueueItem], dict, int, int]:
     """``plan_queue`` over the PENDING queue without loading it: the queue is read in
     execution order (services.queue_candidates) a chunk at a time, and reading stops once the
     batch is decided. Packing is prefix-stable (an item's placement depends only on the items
@@ -176,7 +176,9 @@ def plan_from_queue(
     would fit (every later item waits). After LOOKAHEAD_ROWS rows it stops anyway, and the
     rest waits: the plan is then the whole queue's minus any filler further down. Returns the
     plan, the rows read by queue_id, and how many PENDING items wait for a later window (not
-    those beyond the cap on operations; unread rows all count as waiting)."""
+    those beyond the cap on operations; unread rows all count as waiting), and how many rows
+    read wait behind an earlier action on the same partition (one action per partition per
+    batch)."""
     cap = max_operations_or_default(max_operations)
     params: dict[tuple[str, str | None], CompressionType | None] = {}
     by_id: dict[int, object] = {}
@@ -199,8 +201,9 @@ def plan_from_queue(
         items.extend(first_per_object(map(as_item, chunk), seen))
         plan = _pack(items, seconds, limits, cap)
         waiting = sum(lo.reason != BEYOND_MAX_ITEMS for lo in plan.left_over)
+        behind = read - len(items)
         if len(chunk) < CHUNK_ITEMS or len(plan.chosen) >= cap:
-            return plan, by_id, waiting
+            return plan, by_id, waiting, behind
         full = not plan.has_room(
             window_left_s=limits.window_left_s,
             max_batch_s=limits.max_batch_s,
@@ -208,7 +211,7 @@ def plan_from_queue(
             min_s=MIN_SECONDS,
         )
         if full or read >= LOOKAHEAD_ROWS:
-            return plan, by_id, waiting + count_pending(conn) - read
+            return plan, by_id, waiting + count_pending(conn) - read, behind
 
 
 @dataclass
@@ -272,7 +275,8 @@ def plan_batch(
     )
     with engine.connect() as conn:
         model = ThroughputModel(execution_history(conn))
-        plan, by_id, waiting = plan_from_queue(conn, now, model, limits, max_operations)
+        plan, by_id, waiting, behind = plan_from_queue(conn, now, model, limits, max_operations)
+    beyond_cap = sum(lo.reason == BEYOND_MAX_ITEMS for lo in plan.left_over)
     # The mapped tasks take the pool's slots in map-index order: hand them over in the order
     # the plan starts them (a table's later items start when its earlier ones end).
     starts = sorted(plan.chosen, key=lambda p: (p.start_s, p.slot))
@@ -291,8 +295,12 @@ def plan_batch(
                 planned=len(items),
                 left_pending=waiting,
                 checkpoint=json.dumps({"planned": [i["queue_id"] for i in items], "done": []}),
+                # Every PENDING item the batch read is in one of these counts, so they add up
+                # to the queue the next batch finds (the demo report relies on it).
                 reason=(
-                    f"{len(items)} planned, {waiting} wait for a later window; "
+                    f"{len(items)} planned, {waiting} wait for a later window, "
+                    f"{behind} wait behind another action on their partition, "
+                    f"{beyond_cap} beyond max_operations; "
                     f"{recovered.summary}" + ("; forced run" if force else "")
                 ),
             )

@@ -14,8 +14,13 @@ def test_history_newest_first_with_task_links(authed):
     assert [e["execution_id"] for e in page["items"]] == [5, 4, 3, 2, 1]
     rollback = page["items"][0]
     assert rollback["ui_url"] == "/dags/hcc_compress_rollback/runs/manual__r1/tasks/rollback"
+    # A row without a map index (written before the column existed) opens the mapped task's
+    # list of instances; one with it opens that instance.
     assert page["items"][-1]["ui_url"] == (
-        "/dags/hcc_compress/runs/manual__c1/tasks/compress_object"
+        "/dags/hcc_compress/runs/manual__c1/tasks/compress_object/mapped"
+    )
+    assert page["items"][2]["ui_url"] == (
+        "/dags/hcc_compress/runs/manual__c2/tasks/compress_object/mapped/2"
     )
 
 

@@ -68,7 +68,11 @@ def test_recent_failures_link_to_the_task_instance(authed):
         ("ilm", "SALES.SALES_HIST:P2021", "ORA-00054"),
         ("compression", "SALES.ORDERS:P2", "ORA-01652"),
     ]
+    # Airflow 3.3's route for one instance of a mapped task (core/ui_links.py).
     assert failures[0]["ui_url"] == (
-        "/dags/hcc_ilm_execute/runs/scheduled__b1/tasks/execute_action?map_index=1"
+        "/dags/hcc_ilm_execute/runs/scheduled__b1/tasks/execute_action/mapped/1"
     )
-    assert failures[1]["ui_url"] == "/dags/hcc_compress/runs/manual__c2/tasks/compress_object"
+    assert failures[1]["ui_url"] == (
+        "/dags/hcc_compress/runs/manual__c2/tasks/compress_object/mapped/2"
+    )
+    assert [f["resolved"] for f in failures] == [False, False]

@@ -9,6 +9,11 @@ def test_batches_with_status_and_run_link(authed):
         (1, "COMPLETED"),
     ]
     assert page["items"][0]["forced"] is True
+    # The outcome reads as the DAG run's note does (core/batch_outcome.py).
+    assert page["items"][2]["outcome"] == (
+        "HCC batch 1 COMPLETED: 2 planned; 1 succeeded, 0 skipped (already done), 1 failed."
+    )
+    assert page["items"][0]["outcome"] == "HCC batch 3 RUNNING: 0 planned"
     assert page["items"][2]["ui_url"] == "/dags/hcc_ilm_execute/runs/scheduled__b1"
     only = authed.get("/hcc/ilm/batches", params={"status": "COMPLETED"}).json()
     assert [b["batch_id"] for b in only["items"]] == [1]
@@ -20,7 +25,7 @@ def test_one_batch_lists_its_actions_with_task_instance_links(authed):
     first, second = batch["actions"]
     assert first["object"] == "SALES.SALES_HIST:P2020"
     assert first["ui_url"] == (
-        "/dags/hcc_ilm_execute/runs/scheduled__b1/tasks/execute_action?map_index=0"
+        "/dags/hcc_ilm_execute/runs/scheduled__b1/tasks/execute_action/mapped/0"
     )
     assert (second["status"], second["error_code"], second["map_index"]) == (
         "FAILED",
@@ -65,7 +70,7 @@ def test_partition_evaluations_latest_per_policy(authed):
     assert [e["evaluation_id"] for e in found["evaluations"]] == ["ev2", "ev2"]
     assert found["evaluations"][1]["reason_text"] == "age 120 days < minimum 3650 days"
     assert found["evaluations"][0]["reason_text"] == (
-        "eligible: age 120 days, 0.0 MB, WARM, NONE in USERS"
+        "eligible: age 120 days, 500 B, WARM, NONE in USERS"
     )
 
 

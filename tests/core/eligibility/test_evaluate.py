@@ -53,7 +53,7 @@ def decide(pol: Policy, st: PartitionState, free=FREE, **kwargs):
 def test_eligible_with_numbers_in_the_text():
     detail = decide(policy(), state())
     assert detail.eligible and detail.reason is Reason.ELIGIBLE
-    assert detail.text == "eligible: age 1000 days, 100.0 MB, COLD, NONE in DATA_HOT"
+    assert detail.text == "eligible: age 1000 days, 100.0 MiB, COLD, NONE in DATA_HOT"
     assert detail.policy_name == "p" and detail.policy_version == policy().checksum
     assert detail.to_dict() == {
         "policy": "p",
@@ -91,7 +91,7 @@ def test_old_enough_at_exactly_the_minimum():
 def test_too_small():
     detail = decide(policy(conditions={"min_size_mb": 64}), state(size_bytes=12 * MB))
     assert detail.reason is Reason.TOO_SMALL
-    assert detail.text == "size 12.0 MB < minimum 64 MB"
+    assert detail.text == "size 12.0 MiB < minimum 64.0 MiB"
 
 
 def test_temperature_mismatch():
@@ -232,7 +232,7 @@ def test_quarterly_merge_reads_the_quarter():
 def test_insufficient_space_for_an_in_place_compress():
     detail = decide(policy(action=COMPRESS_QH), state(), free={"DATA_HOT": 50 * MB})
     assert detail.reason is Reason.INSUFFICIENT_SPACE_IN_TARGET
-    assert detail.text == "tablespace DATA_HOT has 50.0 MB free < 100.0 MB needed"
+    assert detail.text == "tablespace DATA_HOT has 50.0 MiB free < 100.0 MiB needed"
 
 
 def test_insufficient_space_checks_the_move_target():
@@ -253,7 +253,7 @@ def test_merge_needs_room_for_the_whole_period():
     pol = policy(action={"type": "MERGE"})
     short = decide(pol, st, free={"DATA_HOT": 1000 * MB})
     assert short.reason is Reason.INSUFFICIENT_SPACE_IN_TARGET
-    assert short.text == "tablespace DATA_HOT has 1000.0 MB free < 1200.0 MB needed"
+    assert short.text == "tablespace DATA_HOT has 1,000.0 MiB free < 1.2 GiB needed"
     assert decide(pol, st, free={"DATA_HOT": 1200 * MB}).eligible
 
 

@@ -8,11 +8,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine, Row
 
-from hcc_operators.api.airflow_client import dag_run_path
 from hcc_operators.api.models import AdvisorRunOut, Page, ProgressOut, RecommendationOut
 from hcc_operators.api.queries.rows import json_or_none, label, paged
 from hcc_operators.core.names import Dag, dag_id
 from hcc_operators.core.progress import progress
+from hcc_operators.core.ui_links import dag_run_path
 from hcc_operators.repository import advice
 from hcc_operators.repository.tables import (
     advisor_results,

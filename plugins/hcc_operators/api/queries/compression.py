@@ -7,21 +7,15 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.engine import Engine, Row
 
-from hcc_operators.api.airflow_client import task_instance_path
 from hcc_operators.api.models import ExecutionDetailOut, ExecutionOut, Page
 from hcc_operators.api.queries.rows import label, paged
-from hcc_operators.core.names import Dag, Task, dag_id
+from hcc_operators.core.ui_links import compression_path, compression_task
 from hcc_operators.repository.tables import compression_executions
-
-# Which DAG and task wrote a row, by operation; the UI link points at that task.
-TASK_OF_OPERATION = {
-    "COMPRESS": (dag_id(Dag.COMPRESS), Task.COMPRESS_OBJECT.value),
-    "ROLLBACK": (dag_id(Dag.COMPRESS_ROLLBACK), Task.ROLLBACK.value),
-}
 
 _FIELDS = (
     "execution_id",
     "dag_run_id",
+    "map_index",
     "result_id",
     "owner",
     "table_name",
@@ -50,11 +44,11 @@ _FIELDS = (
 
 
 def task_link(row: Row, ui_url: Callable[[str], str]) -> tuple[str, str | None]:
-    dag_id, task_id = TASK_OF_OPERATION.get(row.operation, TASK_OF_OPERATION["COMPRESS"])
+    """(DAG id, UI link) of the task instance that ran an execution row."""
+    dag_id = compression_task(row.operation)[0]
     if not row.dag_run_id:
         return dag_id, None
-    # The execution row does not record its map index, so the link opens the mapped task list.
-    return dag_id, ui_url(task_instance_path(dag_id, row.dag_run_id, task_id))
+    return dag_id, ui_url(compression_path(row.operation, row.dag_run_id, row.map_index))
 
 
 def execution_out(row: Row, ui_url: Callable[[str], str]) -> ExecutionOut:

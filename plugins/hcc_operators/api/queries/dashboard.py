@@ -17,16 +17,24 @@ from hcc_operators.api.models import (
     RatioPoint,
     TemperatureTier,
 )
-from hcc_operators.api.queries import advisor, compression, ilm
+from hcc_operators.api.queries import advisor
 from hcc_operators.api.queries.rows import label
 from hcc_operators.api.queries.savings import Saving, savings
+from hcc_operators.core.names import Dag, dag_id
+from hcc_operators.core.ui_links import work_dag, work_path
+from hcc_operators.repository import failures as failures_read
 from hcc_operators.repository.tables import (
     compression_executions,
-    execution_log,
     ilm_queue,
     partition_access,
 )
 
+#: The DAG each dashboard action starts (its confirmation asks whether that DAG is paused).
+START_DAGS = {
+    "analyse": dag_id(Dag.ADVISOR),
+    "compress": dag_id(Dag.COMPRESS),
+    "rollback": dag_id(Dag.COMPRESS_ROLLBACK),
+}
 TOP_CANDIDATES = 10
 RECENT_FAILURES = 10
 RATIO_POINTS = 50
@@ -128,52 +136,30 @@ def backlog_over_time(engine: Engine, now: datetime) -> list[DayValue]:
 
 
 def recent_failures(engine: Engine, ui_url: Callable[[str], str]) -> list[FailureOut]:
-    c = compression_executions.c
-    x = execution_log.c
     with engine.connect() as conn:
-        cmp_rows = conn.execute(
-            select(compression_executions)
-            .where(c.status == "FAILED")
-            .order_by(c.started_at.desc())
-            .limit(RECENT_FAILURES)
-        ).all()
-        ilm_rows = conn.execute(
-            select(execution_log)
-            .where(x.status == "FAILED")
-            .order_by(x.started_at.desc())
-            .limit(RECENT_FAILURES)
-        ).all()
-    items = []
-    for r in cmp_rows:
-        dag_id, url = compression.task_link(r, ui_url)
-        items.append(
-            FailureOut(
-                source="compression",
-                object=label(r),
-                action=f"{r.operation} {r.compression_to or ''}".strip(),
-                error_code=r.error_code,
-                error_message=r.error_message,
-                at=r.finished_at or r.started_at,
-                dag_id=dag_id,
-                dag_run_id=r.dag_run_id,
-                ui_url=url,
-            )
+        failures = failures_read.recent_failures(conn, RECENT_FAILURES)
+    return [
+        FailureOut(
+            source=f.source,
+            object=f.object,
+            action=f.action,
+            error_code=f.error_code,
+            error_message=f.error_message,
+            at=f.at,
+            dag_id=work_dag(f.source, f.operation),
+            dag_run_id=f.dag_run_id,
+            map_index=f.map_index,
+            ui_url=(
+                ui_url(work_path(f.source, f.operation, f.dag_run_id, f.map_index))
+                if f.dag_run_id
+                else None
+            ),
+            resolved=f.resolved,
+            resolved_at=f.resolved_at,
+            resolved_by=f.resolved_by,
         )
-    for r in ilm_rows:
-        items.append(
-            FailureOut(
-                source="ilm",
-                object=label(r),
-                action=r.action,
-                error_code=r.error_code,
-                error_message=r.error_message,
-                at=r.finished_at or r.started_at,
-                dag_id=ilm.EXECUTE_DAG,
-                dag_run_id=r.dag_run_id,
-                ui_url=ilm.action_link(r, ui_url),
-            )
-        )
-    return sorted(items, key=lambda f: f.at, reverse=True)[:RECENT_FAILURES]
+        for f in failures
+    ]
 
 
 def dashboard_data(engine: Engine, *, now: datetime, ui_url: Callable[[str], str]) -> DashboardData:
@@ -189,6 +175,7 @@ def dashboard_data(engine: Engine, *, now: datetime, ui_url: Callable[[str], str
     events = savings(engine)
     return DashboardData(
         generated_at=now,
+        start_dags=START_DAGS,
         latest_run=advisor.get_run(engine, None, now=now, ui_url=ui_url),
         savings_by_schema=savings_by_schema(events),
         recommendations_by_type=recommendations_by_type(engine),

@@ -8,7 +8,6 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine, Row
 
-from hcc_operators.api.airflow_client import dag_run_path, task_instance_path
 from hcc_operators.api.models import (
     ActionLogOut,
     BacklogOut,
@@ -21,8 +20,10 @@ from hcc_operators.api.models import (
     QueueItemOut,
 )
 from hcc_operators.api.queries.rows import json_or_none, label, paged
+from hcc_operators.core.batch_outcome import describe_batch
 from hcc_operators.core.models import ObjectRef
-from hcc_operators.core.names import Dag, Task, dag_id
+from hcc_operators.core.names import Dag, dag_id
+from hcc_operators.core.ui_links import dag_run_path, ilm_action_path
 from hcc_operators.repository.evaluation_reads import partition_decisions
 from hcc_operators.repository.tables import (
     execution_log,
@@ -32,7 +33,6 @@ from hcc_operators.repository.tables import (
 from hcc_operators.services.queue_control import QueueChange, latest_changes
 
 EXECUTE_DAG = dag_id(Dag.ILM_EXECUTE)
-ACTION_TASK = Task.EXECUTE_ACTION.value
 
 _BATCH_FIELDS = (
     "batch_id",
@@ -96,13 +96,23 @@ def batch_out(row: Row, ui_url: Callable[[str], str]) -> BatchOut:
         **{k: getattr(row, k) for k in _BATCH_FIELDS},
         forced=bool(row.forced),
         ui_url=ui_url(dag_run_path(EXECUTE_DAG, row.dag_run_id)) if row.dag_run_id else None,
+        outcome=describe_batch(
+            row.batch_id,
+            row.status,
+            planned=row.planned,
+            succeeded=row.succeeded,
+            skipped=row.skipped,
+            failed=row.failed,
+            left_pending=row.left_pending,
+            reason=row.reason,
+        ),
     )
 
 
 def action_link(row: Row, ui_url: Callable[[str], str]) -> str | None:
     if not row.dag_run_id:
         return None
-    return ui_url(task_instance_path(EXECUTE_DAG, row.dag_run_id, ACTION_TASK, row.map_index))
+    return ui_url(ilm_action_path(row.dag_run_id, row.map_index))
 
 
 def action_out(row: Row, ui_url: Callable[[str], str]) -> ActionLogOut:

@@ -17,6 +17,7 @@ STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 ASSETS = {
     "dashboard.js": "text/javascript",
     "queue.js": "text/javascript",
+    "units.js": "text/javascript",
     "charts.js": "text/javascript",
     "dashboard.css": "text/css",
 }

@@ -38,7 +38,7 @@
 
   /* Four steps a chart. Counts: a round whole-number step (1, 2, 5, 10, 20, 25, 50, ...), so
    * labels never repeat after rounding and read 0, 200, 400... Bytes: a round number of
-   * KB/MB/GB/TB a step, so labels read 0 B, 100.0 GB, 200.0 GB... Otherwise a round maximum. */
+   * KiB/MiB/GiB/TiB a step, so labels read 0 B, 100.0 GiB, 200.0 GiB... Otherwise a round maximum. */
   function scaleMax(v, o) {
     if (o.integer) return 4 * niceMax(Math.ceil(Math.max(v, 1) / 4));
     if (o.bytes) {

@@ -5,17 +5,11 @@
 (function () {
   "use strict";
   const C = window.HccCharts;
+  const bytes = window.HccUnits.bytes;
   const $ = id => document.getElementById(id);
+  // The DAG each action starts (analyse, compress, rollback), from the dashboard's data.
+  let dags = {};
 
-  function bytes(n) {
-    if (n === null || n === undefined) return "–";
-    const sign = n < 0 ? "-" : "";
-    let v = Math.abs(n);
-    for (const u of ["B", "KB", "MB", "GB", "TB"]) {
-      if (v < 1024 || u === "TB") return sign + (u === "B" ? v : v.toFixed(1)) + " " + u;
-      v /= 1024;
-    }
-  }
   const count = v => String(Math.round(v));
   const ratio = r => (r === null || r === undefined ? "–" : r.toFixed(2) + "×");
   const when = iso => (iso ? iso.replace("T", " ").slice(0, 16) : "–");
@@ -30,16 +24,51 @@
     return body;
   }
 
-  function notice(text, link, isError) {
+  /* Links into the Airflow UI. Under Browse, Airflow 3.3 shows this page in an iframe
+   * sandboxed with "allow-scripts allow-same-origin allow-forms allow-downloads": without
+   * allow-top-navigation the browser blocks a target="_top" link and any assignment to
+   * top.location. The frame is same-origin with scripts allowed, so a click hands the address
+   * to the Airflow UI's own router instead: the address is pushed onto the top window's
+   * history and announced with popstate, which is how the router follows back and forward.
+   * On the direct page (no frame), and for middle/modified clicks, the browser follows the
+   * link itself. */
+  function followInAirflow(event) {
+    if (window.top === window.self) return;
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
+      return;
+    }
+    let host;
+    try {
+      host = window.top;
+      void host.location.pathname;  // throws when the top window is another origin
+    } catch (err) {
+      return;  // not Airflow's own page: leave the link to the browser
+    }
+    event.preventDefault();
+    const previous = host.history.state && host.history.state.idx;
+    const state = {
+      usr: null,
+      key: Math.random().toString(36).slice(2, 10),
+      idx: (typeof previous === "number" ? previous : 0) + 1,
+    };
+    host.history.pushState(state, "", event.currentTarget.href);
+    host.dispatchEvent(new host.PopStateEvent("popstate", { state }));
+  }
+
+  function link(href, text, id) {
+    if (!href) return text;
+    const a = document.createElement("a");
+    a.href = href; a.target = "_top"; a.textContent = text;
+    if (id) a.id = id;
+    a.addEventListener("click", followInAirflow);
+    return a;
+  }
+
+  function notice(text, href, kind) {
     const box = $("notice");
     box.replaceChildren(document.createTextNode(text));
-    box.className = isError ? "error" : "";
-    if (link) {
-      const a = document.createElement("a");
-      a.href = link; a.target = "_top"; a.textContent = " Open the DAG run";
-      a.id = "notice-link";
-      box.appendChild(a);
-    }
+    box.className = kind || "";
+    if (href) box.appendChild(link(href, " Open the DAG run", "notice-link"));
     box.hidden = false;
   }
 
@@ -50,35 +79,65 @@
     return td;
   }
 
-  function link(href, text) {
-    if (!href) return text;
-    const a = document.createElement("a");
-    a.href = href; a.target = "_top"; a.textContent = text;
-    return a;
+  /* Whether the DAG an action starts is paused, as Airflow answers this user. */
+  async function dagState(dagId) {
+    try {
+      return await api(`dags/${encodeURIComponent(dagId)}`);
+    } catch (err) {
+      return { dag_id: dagId, is_paused: null, error: err.message };
+    }
   }
 
-  function confirmAction(title, body, savings) {
+  /* The confirmation: what starts, what it saves, and (Airflow creates DAGs paused) whether
+   * the DAG is paused, with the offer to unpause it first. Resolves to null when cancelled. */
+  async function confirmAction(title, body, savings, dagId) {
+    const state = await dagState(dagId);
     $("confirm-title").textContent = title;
     $("confirm-body").textContent = body;
     $("confirm-savings").textContent = savings;
+    const paused = $("confirm-paused");
+    paused.hidden = state.is_paused === false;
+    $("confirm-unpause-label").hidden = state.is_paused !== true;
+    $("confirm-unpause").checked = true;
+    $("confirm-dag").textContent = dagId;
+    $("confirm-paused-text").textContent = state.is_paused
+      ? `${dagId} is paused: Airflow queues the run but starts nothing until the DAG is unpaused.`
+      : `Could not read whether ${dagId} is paused (${state.error}).`;
     const dialog = $("confirm");
     return new Promise(resolve => {
-      dialog.addEventListener("close", () => resolve(dialog.returnValue === "ok"), { once: true });
+      dialog.addEventListener("close", () => resolve(dialog.returnValue !== "ok" ? null : {
+        dagId,
+        paused: state.is_paused === true,
+        unpause: state.is_paused === true && $("confirm-unpause").checked,
+      }), { once: true });
       dialog.returnValue = "";
       dialog.showModal();
     });
   }
 
-  async function start(path, payload, what) {
+  async function start(path, payload, what, choice) {
+    if (choice.unpause) {
+      try {
+        await api(`dags/${encodeURIComponent(choice.dagId)}/unpause`, { method: "POST" });
+      } catch (err) {
+        notice(`Unpausing ${choice.dagId} failed, nothing was started: ${err.message}`, null,
+               "error");
+        return;
+      }
+    }
     try {
       const run = await api(path, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify(payload),
       });
-      notice(`${what}: started ${run.dag_id} run ${run.dag_run_id}.`, run.ui_url, false);
+      const waits = choice.paused && !choice.unpause;
+      notice(`${what}: started ${run.dag_id} run ${run.dag_run_id}` +
+             (choice.unpause ? ` (${run.dag_id} unpaused).` : ".") +
+             (waits ? ` It stays queued until ${run.dag_id} is unpaused.` : ""),
+             run.ui_url, waits ? "waiting" : "");
     } catch (err) {
-      notice(`${what} failed: ${err.message}`, null, true);
+      notice(`${what} failed: ${err.message}`, null, "error");
     }
   }
 
@@ -152,12 +211,16 @@
       undo.textContent = "Roll back…";
       undo.dataset.executionId = e.execution_id;
       undo.addEventListener("click", async () => {
-        const ok = await confirmAction(
+        const choice = await confirmAction(
           `Roll back execution ${e.execution_id}?`,
           `${e.object} goes back to ${e.compression_from || "its previous compression"}` +
             (e.tablespace_from ? ` in ${e.tablespace_from}` : "") + ".",
-          `${bytes(-(e.space_saved || 0))} (the space this compression saved is given back)`);
-        if (ok) await start(`compression/executions/${e.execution_id}/rollback`, {}, "Rollback");
+          `${bytes(-(e.space_saved || 0))} (the space this compression saved is given back)`,
+          dags.rollback);
+        if (choice) {
+          await start(`compression/executions/${e.execution_id}/rollback`, {}, "Rollback",
+                      choice);
+        }
       });
       cell(row, undo);
     }
@@ -176,7 +239,23 @@
       const message = f.error_message || "";
       cell(row, f.error_code && !message.startsWith(f.error_code)
         ? [f.error_code, message].filter(Boolean).join(" ") : message || "–");
-      cell(row, link(f.ui_url, "task log"));
+      cell(row, f.resolved ? "resolved" : "open").title = f.resolved_by || "";
+      if (f.resolved) row.className = "resolved";
+      cell(row, link(f.ui_url, "task instance"));
+    }
+  }
+
+  function drawBatches(items) {
+    const body = $("batches").tBodies[0];
+    body.replaceChildren();
+    for (const b of items) {
+      const row = body.insertRow();
+      cell(row, String(b.batch_id));
+      cell(row, link(b.ui_url, b.dag_run_id || "–"));
+      // A forced batch's run_type is already "forced".
+      cell(row, b.forced && b.run_type !== "forced" ? `${b.run_type} (forced)` : b.run_type);
+      cell(row, b.status);
+      cell(row, b.outcome, "outcome");
     }
   }
 
@@ -190,41 +269,46 @@
       const sum = page.items.reduce((a, r) => a + (r.estimated_savings || 0), 0);
       if (page.total) savings = `${bytes(sum)} over ${page.total} candidates at the last analysis`;
     } catch (err) { savings = "unknown (" + err.message + ")"; }
-    const ok = await confirmAction(`Analyse schema ${schema}?`,
-      "Starts the hcc_advisor DAG for this schema; it measures every table and partition.",
-      savings);
-    if (ok) await start("advisor/analyses", { schemas: [schema] }, `Analysis of ${schema}`);
+    const choice = await confirmAction(`Analyse schema ${schema}?`,
+      `Starts the ${dags.analyse} DAG for this schema; it measures every table and partition.`,
+      savings, dags.analyse);
+    if (choice) {
+      await start("advisor/analyses", { schemas: [schema] }, `Analysis of ${schema}`, choice);
+    }
   }
 
   async function compress() {
     const chosen = selectedCandidates();
     const total = chosen.reduce((a, b) => a + Number(b.dataset.savings), 0);
     const dryRun = $("dry-run").checked;
-    const ok = await confirmAction(
+    const choice = await confirmAction(
       `Compress ${chosen.length} object${chosen.length === 1 ? "" : "s"}?`,
       chosen.map(b => b.value).join(", ") + (dryRun ? " (dry run: DDL logged only)" : ""),
-      bytes(total));
-    if (ok) {
+      bytes(total), dags.compress);
+    if (choice) {
       await start("compression/runs", { objects: chosen.map(b => b.value), dry_run: dryRun },
-                  "Compression");
+                  "Compression", choice);
     }
   }
 
   async function load() {
     try {
-      const [data, executions] = await Promise.all([
+      const [data, executions, batches] = await Promise.all([
         api("dashboard/data"),
         api("compression/executions?operation=COMPRESS&status=SUCCESS&limit=10"),
+        api("ilm/batches?limit=10"),
       ]);
+      dags = data.start_dags;
       $("generated").textContent = "as of " + when(data.generated_at) + " UTC";
       drawCharts(data);
       drawProgress(data.latest_run);
       drawCandidates(data.top_candidates);
       drawExecutions(executions.items);
       drawFailures(data.recent_failures);
+      drawBatches(batches.items);
       document.body.dataset.loaded = "true";
     } catch (err) {
-      notice("Could not load the dashboard: " + err.message, null, true);
+      notice("Could not load the dashboard: " + err.message, null, "error");
       document.body.dataset.loaded = "error";
     }
   }

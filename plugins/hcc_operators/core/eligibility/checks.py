@@ -38,8 +38,7 @@ from hcc_operators.core.models import ActionKind
 from hcc_operators.core.policy_config import Conditions, Policy
 from hcc_operators.core.reasons import Reason
 from hcc_operators.core.temperature import Temperature
-
-MB = 1024 * 1024
+from hcc_operators.core.units import MIB, format_bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +100,6 @@ class Check:
     reason: Reason
     fails: Fails
     text: Text
-
-
-def _mb(size: float | None) -> float:
-    return (size or 0) / MB
 
 
 def _age(terms: PolicyTerms, state: PartitionState, field: str) -> int:
@@ -169,11 +164,11 @@ CHECKS: tuple[Check, ...] = (
     Check(
         Reason.TOO_SMALL,
         lambda t, f: (
-            None if _c(t).min_size_mb is None else lt(fact("size_bytes"), _c(t).min_size_mb * MB)
+            None if _c(t).min_size_mb is None else lt(fact("size_bytes"), _c(t).min_size_mb * MIB)
         ),
         lambda t, s, temp, free: (
-            "size {:.1f} MB < minimum {:g} MB",
-            (_mb(s.size_bytes), _c(t).min_size_mb),
+            "size {} < minimum {}",
+            (format_bytes(s.size_bytes or 0), format_bytes(_c(t).min_size_mb * MIB)),
         ),
     ),
     Check(
@@ -309,8 +304,12 @@ CHECKS: tuple[Check, ...] = (
             lt(_target_space(t, f), t.params.space_needed()) if t.kind.rewrites_segment else None
         ),
         lambda t, s, temp, free: (
-            "tablespace {} has {:.1f} MB free < {:.1f} MB needed",
-            (_space_name(t, s), _mb(_free_of(t, s, free)), _mb(_needed(t, s))),
+            "tablespace {} has {} free < {} needed",
+            (
+                _space_name(t, s),
+                format_bytes(_free_of(t, s, free) or 0),
+                format_bytes(_needed(t, s) or 0),
+            ),
         ),
     ),
     Check(
@@ -334,10 +333,10 @@ def eligible_text(
     terms: PolicyTerms, state: PartitionState, temp: str, free: Mapping[str, int]
 ) -> tuple[str, tuple]:
     return (
-        "eligible: age {} days, {:.1f} MB, {}, {} in {}",
+        "eligible: age {} days, {}, {}, {} in {}",
         (
             state.age_days or 0,
-            _mb(state.size_bytes),
+            format_bytes(state.size_bytes or 0),
             temp,
             state.compression.value,
             state.tablespace,

@@ -103,8 +103,33 @@ def add_random(
     return int(cursor.lastrowid or 0)
 
 
-def clear(conn: sqlite3.Connection) -> None:
-    conn.execute("DELETE FROM sim_faults")
+def clear(conn: sqlite3.Connection) -> int:
+    """Remove every fault; how many there were."""
+    return conn.execute("DELETE FROM sim_faults").rowcount
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A fault waiting to fire: on ``target`` (a label or glob), or at random."""
+
+    fault_id: int
+    kind: FaultKind
+    target: str | None  # None: a random fault
+    remaining: int | None  # None: until cleared
+    probability: float | None
+    seed: int | None
+    factor: float
+
+    def to_dict(self) -> dict:
+        return {**self.__dict__, "kind": self.kind.value}
+
+
+def pending(conn: sqlite3.Connection) -> list[Fault]:
+    rows = conn.execute(
+        "SELECT fault_id, kind, target, remaining, probability, seed, factor FROM sim_faults"
+        " ORDER BY fault_id"
+    ).fetchall()
+    return [Fault(r[0], FaultKind(r[1]), r[2], r[3], r[4], r[5], r[6]) for r in rows]
 
 
 def _consume(conn: sqlite3.Connection, row: sqlite3.Row) -> None:

@@ -499,9 +499,13 @@ class EmbeddedWarehouse:
         with self._writing() as conn:
             return faults.add_random(conn, kind, probability, seed, factor=factor)
 
-    def clear_faults(self) -> None:
+    def clear_faults(self) -> int:
         with self._writing() as conn:
-            faults.clear(conn)
+            return faults.clear(conn)
+
+    def pending_faults(self) -> list[faults.Fault]:
+        with self._reading() as conn:
+            return faults.pending(conn)
 
     def revoke_privilege(self, privilege: str) -> None:
         """Take a grants.sql privilege from the simulated account (ORA-01031 follows)."""
