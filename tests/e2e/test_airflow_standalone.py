@@ -355,7 +355,7 @@ def test_one_partition_fails_after_its_retries_and_the_others_succeed(
     batch = batch_of(engine, failed_run.run_id)
     assert (batch.run_type, batch.planned, batch.succeeded, batch.failed) == ("manual", 5, 4, 1)
     # The run's note names the failed partition and its instance (run_notes.py).
-    assert failed_run.info["note"].startswith(f"HCC batch {batch.batch_id} COMPLETED: 5 planned;")
+    assert failed_run.info["note"].startswith(f"HCC batch {batch.batch_id} FAILED: 5 planned;")
     assert (
         f"{queue.victim.label} -> COMPRESS (map index {failed[0]['map_index']}): ORA-00054"
         in (failed_run.info["note"])

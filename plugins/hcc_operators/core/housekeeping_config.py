@@ -7,6 +7,7 @@ left alone it overflows date arithmetic in the housekeeping task instead of fail
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from typing import Annotated
 
 from pydantic import Field, ValidationError
@@ -57,14 +58,18 @@ class HousekeepingConfig(ConfigModel):
 def load_housekeeping(path: str | Path | None = None) -> HousekeepingConfig:
     """Read housekeeping.yaml; a missing or empty file means the defaults."""
     file = Path(path) if path else config_dir() / HOUSEKEEPING_FILE
-    data = load_config_file(file, optional=True)
+    return parse_housekeeping(load_config_file(file, optional=True), source=str(file))
+
+
+def parse_housekeeping(data: Any, *, source: str) -> HousekeepingConfig:
+    """Validate already-loaded housekeeping data (None: the defaults)."""
     if data is None:
         return HousekeepingConfig()
     if not isinstance(data, dict):
         raise ConfigError(
             f"expected a mapping with retention, stuck_running_hours and health, got "
             f"{type(data).__name__}",
-            source=str(file),
+            source=source,
         )
     try:
         return HousekeepingConfig.model_validate(data)
@@ -76,4 +81,4 @@ def load_housekeeping(path: str | Path | None = None) -> HousekeepingConfig:
             message += f" (got {first['input']!r})"
         elif len(err.errors()) > 1:
             message += f" (and {len(err.errors()) - 1} more problem(s))"
-        raise ConfigError(message, source=str(file), field=field) from None
+        raise ConfigError(message, source=source, field=field) from None
