@@ -14,6 +14,9 @@ export AIRFLOW__CORE__EXECUTOR := LocalExecutor
 export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN := sqlite:///$(AIRFLOW_HOME)/airflow.db
 export HCC_WAREHOUSE_PATH ?= $(AIRFLOW_HOME)/demo_warehouse.db
 export AIRFLOW_CONN_HCC_WAREHOUSE := sqlite:///$(HCC_WAREHOUSE_PATH)
+# The second demo warehouse of include/config/warehouses.yaml (dw_amer, New York).
+export HCC_DW_AMER_PATH ?= $(AIRFLOW_HOME)/demo_warehouse_dw_amer.db
+export AIRFLOW_CONN_HCC_DW_AMER := sqlite:///$(HCC_DW_AMER_PATH)
 export HCC_PROJECT_ROOT := $(CURDIR)
 export PYTHONPATH := $(CURDIR)/plugins
 export NO_PROXY := *
@@ -25,7 +28,8 @@ AIRFLOW_READY := $(AIRFLOW_HOME)/.ready
 # against the demo exactly as the targets do.
 ENV_VARS := AIRFLOW_HOME AIRFLOW__CORE__DAGS_FOLDER AIRFLOW__CORE__PLUGINS_FOLDER \
 	AIRFLOW__CORE__LOAD_EXAMPLES AIRFLOW__CORE__EXECUTOR AIRFLOW__DATABASE__SQL_ALCHEMY_CONN \
-	HCC_WAREHOUSE_PATH AIRFLOW_CONN_HCC_WAREHOUSE HCC_PROJECT_ROOT PYTHONPATH NO_PROXY
+	HCC_WAREHOUSE_PATH AIRFLOW_CONN_HCC_WAREHOUSE HCC_DW_AMER_PATH AIRFLOW_CONN_HCC_DW_AMER \
+	HCC_PROJECT_ROOT PYTHONPATH NO_PROXY
 
 .PHONY: venv airflow-home demo test test-fast airflow bench lint clean env
 

@@ -49,9 +49,16 @@ class DevTools:
             raise RuntimeError(result["exceptionDetails"])
         return result["result"].get("value")
 
-    def wait_for(self, expression: str, timeout_s: float = 15.0, what: str | None = None):
+    def wait_for(
+        self,
+        expression: str,
+        timeout_s: float = 15.0,
+        what: str | None = None,
+        show: str | None = None,
+    ):
         """Poll a JavaScript expression until it is truthy; its value. (A DOM node comes back
-        as an empty, falsy dict: wait for ``!!node`` instead.)"""
+        as an empty, falsy dict: wait for ``!!node`` instead.) ``show``: an expression whose
+        value the timeout message adds (what the page says instead)."""
         deadline = time.monotonic() + timeout_s
         last = None
         while time.monotonic() < deadline:
@@ -63,8 +70,14 @@ class DevTools:
                 if last:
                     return last
             time.sleep(0.1)
+        shown = ""
+        if show is not None:
+            try:
+                shown = f"; the page shows: {self.js(show)!r}"
+            except RuntimeError as err:
+                shown = f"; could not read {show}: {err}"
         raise AssertionError(
-            f"timed out after {timeout_s}s waiting for {what or expression}: {last}"
+            f"timed out after {timeout_s}s waiting for {what or expression}: {last}{shown}"
         )
 
     def click_at(self, x: float, y: float) -> None:

@@ -41,7 +41,7 @@ ALLOWED = {
     "timetables": {"core"},
     "plugin": {"api", "timetables", "run_notes"},
     "run_notes": {"core"},
-    "demo": {"core", "warehouse", "demo_report"},
+    "demo": {"core", "warehouse", "demo_report", "clock"},
     "demo_report": {"core", "warehouse", "repository"},
     "__main__": {"cli"},
     "__init__": set(),

@@ -1,6 +1,11 @@
-"""`make demo`: build the embedded warehouse, run the pipeline through Airflow, print a report.
+"""`make demo`: build the embedded warehouses, run the pipeline through Airflow, print a report.
 
-Every figure in the report is read back from the repository after the runs: nothing here
+Every warehouse of warehouses.yaml whose connection is an embedded one (conn_type sqlite) is
+built and run: the shipped fleet has two, `default` (Berlin, German holidays) and `dw_amer`
+(New York, US holidays), each with its own DAGs, pools, connection and repository. A
+warehouse on a real Oracle is never built or touched by the demo.
+
+Every figure in the report is read back from each repository after the runs: nothing here
 computes or invents a result of its own.
 """
 
@@ -9,11 +14,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from hcc_operators.core.names import Dag, dag_id
-
-DEFAULT_PATH = Path(os.environ.get("HCC_WAREHOUSE_PATH", ".airflow/demo_warehouse.db"))
 
 PIPELINE = (
     (Dag.ADVISOR, {}),
@@ -27,6 +31,33 @@ PIPELINE = (
 )
 
 
+@dataclass(frozen=True)
+class DemoWarehouse:
+    name: str
+    description: str
+    timezone: str
+    path: Path
+    seed: int
+
+
+def demo_warehouses(seed: int) -> list[DemoWarehouse]:
+    """The embedded warehouses of the fleet, each with the file its connection names and a
+    seed of its own (so the two warehouses hold different data)."""
+    from hcc_operators.core.fleet import load_fleet
+    from hcc_operators.warehouse.factory import embedded_path_of
+
+    found = []
+    for index, spec in enumerate(load_fleet()):
+        path = embedded_path_of(spec.conn_id)
+        if path is None:
+            print(f"warehouse {spec.name}: connection {spec.conn_id} is not embedded; skipped")
+            continue
+        found.append(
+            DemoWarehouse(spec.name, spec.description, spec.schedule.timezone, path, seed + index)
+        )
+    return found
+
+
 def build(path: Path, seed: int) -> None:
     from hcc_operators.warehouse.embedded.generator import build_warehouse
 
@@ -34,17 +65,17 @@ def build(path: Path, seed: int) -> None:
     build_warehouse(path, seed=seed).close()
 
 
-def run_pipeline(dag_ids: list[str] | None = None) -> dict[str, str]:
+def run_pipeline(warehouse: str | None = None, bag=None) -> dict[str, str]:
+    """Every DAG of the pipeline of one warehouse (None: the default) through dag.test()."""
     from airflow.dag_processing.dagbag import DagBag
 
-    bag = DagBag(dag_folder=os.environ.get("AIRFLOW__CORE__DAGS_FOLDER", "dags"))
+    if bag is None:
+        bag = DagBag(dag_folder=os.environ.get("AIRFLOW__CORE__DAGS_FOLDER", "dags"))
     if bag.import_errors:
         raise SystemExit(f"DAG import errors: {bag.import_errors}")
     states = {}
     for dag, conf in PIPELINE:
-        name = dag_id(dag)
-        if dag_ids and name not in dag_ids:
-            continue
+        name = dag_id(dag, warehouse)
         print(f"--> running {name} through Airflow (dag.test) ...", flush=True)
         run = bag.dags[name].test(run_conf=conf)
         states[name] = str(getattr(run.state, "value", run.state))
@@ -54,32 +85,51 @@ def run_pipeline(dag_ids: list[str] | None = None) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--path", type=Path, default=DEFAULT_PATH)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument(
         "--prepare-only",
         action="store_true",
-        help="build the warehouse if missing, run nothing (for `make airflow`)",
+        help="build the warehouses that are missing, run nothing (for `make airflow`)",
     )
-    parser.add_argument("--rebuild", action="store_true", help="rebuild an existing warehouse")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild existing warehouses")
     args = parser.parse_args(argv)
 
-    if args.rebuild or not args.path.exists() or not args.prepare_only:
-        print(f"building the embedded demo warehouse at {args.path} (seed {args.seed})")
-        build(args.path, args.seed)
+    fleet = demo_warehouses(args.seed)
+    for wh in fleet:
+        if args.rebuild or not wh.path.exists() or not args.prepare_only:
+            print(f"building the embedded warehouse {wh.name} at {wh.path} (seed {wh.seed})")
+            build(wh.path, wh.seed)
     if args.prepare_only:
         return 0
-    states = run_pipeline()
 
-    from hcc_operators.demo_report import render_report
+    from airflow.dag_processing.dagbag import DagBag
+
+    from hcc_operators import clock
+    from hcc_operators.core.fleet import load_fleet
+    from hcc_operators.core.windows import WindowCalendar
+    from hcc_operators.demo_report import FleetRow, fleet_row, render_fleet, render_report
     from hcc_operators.warehouse.embedded.warehouse import EmbeddedWarehouse
 
-    warehouse = EmbeddedWarehouse(args.path)
-    try:
-        print(render_report(warehouse, states))
-    finally:
-        warehouse.close()
-    return 0 if all(s == "success" for s in states.values()) else 1
+    bag = DagBag(dag_folder=os.environ.get("AIRFLOW__CORE__DAGS_FOLDER", "dags"))
+    states = {wh.name: run_pipeline(wh.name, bag) for wh in fleet}
+    rows: list[FleetRow] = []
+    specs = load_fleet()
+    for wh in fleet:
+        warehouse = EmbeddedWarehouse(wh.path)
+        try:
+            title = f"warehouse {wh.name}, {wh.timezone}" + (
+                f": {wh.description}" if wh.description else ""
+            )
+            print(render_report(warehouse, states[wh.name], title=title))
+            calendar = WindowCalendar(specs.get(wh.name).schedule)
+            rows.append(
+                fleet_row(wh.name, wh.timezone, warehouse, calendar.next_window(clock.now()))
+            )
+        finally:
+            warehouse.close()
+    print(render_fleet(rows))
+    ok = all(s == "success" for by_dag in states.values() for s in by_dag.values())
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -338,7 +338,13 @@ def test_compressing_from_the_dashboard_offers_to_unpause_and_the_run_really_run
 
     click(browser, f"{FRAME_DOC}.getElementById('confirm-ok')", in_frame=True)
     notice_link = f"{FRAME_DOC}.getElementById('notice-link')"
-    browser.wait_for(f"!!{notice_link}", timeout_s=30, what="the started run's notice")
+    browser.wait_for(
+        f"!!{notice_link}",
+        timeout_s=30,
+        what="the started run's notice",
+        # On a timeout the message carries what the page said instead (an error notice).
+        show=f"{FRAME_DOC}.getElementById('notice').textContent",
+    )
     assert f"({COMPRESS} unpaused)" in browser.js(
         f"{FRAME_DOC}.getElementById('notice').textContent"
     )

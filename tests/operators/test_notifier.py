@@ -9,7 +9,6 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from hcc_operators.operators import base
 from hcc_operators.operators.notifier import HccFailureNotifier, failure_of
 from hcc_operators.repository.tables import alerts
 from hcc_operators.warehouse import factory
@@ -32,9 +31,27 @@ def context(**extra):
     return {"dag": SimpleNamespace(dag_id="hcc_ilm_execute"), "run_id": "r1", "ti": ti, **extra}
 
 
-def test_the_operators_default_connection_is_the_warehouse_factorys():
-    assert base.DEFAULT_CONN_ID == factory.DEFAULT_CONN_ID
-    assert HccFailureNotifier().conn_id == factory.DEFAULT_CONN_ID
+@pytest.mark.parametrize(
+    ("failed_dag", "opened_conn"),
+    [("hcc_ilm_execute", factory.DEFAULT_CONN_ID), ("hcc_ilm_execute__dw_amer", "hcc_dw_amer")],
+)
+def test_an_alert_goes_to_the_repository_of_the_failed_dags_warehouse(
+    sqlite_engine, monkeypatch, failed_dag, opened_conn
+):
+    """One notifier serves every DAG of a fleet: the DAG id names the warehouse
+    (warehouses.yaml ships dw_amer on hcc_dw_amer)."""
+    opened = []
+
+    def open_warehouse(conn_id):
+        opened.append(conn_id)
+        return FakeWarehouse(sqlite_engine)
+
+    monkeypatch.setattr(factory, "warehouse_from_conn_id", open_warehouse)
+    no_channels(monkeypatch)
+    failed = context(exception=RuntimeError("ORA-01652"))
+    failed["dag"] = SimpleNamespace(dag_id=failed_dag)
+    HccFailureNotifier().notify(failed)
+    assert opened == [opened_conn]
 
 
 def test_a_failed_task_is_recorded_in_hcc_alerts(sqlite_engine, monkeypatch):

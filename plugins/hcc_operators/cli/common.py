@@ -13,31 +13,44 @@ from hcc_operators import clock
 from hcc_operators.cli.connection import open_warehouse, require_repository
 from hcc_operators.cli.exit_codes import PROBLEM, CliError
 from hcc_operators.core.errors import ConfigError
+from hcc_operators.core.fleet import WarehouseSpec, load_fleet
 from hcc_operators.core.instants import SUPPORTED_RANGE, parse_instant
 from hcc_operators.core.int_bounds import MAX_INT64, whole_number
 from hcc_operators.core.models import ObjectRef
 from hcc_operators.core.paths import config_dir
-from hcc_operators.core.policy_config import POLICIES_FILE, load_policies
-from hcc_operators.core.schedule_config import SCHEDULE_FILE, load_schedule
 from hcc_operators.services.ilm_settings import IlmSettings
 from hcc_operators.warehouse.base import Warehouse
+
+
+def add_warehouse(parser: argparse.ArgumentParser) -> None:
+    """--warehouse NAME: which warehouse of warehouses.yaml (its connection and its files)."""
+    if "--warehouse" in parser._option_string_actions:  # added by the other helper already
+        return
+    parser.add_argument(
+        "--warehouse",
+        metavar="NAME",
+        help="a warehouse of warehouses.yaml: its Airflow connection and configuration files; "
+        "default: the default (or only) one",
+    )
 
 
 def add_connection(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dsn",
         help="sqlite:///PATH for the embedded warehouse or oracle+oracledb://...; default: the "
-        "Airflow connection hcc_warehouse, else $HCC_DSN",
+        "Airflow connection of --warehouse (hcc_warehouse), else $HCC_DSN",
     )
+    add_warehouse(parser)
 
 
 def add_config_dir(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config-dir",
         type=Path,
-        help="folder with policies.yaml, schedule.yaml, ...; default $HCC_CONFIG_DIR or "
-        "include/config",
+        help="folder with warehouses.yaml, policies.yaml, schedule.yaml, ...; default "
+        "$HCC_CONFIG_DIR or include/config",
     )
+    add_warehouse(parser)
 
 
 def add_json(parser: argparse.ArgumentParser) -> None:
@@ -54,12 +67,17 @@ def add_at(parser: argparse.ArgumentParser) -> None:
 
 
 def directory(args: argparse.Namespace) -> Path:
-    return args.config_dir or config_dir()
+    return getattr(args, "config_dir", None) or config_dir()
+
+
+def warehouse_spec(args: argparse.Namespace) -> WarehouseSpec:
+    """The warehouse --warehouse names, with its configuration (an unknown name: exit 1)."""
+    return load_fleet(directory(args)).get(getattr(args, "warehouse", None))
 
 
 def ilm_settings(args: argparse.Namespace) -> IlmSettings:
-    folder = directory(args)
-    return IlmSettings(load_policies(folder / POLICIES_FILE), load_schedule(folder / SCHEDULE_FILE))
+    spec = warehouse_spec(args)
+    return IlmSettings(spec.policies, spec.schedule)
 
 
 def now(args: argparse.Namespace) -> datetime:
@@ -68,13 +86,20 @@ def now(args: argparse.Namespace) -> datetime:
 
 @contextmanager
 def connected(args: argparse.Namespace, *, repository: bool = True) -> Iterator[Warehouse]:
-    warehouse = open_warehouse(args.dsn)
+    warehouse = open_warehouse(args.dsn, conn_id_of(args))
     try:
         if repository:
             require_repository(warehouse.repository_engine())
         yield warehouse
     finally:
         warehouse.close()
+
+
+def conn_id_of(args: argparse.Namespace) -> str:
+    """The connection of --warehouse; without --dsn only (a DSN needs no fleet file)."""
+    if args.dsn:
+        return ""
+    return warehouse_spec(args).conn_id
 
 
 def parse_object(text: str, *, partition: str = "optional") -> ObjectRef:

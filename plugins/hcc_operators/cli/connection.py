@@ -26,44 +26,45 @@ DSN_ENV = "HCC_DSN"
 NO_WAREHOUSE = (
     "no warehouse to connect to: pass --dsn sqlite:///PATH (embedded demo) or "
     "--dsn oracle+oracledb://USER:PASSWORD@HOST:PORT/?service_name=NAME, define the Airflow "
-    f"connection {DEFAULT_CONN_ID!r}, or set {DSN_ENV}"
+    "connection {conn_id!r}, or set {dsn_env}"
 )
 
 
-def open_warehouse(dsn: str | None) -> Warehouse:
+def open_warehouse(dsn: str | None, conn_id: str = DEFAULT_CONN_ID) -> Warehouse:
+    """``conn_id``: the Airflow connection of the warehouse chosen with --warehouse."""
     if dsn:
         return _from_dsn(dsn, "--dsn")
-    if airflow_configured():
-        found = _from_airflow()
+    if airflow_configured(conn_id):
+        found = _from_airflow(conn_id)
         if found is not None:
             return found
     env = os.environ.get(DSN_ENV, "").strip()
     if env:
         return _from_dsn(env, DSN_ENV)
-    raise CliError(NO_WAREHOUSE, WAREHOUSE)
+    raise CliError(NO_WAREHOUSE.format(conn_id=conn_id, dsn_env=DSN_ENV), WAREHOUSE)
 
 
-def airflow_configured() -> bool:
-    if os.environ.get(f"AIRFLOW_CONN_{DEFAULT_CONN_ID.upper()}") or os.environ.get("AIRFLOW_HOME"):
+def airflow_configured(conn_id: str = DEFAULT_CONN_ID) -> bool:
+    if os.environ.get(f"AIRFLOW_CONN_{conn_id.upper()}") or os.environ.get("AIRFLOW_HOME"):
         return True
     return (Path.home() / "airflow" / "airflow.cfg").is_file()
 
 
-def _from_airflow() -> Warehouse | None:
+def _from_airflow(conn_id: str) -> Warehouse | None:
     try:
-        return warehouse_from_conn_id(DEFAULT_CONN_ID)
+        return warehouse_from_conn_id(conn_id)
     except ImportError:
         return None
     except ConfigError as err:
-        raise CliError(f"Airflow connection {DEFAULT_CONN_ID!r}: {err}", PROBLEM) from None
+        raise CliError(f"Airflow connection {conn_id!r}: {err}", PROBLEM) from None
     except WarehouseError as err:
-        raise CliError(f"Airflow connection {DEFAULT_CONN_ID!r}: {err}", WAREHOUSE) from None
+        raise CliError(f"Airflow connection {conn_id!r}: {err}", WAREHOUSE) from None
     except Exception as err:
         # AirflowNotFoundException without importing Airflow just to name it.
         if type(err).__name__ == "AirflowNotFoundException":
             return None
         raise CliError(
-            f"looking up the Airflow connection {DEFAULT_CONN_ID!r} failed: {err}", WAREHOUSE
+            f"looking up the Airflow connection {conn_id!r} failed: {err}", WAREHOUSE
         ) from None
 
 

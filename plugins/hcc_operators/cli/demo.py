@@ -12,7 +12,13 @@ from __future__ import annotations
 
 import argparse
 
-from hcc_operators.cli.common import add_connection, add_json, bounded_float, bounded_int
+from hcc_operators.cli.common import (
+    add_connection,
+    add_json,
+    bounded_float,
+    bounded_int,
+    conn_id_of,
+)
 from hcc_operators.cli.connection import open_warehouse
 from hcc_operators.cli.exit_codes import OK, PROBLEM, CliError
 from hcc_operators.cli.output import Output
@@ -84,7 +90,7 @@ def add_parser(commands) -> None:
 
 
 def _embedded(args: argparse.Namespace) -> EmbeddedWarehouse:
-    warehouse = open_warehouse(args.dsn)
+    warehouse = open_warehouse(args.dsn, conn_id_of(args))
     if not isinstance(warehouse, EmbeddedWarehouse):
         warehouse.close()
         raise CliError(

@@ -15,13 +15,11 @@ from hcc_operators.cli.common import (
     add_connection,
     add_json,
     connected,
-    directory,
     parse_object,
+    warehouse_spec,
 )
 from hcc_operators.cli.exit_codes import OK, PROBLEM, CliError
 from hcc_operators.cli.output import Output
-from hcc_operators.core.advisor_config import FILE_NAME as ADVISOR_FILE
-from hcc_operators.core.advisor_config import load_advisor_config
 from hcc_operators.core.errors import ConfigError, ObjectNotFound
 from hcc_operators.core.int_bounds import whole_number
 from hcc_operators.core.models import ESTIMATED_TYPES, CompressionType
@@ -63,7 +61,7 @@ def _sample_rows(text: str) -> int:
 
 def run(args: argparse.Namespace, out: Output) -> int:
     ref = parse_object(args.object)
-    defaults = load_advisor_config(directory(args) / ADVISOR_FILE).defaults
+    defaults = warehouse_spec(args).advisor.defaults
     sample_rows = args.sample_rows if args.sample_rows is not None else defaults.sample_rows
     with connected(args, repository=False) as wh:
         try:

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import argparse
 
-from hcc_operators.cli.common import add_config_dir, directory
+from hcc_operators.cli.common import add_config_dir, warehouse_spec
 from hcc_operators.cli.exit_codes import OK
 from hcc_operators.cli.output import Output
 from hcc_operators.core import identifiers
 from hcc_operators.core.actions.move import MoveParams
-from hcc_operators.core.policy_config import POLICIES_FILE, load_policies
 from hcc_operators.core.privileges import ACCOUNT, REPOSITORY, SCRATCH, render_grants
 
 
@@ -43,10 +42,12 @@ def _name(value: str | None, default: str, kind: str) -> str:
 
 
 def run(args: argparse.Namespace, out: Output) -> int:
-    personalised = any((args.account, args.scratch, args.repository, args.config_dir))
+    personalised = any(
+        (args.account, args.scratch, args.repository, args.config_dir, args.warehouse)
+    )
     targets: list[str] = []
     if personalised:
-        policies = load_policies(directory(args) / POLICIES_FILE)
+        policies = warehouse_spec(args).policies
         targets = [
             identifiers.quote(p.action.tablespace, kind="tablespace")
             for p in policies.policies

@@ -13,13 +13,16 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict
 
-from hcc_operators.cli.common import add_config_dir, add_connection, add_json, connected, directory
+from hcc_operators.cli.common import (
+    add_config_dir,
+    add_connection,
+    add_json,
+    connected,
+    warehouse_spec,
+)
 from hcc_operators.cli.exit_codes import OK, PROBLEM
 from hcc_operators.cli.output import Output
-from hcc_operators.core.advisor_config import FILE_NAME as ADVISOR_FILE
-from hcc_operators.core.advisor_config import load_advisor_config
 from hcc_operators.core.oracle_features import version_text
-from hcc_operators.core.policy_config import POLICIES_FILE, load_policies
 from hcc_operators.core.preflight import Report
 from hcc_operators.services.preflight import run_preflight
 
@@ -63,9 +66,8 @@ def show(report: Report, out: Output) -> None:
 
 
 def run(args: argparse.Namespace, out: Output) -> int:
-    folder = directory(args)
-    policies = load_policies(folder / POLICIES_FILE)
-    advisor = load_advisor_config(folder / ADVISOR_FILE)
+    spec = warehouse_spec(args)
+    policies, advisor = spec.policies, spec.advisor
     with connected(args, repository=False) as warehouse:
         report = run_preflight(warehouse, policies, advisor)
     if args.json:

@@ -21,6 +21,7 @@ from hcc_operators.core.actions.custom import CustomParams as CustomAction
 from hcc_operators.core.advisor_config import FILE_NAME as ADVISOR_FILE
 from hcc_operators.core.advisor_config import load_advisor_config
 from hcc_operators.core.errors import ConfigError
+from hcc_operators.core.fleet import WAREHOUSES_FILE, ConfigKind, load_fleet
 from hcc_operators.core.housekeeping_config import HOUSEKEEPING_FILE, load_housekeeping
 from hcc_operators.core.policy_config import POLICIES_FILE, PolicySet, load_policies
 from hcc_operators.core.schedule_config import SCHEDULE_FILE, load_schedule
@@ -43,7 +44,8 @@ class FileReport:
 def add_parser(commands) -> None:
     parser = commands.add_parser(
         "validate",
-        help="check policies.yaml, schedule.yaml, advisor.yaml, housekeeping.yaml, strategies.yaml",
+        help="check policies.yaml, schedule.yaml, advisor.yaml, housekeeping.yaml, "
+        "strategies.yaml and warehouses.yaml (each warehouse as its DAGs read it)",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -85,8 +87,36 @@ def validate_files(folder: Path, names: tuple[str, ...]) -> list[FileReport]:
     return reports
 
 
+def validate_fleet(folder: Path) -> list[FileReport]:
+    """warehouses.yaml, then each warehouse whose configuration differs from the shared
+    files (its own config_dir or overrides): every file as that warehouse's DAGs read it."""
+    report = FileReport(str(folder / WAREHOUSES_FILE))
+    try:
+        fleet = load_fleet(folder)
+    except ConfigError as err:
+        report.errors.append(str(err))
+        return [report]
+    if fleet.source is None:
+        return []  # no fleet file: the shared files above are the whole configuration
+    reports = [report]
+    for spec in fleet:
+        if spec.own_dir is None and not spec.overrides:
+            continue
+        own = FileReport(f"{WAREHOUSES_FILE}: warehouse {spec.name}")
+        for kind in ConfigKind:
+            try:
+                loaded = spec.load(kind)
+            except ConfigError as err:
+                own.errors.append(str(err))
+                continue
+            if isinstance(loaded, PolicySet):
+                own.warnings.extend(f"{loaded.source}: {issue}" for issue in loaded.issues())
+        reports.append(own)
+    return reports
+
+
 def run(args: argparse.Namespace, out: Output) -> int:
-    reports = validate_all(directory(args))
+    reports = validate_all(directory(args)) + validate_fleet(directory(args))
     if args.json:
         out.json(
             [

@@ -8,7 +8,7 @@ that apply to it. A file is resolved per warehouse in this order:
    per-warehouse file replaces the shared one entirely);
 2. otherwise the shared ``include/config/<file>``;
 3. then ``overrides.<kind>`` from warehouses.yaml is merged over what was read: mappings merge
-   key by key, anything else (a list, a value) replaces. So a warehouse in New York can share
+   key by key, anything else (a list, a value, an empty mapping) replaces. So a warehouse in New York can share
    every window of the Berlin schedule and change only ``timezone`` and ``holidays.country``.
 
 Without warehouses.yaml the deployment has one warehouse, ``default``, on the ``hcc_warehouse``
@@ -161,12 +161,13 @@ class FleetFile(ConfigModel):
 
 
 def merge_settings(base: Any, override: Mapping[str, Any]) -> Any:
-    """``override`` merged over ``base``: mappings key by key, anything else replaces."""
+    """``override`` merged over ``base``: mappings key by key, anything else replaces; an
+    empty mapping replaces too (``by_name: {}`` clears the shared exceptions)."""
     if not isinstance(base, Mapping):
         return copy.deepcopy(dict(override))
     merged = dict(base)
     for key, value in override.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+        if isinstance(value, Mapping) and value and isinstance(merged.get(key), Mapping):
             merged[key] = merge_settings(merged[key], value)
         else:
             merged[key] = copy.deepcopy(value)

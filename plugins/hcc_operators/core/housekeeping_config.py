@@ -7,8 +7,7 @@ left alone it overflows date arithmetic in the housekeeping task instead of fail
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, ValidationError
 

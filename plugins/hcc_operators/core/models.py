@@ -133,6 +133,29 @@ class ObjectRef:
             text += f":{self.subpartition}"
         return text
 
+    @property
+    def user_text(self) -> str:
+        """The label as a person would type it, read back by ``from_user_text`` to this same
+        reference: a name that SQL*Plus would not read as itself unquoted (a reserved word
+        such as AUDIT, lower case, special characters) is written in double quotes. What the
+        API and dashboard send back for an object they listed."""
+
+        def typed(name: str, kind: str) -> str:
+            try:
+                if identifiers.normalise(name, kind=kind) == name:
+                    return name
+            except IdentifierError:
+                pass
+            return f'"{name}"'
+
+        parts = [typed(self.owner, "owner"), typed(self.table, "table")]
+        text = ".".join(parts)
+        if self.partition:
+            text += ":" + typed(self.partition, "partition")
+        if self.subpartition:
+            text += ":" + typed(self.subpartition, "subpartition")
+        return text
+
     @classmethod
     def parse(cls, label: str) -> ObjectRef:
         owner_table, *parts = label.split(":")

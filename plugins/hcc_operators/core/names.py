@@ -123,7 +123,7 @@ def pool(kind: Pool, warehouse: str | None = None) -> str:
 
 def asset_uri(name: AssetName, warehouse: str | None = None) -> str:
     where = warehouse if warehouse and warehouse != DEFAULT_WAREHOUSE else None
-    return f"hcc://ilm/{name.value}" + (f"/{check_warehouse(where)}" if where else "")
+    return f"hcc://ilm/{AssetName(name).value}" + (f"/{check_warehouse(where)}" if where else "")
 
 
 def lease(kind: Lease, warehouse: str | None = None) -> str:

@@ -60,10 +60,16 @@ class HccAdvisorPlanOperator(HccBaseOperator):
                     self.parallel_degree, "parallel_degree", optional=True, minimum=1
                 ),
             )
+        config = self.spec().advisor
         with self.warehouse() as wh:
             self.record_start(context, wh.repository_engine())
             run_id, chunks = advisor.plan_analysis(
-                wh, wh.repository_engine(), params, dag_run_id=context["run_id"], now=clock.now()
+                wh,
+                wh.repository_engine(),
+                params,
+                dag_run_id=context["run_id"],
+                now=clock.now(),
+                config=config,
             )
         context["ti"].xcom_push(key="advisor_run_id", value=run_id)
         self.log.info(
@@ -87,6 +93,7 @@ class HccAdvisorAnalyseOperator(HccBaseOperator):
     def execute(self, context) -> dict[str, Any]:
         from hcc_operators.services import advisor
 
+        config = self.spec().advisor
         with self.warehouse() as wh:
             return advisor.analyse_chunk(
                 wh,
@@ -94,6 +101,7 @@ class HccAdvisorAnalyseOperator(HccBaseOperator):
                 run_id=self.chunk["run_id"],
                 objects=self.chunk["objects"],
                 now_fn=clock.now,
+                config=config,
             )
 
 

@@ -10,10 +10,12 @@ from airflow.sdk import BaseOperator
 from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
 from hcc_operators import clock
-from hcc_operators.core.conn_ids import DEFAULT_CONN_ID
 from hcc_operators.core.errors import ConfigError, HccError, PolicyError, WarehouseError
+from hcc_operators.core.names import DEFAULT_WAREHOUSE
 
 if TYPE_CHECKING:
+    from hcc_operators.core.fleet import WarehouseSpec
+    from hcc_operators.services.ilm_settings import IlmSettings
     from hcc_operators.warehouse.base import Warehouse
 
 # The DAG processor imports every operator module to parse a DAG file; the warehouse, the
@@ -31,13 +33,36 @@ def fail_fast() -> Iterator[None]:
 
 
 class HccBaseOperator(BaseOperator):
-    """Keyword-only construction; the warehouse is only opened inside execute()."""
+    """Keyword-only construction; the warehouse is only opened inside execute().
+
+    ``warehouse`` names the fleet member (warehouses.yaml) whose connection and configuration
+    files the task uses; ``conn_id``, when given, overrides the connection (tests, a DAG of
+    your own). Both are resolved when the task runs, so an edited warehouses.yaml applies to
+    the next task without waiting for the DAG to be parsed again.
+    """
 
     ui_color = "#e8f1fb"
 
-    def __init__(self, *, conn_id: str = DEFAULT_CONN_ID, **kwargs) -> None:
+    def __init__(
+        self, *, warehouse: str = DEFAULT_WAREHOUSE, conn_id: str | None = None, **kwargs
+    ) -> None:
         super().__init__(**kwargs)
+        self.warehouse_name = warehouse
         self.conn_id = conn_id
+
+    def spec(self) -> WarehouseSpec:
+        """This task's warehouse with its configuration (a bad fleet file fails the task)."""
+        from hcc_operators.core.fleet import load_warehouse
+
+        with fail_fast():
+            return load_warehouse(self.warehouse_name)
+
+    def ilm_settings(self) -> IlmSettings:
+        from hcc_operators.services.ilm_settings import IlmSettings
+
+        spec = self.spec()
+        with fail_fast():
+            return IlmSettings(spec.policies, spec.schedule)
 
     @contextmanager
     def warehouse(self, *, repository: bool = True) -> Iterator[Warehouse]:
@@ -48,7 +73,7 @@ class HccBaseOperator(BaseOperator):
         from hcc_operators.warehouse.factory import warehouse_from_conn_id
 
         try:
-            wh = warehouse_from_conn_id(self.conn_id)
+            wh = warehouse_from_conn_id(self.conn_id or self.spec().conn_id)
         except ConfigError as err:
             raise AirflowFailException(str(err)) from err
         try:

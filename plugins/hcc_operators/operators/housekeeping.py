@@ -48,11 +48,10 @@ def read_dag_states(ti, dag_ids: list[str]) -> list[DagState]:
 class HccHousekeepingOperator(HccBaseOperator):
     def execute(self, context) -> dict[str, Any]:
         # Imported here: defining the DAG must not load the services (SQLAlchemy).
-        from hcc_operators.core.housekeeping_config import load_housekeeping
         from hcc_operators.operators.alert_channels import configured_channels
         from hcc_operators.services.housekeeping import run_housekeeping
 
-        config = load_housekeeping()
+        config = self.spec().housekeeping
         own = context["dag"].dag_id
         ti = context["ti"]
         channels = configured_channels(where=own)

@@ -42,9 +42,8 @@ class HccIlmRefreshOperator(HccBaseOperator):
 
     def execute(self, context) -> dict[str, Any]:
         from hcc_operators.services import ilm_refresh
-        from hcc_operators.services.ilm_settings import load_ilm_settings
 
-        settings = load_ilm_settings()
+        settings = self.ilm_settings()
         with self.warehouse() as wh:
             engine = wh.repository_engine()
             with self.recorded_run(context, engine):
@@ -72,9 +71,8 @@ class HccIlmEvaluateOperator(HccBaseOperator):
 
     def execute(self, context) -> dict[str, Any]:
         from hcc_operators.services import ilm_evaluate
-        from hcc_operators.services.ilm_settings import load_ilm_settings
 
-        settings = load_ilm_settings()
+        settings = self.ilm_settings()
         with self.warehouse() as wh:
             engine = wh.repository_engine()
             with self.recorded_run(context, engine):
@@ -115,6 +113,7 @@ class HccIlmPlanBatchOperator(HccBaseOperator):
             max_operations = params.as_int(
                 self.max_operations, "max_operations", optional=True, minimum=1, maximum=1024
             )
+        settings = self.ilm_settings()
         with self.warehouse() as wh:
             self.record_start(context, wh.repository_engine(), forced=force)
             plan = ilm_plan.plan_batch(
@@ -126,6 +125,7 @@ class HccIlmPlanBatchOperator(HccBaseOperator):
                 max_operations=max_operations,
                 now=clock.now(),
                 run_alive=execute_run_alive(context),
+                settings=settings,
             )
         # Pushed before any skip below: finish_batch closes the batch and the run record.
         context["ti"].xcom_push(key="batch_id", value=plan.batch_id)
@@ -170,6 +170,7 @@ class HccIlmActionOperator(HccBaseOperator):
             options = RewriteOptions.parse(self.online, self.parallel)
         if options.changes_anything:
             self.log.info("this run's rewrite options: %s", options.describe())
+        settings = self.ilm_settings()
         with self.warehouse() as wh:
             result = ilm_execute.execute_item(
                 wh,
@@ -180,6 +181,7 @@ class HccIlmActionOperator(HccBaseOperator):
                 attempt=ti.try_number,
                 now_fn=clock.now,
                 options=options,
+                settings=settings,
             )
             self.log.info(
                 "%s -> %s: %s (%s)",

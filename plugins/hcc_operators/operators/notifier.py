@@ -15,7 +15,7 @@ from datetime import timedelta
 from airflow.sdk import BaseNotifier
 
 from hcc_operators import clock
-from hcc_operators.operators.base import DEFAULT_CONN_ID
+from hcc_operators.core.names import parse_dag_id
 
 # Every DAG attaches this notifier at parse time; what it needs to send an alert (the
 # repository tables, SQLAlchemy, the warehouse, the SMTP provider) is imported in notify(), when
@@ -39,7 +39,10 @@ def failure_of(context):
 
 
 class HccFailureNotifier(BaseNotifier):
-    def __init__(self, *, conn_id: str = DEFAULT_CONN_ID):
+    """``conn_id`` None: the connection of the failed DAG's warehouse, read from its DAG id
+    (core.names suffixes every DAG of a fleet member), so one notifier serves every DAG."""
+
+    def __init__(self, *, conn_id: str | None = None):
         super().__init__()
         self.conn_id = conn_id
 
@@ -64,13 +67,15 @@ class HccFailureNotifier(BaseNotifier):
             self.log.warning("alert delivery: %s", "; ".join(report.errors))
 
     def _deliver(self, alert, channels, where):
-        from hcc_operators.core.housekeeping_config import load_housekeeping
+        from hcc_operators.core.fleet import load_warehouse
         from hcc_operators.repository.schema import create_all
         from hcc_operators.services.alert_delivery import deliver
         from hcc_operators.warehouse.factory import warehouse_from_conn_id
 
-        quiet = timedelta(minutes=load_housekeeping().health.dedupe_minutes)
-        warehouse = warehouse_from_conn_id(self.conn_id)
+        parsed = parse_dag_id(where)
+        spec = load_warehouse(parsed[1] if parsed else None)
+        quiet = timedelta(minutes=spec.housekeeping.health.dedupe_minutes)
+        warehouse = warehouse_from_conn_id(self.conn_id or spec.conn_id)
         try:
             engine = warehouse.repository_engine()
             create_all(engine)

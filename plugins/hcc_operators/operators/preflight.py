@@ -14,14 +14,13 @@ class HccPreflightOperator(HccBaseOperator):
     """Fails (without retries) when a check FAILs; warnings go to the task log."""
 
     def execute(self, context) -> dict[str, Any]:
-        from hcc_operators.core.advisor_config import load_advisor_config
-        from hcc_operators.core.policy_config import load_policies
         from hcc_operators.core.preflight import Status
         from hcc_operators.services.preflight import run_preflight
 
+        spec = self.spec()
         with fail_fast():
-            policies = load_policies()
-            advisor = load_advisor_config()
+            policies = spec.policies
+            advisor = spec.advisor
         with self.warehouse(repository=False) as wh:
             report = run_preflight(wh, policies, advisor)
         simulated = " (simulated values)" if report.facts.simulated else ""

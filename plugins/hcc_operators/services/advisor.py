@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Engine
 
-from hcc_operators.core.advisor_config import load_advisor_config
+from hcc_operators.core.advisor_config import AdvisorConfig, load_advisor_config
 from hcc_operators.core.chunking import chunk_by_size
 from hcc_operators.core.errors import ConfigError, WarehouseError
 from hcc_operators.core.instants import as_utc
@@ -60,8 +60,10 @@ def plan_analysis(
     *,
     dag_run_id: str,
     now: datetime,
+    config: AdvisorConfig | None = None,
 ) -> tuple[int, list[dict]]:
-    config = load_advisor_config()
+    """``config``: the warehouse's advisor settings (default: the shared advisor.yaml)."""
+    config = config or load_advisor_config()
     strategy = config.strategy(params.strategy)
     known = warehouse.list_schemas()
     owners = [s.upper() for s in params.schemas] or known
@@ -156,8 +158,9 @@ def analyse_chunk(
     run_id: int,
     objects: Sequence[str],
     now_fn: Callable[[], datetime],
+    config: AdvisorConfig | None = None,
 ) -> dict:
-    config = load_advisor_config()
+    config = config or load_advisor_config()
     with engine.connect() as conn:
         run = conn.execute(select(advisor_runs).where(advisor_runs.c.run_id == run_id)).one()
     params = json.loads(run.params or "{}")

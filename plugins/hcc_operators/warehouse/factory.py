@@ -16,6 +16,7 @@ from hcc_operators.warehouse.base import Warehouse
 __all__ = [
     "DEFAULT_CONN_ID",
     "embedded_path_from_uri",
+    "embedded_path_of",
     "warehouse_from_conn_id",
     "warehouse_from_dsn",
 ]
@@ -42,6 +43,19 @@ def warehouse_from_dsn(dsn: str) -> Warehouse:
         f"unsupported DSN scheme in {dsn.split(':', 1)[0]!r}; use sqlite:///PATH or oracle://...",
         field="dsn",
     )
+
+
+def embedded_path_of(conn_id: str) -> Path | None:
+    """The SQLite file of an embedded warehouse's connection; None for any other kind."""
+    from airflow.sdk import BaseHook
+
+    conn = BaseHook.get_connection(conn_id)
+    if conn.conn_type != "sqlite":
+        return None
+    path = conn.schema or conn.host
+    if not path:
+        raise ConfigError(f"connection {conn_id!r} has no SQLite file path", field=conn_id)
+    return Path(path)
 
 
 def warehouse_from_conn_id(conn_id: str = DEFAULT_CONN_ID) -> Warehouse:
