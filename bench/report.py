@@ -71,11 +71,12 @@ def _seed_rate(results: dict, scale: int) -> float | None:
     return seed["seconds"] / seed["pairs"]
 
 
-def _summary_parse(table: Table, parse: dict) -> None:
+def _summary_parse(table: Table, parse: dict, fleet: str = "") -> None:
+    """``fleet``: the words naming the fleet size of this set of rows."""
     base = parse["baseline_file"]
     for name, f in parse["files"].items():
         table.add(
-            f"1 · parse `dags/{name}` (median of {parse['repeats']['file']})",
+            f"1 · parse `dags/{name}`{fleet} (median of {parse['repeats']['file']})",
             f"{_ms(f['median_ms'])} (+{_ms(f['over_baseline_ms'])}); "
             f"{f['connect_attempts']} DB/network attempts",
             f"{_ms(base['median_ms'])}; {base['connect_attempts']} attempts",
@@ -85,7 +86,7 @@ def _summary_parse(table: Table, parse: dict) -> None:
         )
     folder, bfolder = parse["folder"], parse["baseline_folder"]
     table.add(
-        f"1 · parse `dags/` through DagBag ({folder['dags']} DAGs, median of "
+        f"1 · parse `dags/`{fleet} through DagBag ({folder['dags']} DAGs, median of "
         f"{parse['repeats']['folder']})",
         f"{_ms(folder['median_ms'])} (+{_ms(folder['over_baseline_ms'])}); "
         f"{folder['connect_attempts']} attempts; {len(folder['import_errors'])} import errors",
@@ -237,6 +238,14 @@ def _parse_details(parse: dict) -> list[str]:
         for module, ms in shared.items():
             s.add(f"`{module}`", _ms(ms))
         lines += [str(s), ""]
+    fleet = parse.get("fleet")
+    if fleet:
+        lines += [
+            f"With a fleet of {fleet['warehouses']} warehouses (bench/dag_parse.py "
+            "`write_fleet`: 20 zones and holiday calendars, one set of DAGs each):",
+            "",
+        ]
+        lines += _parse_details({**fleet, "repeats": parse["repeats"]})
     return lines
 
 
@@ -456,7 +465,11 @@ def render(
     ]
     table = Table("figure", "ours", "baseline", "ratio", "target", "met?")
     if "dag_parse" in results:
-        _summary_parse(table, results["dag_parse"])
+        parse = results["dag_parse"]
+        _summary_parse(table, parse, " (shipped fleet)" if "fleet" in parse else "")
+        if "fleet" in parse:
+            fleet = {**parse["fleet"], "repeats": parse["repeats"]}
+            _summary_parse(table, fleet, f" with {fleet['warehouses']} warehouses")
     _summary_eval(table, results, scales)
     if "window_packing" in results:
         _summary_packing(table, results["window_packing"])

@@ -154,3 +154,24 @@ def test_merge_settings_leaves_its_inputs_alone():
 
 def test_an_empty_mapping_in_an_override_clears_the_shared_one():
     assert merge_settings({"by_name": {"Labor Day": "weekend"}}, {"by_name": {}}) == {"by_name": {}}
+
+
+def test_the_file_names_are_the_loaders_own():
+    from hcc_operators.core.advisor_config import FILE_NAME
+    from hcc_operators.core.fleet import _FILES
+    from hcc_operators.core.housekeeping_config import HOUSEKEEPING_FILE
+    from hcc_operators.core.policy_config import POLICIES_FILE
+    from hcc_operators.core.schedule_config import SCHEDULE_FILE
+
+    assert _FILES == {
+        ConfigKind.SCHEDULE: SCHEDULE_FILE,
+        ConfigKind.POLICIES: POLICIES_FILE,
+        ConfigKind.ADVISOR: FILE_NAME,
+        ConfigKind.HOUSEKEEPING: HOUSEKEEPING_FILE,
+    }
+
+
+def test_warehouses_sharing_a_file_share_one_validated_model(folder):
+    write(folder, "warehouses: [{name: dw_a, conn_id: a}, {name: dw_b, conn_id: b}]\n")
+    fleet = load_fleet(folder)
+    assert fleet.get("dw_a").policies is fleet.get("dw_b").policies

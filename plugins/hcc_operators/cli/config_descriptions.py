@@ -10,6 +10,8 @@ from hcc_operators.core import sample_rows
 from hcc_operators.core.schedule_config import MAX_DURATION, format_duration
 
 DESCRIPTIONS: dict[tuple[str, str], str] = {
+    # warehouses.yaml
+    ("FleetFile", "warehouses"): "The warehouses of this deployment (1 to 100), names unique.",
     # policies.yaml
     ("PolicySet", "settings"): "File-wide switches.",
     ("PolicySet", "profiles"): "Temperature threshold profiles by name (upper case).",

@@ -25,6 +25,7 @@ from hcc_operators.cli.output import Output
 from hcc_operators.core.actions import ActionParams
 from hcc_operators.core.advisor_config import AdvisorConfig
 from hcc_operators.core.config_yaml import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES
+from hcc_operators.core.fleet import FleetFile
 from hcc_operators.core.housekeeping_config import HousekeepingConfig
 from hcc_operators.core.paths import project_root
 from hcc_operators.core.policy_config import PolicySet
@@ -38,6 +39,7 @@ FILES: tuple[tuple[str, type[BaseModel]], ...] = (
     ("advisor.yaml", AdvisorConfig),
     ("housekeeping.yaml", HousekeepingConfig),
     ("strategies.yaml", StrategiesFile),
+    ("warehouses.yaml", FleetFile),
 )
 DOC_PATH = Path("docs") / "configuration.md"
 
@@ -62,6 +64,12 @@ breaks one is refused with its path and, where YAML knows it, the line:
   (`2026-02-30`) is reported with its field;
 - numbers are finite (`.inf` and `.nan` are refused) and every number has the bounds shown
   below.
+
+`warehouses.yaml` lists the warehouses of a fleet; each gets its own DAGs, pools and
+connection, and reads the shared files above unless its `config_dir` holds its own copy; its
+`overrides` are merged over what it reads (mappings key by key; lists, values and `{{}}`
+replace). Without the file there is one warehouse, `default`, on the connection
+`hcc_warehouse`. The DAG files read it at parse: an invalid fleet file is an import error.
 
 `policies.yaml` is also validated when the DAG files that read it (hcc_ilm_refresh,
 hcc_ilm_evaluate, hcc_ilm_execute) are parsed: an invalid file is an import error of those
