@@ -291,8 +291,10 @@ def test_a_failure_link_followed_inside_the_frame_opens_that_mapped_instance(
 
     # A mapped task without a known index links to the list of its instances (core/ui_links).
     open_page(browser, airflow, task_instance_path(EXECUTE, run.run_id, "execute_action", None))
-    text = wait_for_text(browser, f"Task Instances [{FORCED_OPERATIONS}]")
-    assert failed["rendered_map_index"] in text and "No Task Instance found" not in text
+    wait_for_text(browser, f"Task Instances [{FORCED_OPERATIONS}]")
+    # The header shows before the rows: wait for the failed instance's own label.
+    text = wait_for_text(browser, failed["rendered_map_index"])
+    assert "No Task Instance found" not in text
 
     # The link shape the dashboard used before (?map_index=) is what Airflow cannot resolve:
     # this test would have caught it.
