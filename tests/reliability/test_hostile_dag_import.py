@@ -20,6 +20,8 @@ from collections import Counter
 from pathlib import Path
 
 from hcc_operators.core.config_yaml import load_config_file
+from hcc_operators.core.fleet import load_fleet
+from hcc_operators.core.names import Dag, dag_id
 from hcc_operators.core.paths import project_root
 
 from .figures import record
@@ -29,23 +31,35 @@ from .yaml_text import dump
 ROOT = project_root()
 DAGS = ROOT / "dags"
 #: Which configuration files each DAG file reads while it is parsed.
+#: Every one reads warehouses.yaml: it generates one set of DAGs per warehouse.
 READS = {
-    "hcc_advisor.py": {"schedule.yaml", "advisor.yaml"},
-    "hcc_compress.py": {"schedule.yaml"},
-    "hcc_ilm_housekeeping.py": {"schedule.yaml"},
-    "hcc_ilm_refresh.py": {"schedule.yaml", "policies.yaml"},
-    "hcc_ilm_evaluate.py": {"policies.yaml"},
-    "hcc_ilm_execute.py": {"schedule.yaml", "policies.yaml"},
+    "hcc_advisor.py": {"warehouses.yaml", "schedule.yaml", "advisor.yaml"},
+    "hcc_compress.py": {"warehouses.yaml", "schedule.yaml"},
+    "hcc_ilm_housekeeping.py": {"warehouses.yaml", "schedule.yaml"},
+    "hcc_ilm_refresh.py": {"warehouses.yaml", "schedule.yaml", "policies.yaml"},
+    "hcc_ilm_evaluate.py": {"warehouses.yaml", "policies.yaml"},
+    "hcc_ilm_execute.py": {"warehouses.yaml", "schedule.yaml", "policies.yaml"},
 }
 ENV_CASES = {
     "HCC_TASK_RETRIES": ["abc", "-1", "21", "99999999999999999999", "1.5", "١"],
     "HCC_RETRY_DELAY_SECONDS": ["abc", "-1", "nan", "inf", "1e400", "86401"],
 }
-#: (file, dotted path, value, field the error names): one value mutation per file.
+#: (file, dotted path, value, field the error names, the file whose readers break): one value
+#: mutation per file.
 VALUE_CASES = [
-    ("schedule.yaml", ("weekday", "every"), "99999999999999999999h", "weekday.every"),
-    ("advisor.yaml", ("defaults", "sample_rows"), 10**20, "defaults.sample_rows"),
-    ("policies.yaml", ("profiles", "DEFAULT", "hot_days"), 10**11, "hot_days"),
+    ("schedule.yaml", ("weekday", "every"), "99999999999999999999h", "weekday.every", None),
+    ("advisor.yaml", ("defaults", "sample_rows"), 10**20, "defaults.sample_rows", None),
+    ("policies.yaml", ("profiles", "DEFAULT", "hot_days"), 10**11, "hot_days", None),
+    ("warehouses.yaml", ("warehouses", 1, "name"), "DW-AMER", "warehouses.1.name", None),
+    # A warehouse's override of the shared schedule breaks the DAG files that read the
+    # schedule (not hcc_ilm_evaluate), naming the warehouse's override.
+    (
+        "warehouses.yaml",
+        ("warehouses", 1, "overrides", "schedule", "timezone"),
+        "Mars/Olympus",
+        "dw_amer.overrides.schedule",
+        "schedule.yaml",
+    ),
 ]
 
 PROBE = r"""
@@ -102,16 +116,16 @@ def _cases(tmp_path: Path) -> list[dict]:
                     "names": [str(folder / file)] + ([mutant.expect] if mutant.expect else []),
                 }
             )
-    for file, path, value, field in VALUE_CASES:
-        folder = tmp_path / f"{file}-value"
+    for n, (file, path, value, field, affects) in enumerate(VALUE_CASES):
+        folder = tmp_path / f"{file}-value-{n}"
         shutil.copytree(base, folder)
         data = _set(load_config_file(folder / file), path, value)
         (folder / file).write_text(dump(data))
         cases.append(
             {
-                "name": f"{file}: {'.'.join(path)} = {value}",
+                "name": f"{file}: {'.'.join(map(str, path))} = {value}",
                 "env": {"HCC_CONFIG_DIR": str(folder)},
-                "file": file,
+                "file": affects or file,
                 "names": [str(folder / file), field],
             }
         )
@@ -159,7 +173,8 @@ def test_damaged_configuration_is_an_import_error_naming_file_and_field(tmp_path
     cases = _cases(tmp_path)
     results = {r["name"]: r for r in _parse_all(cases, tmp_path)}
     baseline = results["baseline"]
-    assert baseline["errors"] == {} and len(baseline["dags"]) == 7, baseline
+    shipped = {dag_id(d, w.name) for w in load_fleet(ROOT / "include" / "config") for d in Dag}
+    assert baseline["errors"] == {} and set(baseline["dags"]) == shipped, baseline
 
     counts: Counter[str] = Counter()
     problems = []

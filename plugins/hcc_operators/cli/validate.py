@@ -55,7 +55,14 @@ def add_parser(commands) -> None:
 
 
 #: Every file `hcc validate` checks, in report order.
-FILES = (POLICIES_FILE, SCHEDULE_FILE, ADVISOR_FILE, HOUSEKEEPING_FILE, STRATEGIES_FILE)
+FILES = (
+    POLICIES_FILE,
+    SCHEDULE_FILE,
+    ADVISOR_FILE,
+    HOUSEKEEPING_FILE,
+    STRATEGIES_FILE,
+    WAREHOUSES_FILE,
+)
 
 
 def validate_all(folder: Path) -> list[FileReport]:
@@ -82,41 +89,41 @@ def validate_files(folder: Path, names: tuple[str, ...]) -> list[FileReport]:
     for name in names:
         if name in simple:
             reports.append(_simple(folder / name, simple[name]))
+    if WAREHOUSES_FILE in names:
+        reports.append(_warehouses(folder))
     if STRATEGIES_FILE in names:
         reports.append(_strategies(folder, policies))
     return reports
 
 
-def validate_fleet(folder: Path) -> list[FileReport]:
-    """warehouses.yaml, then each warehouse whose configuration differs from the shared
-    files (its own config_dir or overrides): every file as that warehouse's DAGs read it."""
+def _warehouses(folder: Path) -> FileReport:
+    """warehouses.yaml, and every warehouse whose configuration differs from the shared files
+    (its own config_dir or overrides): each file as that warehouse's DAGs read it, so an
+    override that breaks one warehouse's schedule is reported here, naming the warehouse."""
     report = FileReport(str(folder / WAREHOUSES_FILE))
     try:
         fleet = load_fleet(folder)
     except ConfigError as err:
         report.errors.append(str(err))
-        return [report]
-    if fleet.source is None:
-        return []  # no fleet file: the shared files above are the whole configuration
-    reports = [report]
+        return report
     for spec in fleet:
         if spec.own_dir is None and not spec.overrides:
-            continue
-        own = FileReport(f"{WAREHOUSES_FILE}: warehouse {spec.name}")
+            continue  # reads the shared files, reported above
         for kind in ConfigKind:
             try:
                 loaded = spec.load(kind)
             except ConfigError as err:
-                own.errors.append(str(err))
+                report.errors.append(f"warehouse {spec.name}: {err}")
                 continue
             if isinstance(loaded, PolicySet):
-                own.warnings.extend(f"{loaded.source}: {issue}" for issue in loaded.issues())
-        reports.append(own)
-    return reports
+                report.warnings.extend(
+                    f"warehouse {spec.name}: {loaded.source}: {issue}" for issue in loaded.issues()
+                )
+    return report
 
 
 def run(args: argparse.Namespace, out: Output) -> int:
-    reports = validate_all(directory(args)) + validate_fleet(directory(args))
+    reports = validate_all(directory(args))
     if args.json:
         out.json(
             [

@@ -375,6 +375,8 @@ def load_fleet(directory: str | Path | None = None) -> Fleet:
     """The fleet of ``directory`` (default config_dir()): warehouses.yaml, or the single
     default warehouse when the file does not exist."""
     folder = Path(directory) if directory is not None else config_dir()
+    if not folder.is_dir():
+        raise ConfigError(f"the configuration folder {folder} does not exist or is not a folder")
     file = folder / WAREHOUSES_FILE
     data = _read(file, optional=True)
     if data is None:
