@@ -6,6 +6,7 @@ Expected values in the tests are worked out by hand from the rows below.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -17,7 +18,7 @@ from sqlalchemy import insert
 from hcc_operators.api import auth
 from hcc_operators.api.airflow_client import AirflowClient, get_airflow_client
 from hcc_operators.api.app import create_app
-from hcc_operators.api.dependencies import get_engine, get_now
+from hcc_operators.api.dependencies import get_engine, get_engine_for, get_now
 from hcc_operators.api.permissions import get_queue_editor_check
 from hcc_operators.core.policy_config import Policy
 from hcc_operators.core.reasons import Reason
@@ -554,6 +555,26 @@ def seed(engine) -> None:
         advice.fill_from_history(conn)
 
 
+class WarehouseDown(Exception):
+    """What a test's unreachable warehouse raises when its repository is opened."""
+
+
+def repositories(engines: dict) -> object:
+    """An opener for ``get_engine_for``: the engine of each warehouse by name; any other
+    warehouse (or one whose engine is an exception) cannot be opened."""
+
+    @contextmanager
+    def open_for(spec):
+        engine = engines.get(spec.name)
+        if engine is None:
+            raise WarehouseDown(f"no repository for warehouse {spec.name!r} in this test")
+        if isinstance(engine, Exception):
+            raise engine
+        yield engine
+
+    return open_for
+
+
 class TestUser:
     def get_name(self) -> str:
         return "test-operator"
@@ -608,6 +629,7 @@ def app(repository, airflow_transport):
     401s stay real, and tests/api/test_auth.py exercises Airflow's own validator."""
     application = create_app()
     application.dependency_overrides[get_engine] = lambda: repository
+    application.dependency_overrides[get_engine_for] = lambda: repositories({"default": repository})
     application.dependency_overrides[get_now] = lambda: NOW
     application.dependency_overrides[auth.get_token_validator] = lambda: accept_only_test_token
     application.dependency_overrides[get_queue_editor_check] = lambda: may_edit_queue
@@ -691,6 +713,9 @@ def demo_app(demo_repository, demo_airflow_transport):
     """The app as in `app`, on the demo repository, looked at two hours after its ILM batch."""
     application = create_app()
     application.dependency_overrides[get_engine] = lambda: demo_repository.engine
+    application.dependency_overrides[get_engine_for] = lambda: repositories(
+        {"default": demo_repository.engine}
+    )
     application.dependency_overrides[get_now] = lambda: demo_repository.now
     application.dependency_overrides[auth.get_token_validator] = lambda: accept_only_test_token
     application.dependency_overrides[get_queue_editor_check] = lambda: may_edit_queue
