@@ -21,7 +21,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from hcc_operators.api.dependencies import describe_error
+from hcc_operators.api.dependencies import RepositoryUnavailable, describe_error
 from hcc_operators.api.models import FleetWarehouseOut, WindowOut
 from hcc_operators.api.queries.dashboard import RECENT_FAILURES
 from hcc_operators.api.queries.savings import savings
@@ -117,10 +117,12 @@ def warehouse_row(
         found = figures_of(spec)
     except Exception as err:  # one warehouse down is its row, not a 500
         log.warning("warehouse %s: repository unreadable: %s", spec.name, err)
+        # The row names the warehouse already: say what went wrong with it.
+        cause = err.cause if isinstance(err, RepositoryUnavailable) else err
         return FleetWarehouseOut(
             **base,
             status="unreachable",
-            error=describe_error(err),
+            error=describe_error(cause),
             space_saved_bytes=None,
             backlog=None,
             backlog_bytes=None,

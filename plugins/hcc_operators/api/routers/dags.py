@@ -20,11 +20,15 @@ from hcc_operators.api.airflow_client import AirflowClientDep
 from hcc_operators.api.auth import CallerDep, require_user
 from hcc_operators.api.dependencies import FleetDep, known
 from hcc_operators.api.models import DagStateOut
+from hcc_operators.core.names import dag_id as package_dag_id
 from hcc_operators.core.names import parse_dag_id
 
 
 def _package_dag(value: str) -> str:
-    if parse_dag_id(value) is None:
+    parsed = parse_dag_id(value)
+    # Round-trip: parse_dag_id reads "hcc_compress__" as the default warehouse's DAG, whose
+    # id is "hcc_compress"; only the ids dag_id() gives are DAGs of this package.
+    if parsed is None or package_dag_id(*parsed) != value:
         raise ValueError(f"{value!r} is not a DAG of this package")
     return value
 
