@@ -6,6 +6,7 @@ Expected values in the tests are worked out by hand from the rows below.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -17,7 +18,7 @@ from sqlalchemy import insert
 from hcc_operators.api import auth
 from hcc_operators.api.airflow_client import AirflowClient, get_airflow_client
 from hcc_operators.api.app import create_app
-from hcc_operators.api.dependencies import get_engine, get_now
+from hcc_operators.api.dependencies import get_engine, get_engine_for, get_now
 from hcc_operators.api.permissions import get_queue_editor_check
 from hcc_operators.core.policy_config import Policy
 from hcc_operators.core.reasons import Reason
@@ -554,6 +555,26 @@ def seed(engine) -> None:
         advice.fill_from_history(conn)
 
 
+class WarehouseDown(Exception):
+    """What a test's unreachable warehouse raises when its repository is opened."""
+
+
+def repositories(engines: dict) -> object:
+    """An opener for ``get_engine_for``: the engine of each warehouse by name; any other
+    warehouse (or one whose engine is an exception) cannot be opened."""
+
+    @contextmanager
+    def open_for(spec):
+        engine = engines.get(spec.name)
+        if engine is None:
+            raise WarehouseDown(f"no repository for warehouse {spec.name!r} in this test")
+        if isinstance(engine, Exception):
+            raise engine
+        yield engine
+
+    return open_for
+
+
 class TestUser:
     def get_name(self) -> str:
         return "test-operator"
@@ -608,6 +629,7 @@ def app(repository, airflow_transport):
     401s stay real, and tests/api/test_auth.py exercises Airflow's own validator."""
     application = create_app()
     application.dependency_overrides[get_engine] = lambda: repository
+    application.dependency_overrides[get_engine_for] = lambda: repositories({"default": repository})
     application.dependency_overrides[get_now] = lambda: NOW
     application.dependency_overrides[auth.get_token_validator] = lambda: accept_only_test_token
     application.dependency_overrides[get_queue_editor_check] = lambda: may_edit_queue
@@ -691,6 +713,9 @@ def demo_app(demo_repository, demo_airflow_transport):
     """The app as in `app`, on the demo repository, looked at two hours after its ILM batch."""
     application = create_app()
     application.dependency_overrides[get_engine] = lambda: demo_repository.engine
+    application.dependency_overrides[get_engine_for] = lambda: repositories(
+        {"default": demo_repository.engine}
+    )
     application.dependency_overrides[get_now] = lambda: demo_repository.now
     application.dependency_overrides[auth.get_token_validator] = lambda: accept_only_test_token
     application.dependency_overrides[get_queue_editor_check] = lambda: may_edit_queue
@@ -698,3 +723,244 @@ def demo_app(demo_repository, demo_airflow_transport):
         AIRFLOW, transport=demo_airflow_transport
     )
     return application
+
+
+# --- a fleet of two warehouses, each with its own repository --------------------------------
+
+#: The second warehouse of the fleet tests: New York, its own calendar and a closing day
+#: (a blackout) on NOW's date.
+FLEET_YAML = """
+warehouses:
+  - name: default
+    conn_id: hcc_warehouse
+    description: EMEA (Berlin)
+  - name: dw_amer
+    conn_id: hcc_dw_amer
+    description: Americas (New York)
+    overrides:
+      schedule:
+        timezone: America/New_York
+        holidays:
+          country: US
+          subdivision: NY
+          extra_dates:
+            2026-03-10: Test closing day
+"""
+SHARED_FILES = ("schedule.yaml", "policies.yaml", "advisor.yaml", "housekeeping.yaml")
+
+
+@pytest.fixture
+def fleet_config(tmp_path, monkeypatch):
+    """A config folder (HCC_CONFIG_DIR) with the shipped files and FLEET_YAML."""
+    import shutil
+
+    from hcc_operators.core.paths import config_dir
+
+    shipped = config_dir()
+    folder = tmp_path / "config"
+    folder.mkdir()
+    for name in SHARED_FILES:
+        shutil.copy(shipped / name, folder / name)
+    (folder / "warehouses.yaml").write_text(FLEET_YAML)
+    monkeypatch.setenv("HCC_CONFIG_DIR", str(folder))
+    return folder
+
+
+def seed_amer(engine) -> None:
+    """The Americas warehouse's own rows: other ids, owners, runs and policies than `seed`, so
+    a row of one warehouse is never mistaken for one of the other."""
+    with engine.begin() as conn:
+        put(
+            conn,
+            t.advisor_runs,
+            [
+                dict(
+                    run_id=7,
+                    dag_run_id="manual__amer_advisor",
+                    status="SUCCESS",
+                    strategy="balanced",
+                    schemas=json.dumps(["AMER"]),
+                    objects_total=1,
+                    objects_analysed=1,
+                    objects_succeeded=1,
+                    objects_failed=0,
+                    bytes_total=9000,
+                    bytes_analysed=9000,
+                    started_at=at("2026-03-09T20:00"),
+                    finished_at=at("2026-03-09T20:30"),
+                )
+            ],
+        )
+        put(
+            conn,
+            t.advisor_results,
+            [
+                dict(
+                    result_id=70,
+                    run_id=7,
+                    owner="AMER",
+                    table_name="FACTS",
+                    partition_name="P1",
+                    object_kind="PARTITION",
+                    status="SUCCESS",
+                    recompression=False,
+                    size_bytes=9000,
+                    current_compression="NONE",
+                    recommended="ARCHIVE HIGH",
+                    expected_ratio=9.0,
+                    estimated_savings=8000,
+                    reason="frozen",
+                    analysed_at=at("2026-03-09T20:10"),
+                )
+            ],
+        )
+        put(
+            conn,
+            t.compression_executions,
+            [
+                dict(
+                    execution_id=70,
+                    dag_run_id="manual__amer_c1",
+                    map_index=0,
+                    owner="AMER",
+                    table_name="FACTS",
+                    partition_name="P0",
+                    operation="COMPRESS",
+                    compression_from="NONE",
+                    compression_to="QUERY HIGH",
+                    status="SUCCESS",
+                    simulated=False,
+                    bytes_before=10000,
+                    bytes_after=3000,
+                    expected_ratio=3.0,
+                    achieved_ratio=3.3,
+                    space_saved=7000,
+                    duration_s=12.0,
+                    started_at=at("2026-03-09T03:00"),
+                    finished_at=at("2026-03-09T03:10"),
+                ),
+                dict(
+                    execution_id=71,
+                    dag_run_id="manual__amer_c2",
+                    map_index=1,
+                    owner="AMER",
+                    table_name="FACTS",
+                    partition_name="P9",
+                    operation="COMPRESS",
+                    compression_to="ARCHIVE HIGH",
+                    status="FAILED",
+                    simulated=False,
+                    duration_s=1.0,
+                    error_code="ORA-01031",
+                    error_message="insufficient privileges",
+                    started_at=at("2026-03-09T04:00"),
+                ),
+            ],
+        )
+        put(
+            conn,
+            t.ilm_batches,
+            [
+                dict(
+                    batch_id=70,
+                    dag_run_id="scheduled__amer_b70",
+                    run_type="scheduled",
+                    status="COMPLETED",
+                    planned=0,
+                    started_at=at("2026-03-10T02:00"),
+                    finished_at=at("2026-03-10T02:05"),
+                )
+            ],
+        )
+        queue = dict(
+            policy_name="amer_archive",
+            policy_version=1,
+            priority=20,
+            owner="AMER",
+            table_name="FACTS",
+            action="COMPRESS",
+            attempts=0,
+            carried_over=False,
+            status="PENDING",
+            size_bytes=1000,
+            enqueued_at=at("2026-03-10T00:00"),
+            updated_at=at("2026-03-10T00:00"),
+        )
+        put(
+            conn,
+            t.ilm_queue,
+            [dict(queue, queue_id=70 + i, partition_name=f"P{10 + i}") for i in range(3)],
+        )
+        put(
+            conn,
+            t.ilm_policies,
+            [
+                dict(
+                    policy_id=70,
+                    policy_name="amer_archive",
+                    version=1,
+                    checksum="a",
+                    enabled=True,
+                    priority=20,
+                    action="COMPRESS",
+                    definition=_policy("amer_archive", 60),
+                    is_current=True,
+                    created_at=at("2026-01-02T00:00"),
+                )
+            ],
+        )
+        put(
+            conn,
+            t.operation_log,
+            [
+                dict(
+                    operation_id=70,
+                    strategy="online_move",
+                    target="AMER.FACTS",
+                    status="SUCCESS",
+                    started_at=at("2026-03-09T03:00"),
+                )
+            ],
+        )
+        advice.fill_from_history(conn)
+
+
+@pytest.fixture
+def amer_repository(tmp_path):
+    from sqlalchemy import create_engine
+
+    from hcc_operators.repository.schema import create_all
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'amer.db'}")
+    create_all(engine)
+    seed_amer(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def fleet_engines(repository, amer_repository) -> dict:
+    """Warehouse name -> its repository; put an exception in to make one unreachable."""
+    return {"default": repository, "dw_amer": amer_repository}
+
+
+@pytest.fixture
+def fleet_app(fleet_config, fleet_engines, airflow_transport):
+    """The app on the two-warehouse fleet: each warehouse's repository opened by name through
+    `get_engine_for` (as the real dependency opens its connection)."""
+    application = create_app()
+    application.dependency_overrides[get_engine_for] = lambda: repositories(fleet_engines)
+    application.dependency_overrides[get_now] = lambda: NOW
+    application.dependency_overrides[auth.get_token_validator] = lambda: accept_only_test_token
+    application.dependency_overrides[get_queue_editor_check] = lambda: may_edit_queue
+    application.dependency_overrides[get_airflow_client] = lambda: AirflowClient(
+        AIRFLOW, transport=airflow_transport
+    )
+    return application
+
+
+@pytest.fixture
+def fleet_client(fleet_app):
+    with TestClient(mounted(fleet_app), raise_server_exceptions=False) as c:
+        c.headers.update(AUTH)
+        yield c

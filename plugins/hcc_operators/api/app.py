@@ -10,6 +10,7 @@ from hcc_operators.api.routers import (
     compression,
     dags,
     dashboard,
+    fleet,
     health,
     ilm,
     metrics,
@@ -23,6 +24,7 @@ ROUTERS = (
     advisor,
     compression,
     dags,
+    fleet,
     ilm,
     queue_control,
     policies,
@@ -41,9 +43,10 @@ def create_app() -> FastAPI:
         docs_url=None,
         redoc_url=None,
         description=(
-            "Read the HCC advisor and ILM repository, and start work through Airflow's REST "
-            "API. Every endpoint except /health needs an Airflow API token (Authorization: "
-            "Bearer, or the Airflow UI's `_token` cookie)."
+            "Read the HCC advisor and ILM repository of each warehouse of the fleet "
+            "(`?warehouse=`), and start work through Airflow's REST API. Every endpoint except "
+            "/health needs an Airflow API token (Authorization: Bearer, or the Airflow UI's "
+            "`_token` cookie)."
         ),
     )
     for module in ROUTERS:

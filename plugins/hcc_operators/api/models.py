@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -30,6 +30,9 @@ class Page(BaseModel, Generic[T]):
     total: int = Field(description="Rows matching the filters, before limit/offset")
     limit: int
     offset: int
+    warehouse: str | None = Field(
+        default=None, description="The warehouse whose repository was read"
+    )
 
 
 class Health(BaseModel):
@@ -64,6 +67,7 @@ class AdvisorRunOut(BaseModel):
     error: str | None
     progress: ProgressOut
     ui_url: str | None = Field(description="The DAG run in the Airflow UI")
+    warehouse: str = Field(description="The warehouse whose repository recorded it")
 
 
 class RecommendationOut(BaseModel):
@@ -120,6 +124,7 @@ class ExecutionOut(BaseModel):
     started_at: datetime
     finished_at: datetime | None
     ui_url: str | None = Field(description="The task in the Airflow UI")
+    warehouse: str = Field(description="The warehouse whose repository recorded it")
 
 
 class ExecutionDetailOut(ExecutionOut):
@@ -151,6 +156,7 @@ class BatchOut(BaseModel):
     outcome: str = Field(
         description="What the batch did, in the words of its DAG run's note in Airflow"
     )
+    warehouse: str = Field(description="The warehouse whose repository recorded it")
 
 
 class ActionLogOut(BaseModel):
@@ -224,6 +230,7 @@ class QueueItemOut(BaseModel):
     last_change: QueueChangeOut | None = Field(
         default=None, description="The latest operator change (who held it, and why)"
     )
+    warehouse: str = Field(description="The warehouse whose repository recorded it")
 
 
 class QueueChangeRequest(BaseModel):
@@ -264,9 +271,11 @@ class QueueCommandsOut(BaseModel):
 class QueueChangeResultOut(BaseModel):
     change: QueueChangeOut
     item: QueueItemOut
+    warehouse: str = Field(description="The warehouse whose queue was changed")
 
 
 class BacklogOut(BaseModel):
+    warehouse: str = Field(description="The warehouse whose queue this is")
     by_status: dict[str, int]
     pending_by_policy: dict[str, int]
     pending_bytes: int
@@ -349,7 +358,8 @@ class CompressRequest(RequestBody):
 
 
 class TriggeredRunOut(BaseModel):
-    dag_id: str
+    warehouse: str = Field(description="The warehouse the run works on")
+    dag_id: str = Field(description="That warehouse's DAG (core.names.dag_id)")
     dag_run_id: str
     state: str | None
     ui_url: str = Field(description="The DAG run in the Airflow UI")
@@ -360,6 +370,7 @@ class TriggeredRunOut(BaseModel):
 
 
 class DagStateOut(BaseModel):
+    warehouse: str = Field(description="The warehouse the DAG works on")
     dag_id: str
     is_paused: bool = Field(
         description="A paused DAG queues its runs and starts none until it is unpaused"
@@ -405,12 +416,15 @@ class FailureOut(BaseModel):
     resolved: bool = Field(description="A later attempt at the same work succeeded")
     resolved_at: datetime | None
     resolved_by: str | None = Field(description="Which later attempt fixed it")
+    warehouse: str = Field(description="The warehouse whose repository recorded it")
 
 
 class DashboardData(BaseModel):
     generated_at: datetime
+    warehouse: str = Field(description="The warehouse whose repository the figures are from")
     start_dags: dict[str, str] = Field(
-        description="The DAG each dashboard action starts: analyse, compress, rollback"
+        description="The DAG each dashboard action starts (analyse, compress, rollback), "
+        "the selected warehouse's"
     )
     latest_run: AdvisorRunOut | None
     savings_by_schema: list[LabelValue]
@@ -421,3 +435,51 @@ class DashboardData(BaseModel):
     backlog_over_time: list[DayValue] = Field(description="Pending queue items at end of day")
     top_candidates: list[RecommendationOut]
     recent_failures: list[FailureOut]
+
+
+class WindowOut(BaseModel):
+    """A maintenance window of one warehouse, in its own zone and in UTC."""
+
+    day: str = Field(description="The local date (YYYY-MM-DD) the window opens on")
+    kind: str = Field(description="weekday, weekend or holiday (a weekend-treated holiday)")
+    opens_at: datetime = Field(description="UTC")
+    closes_at: datetime = Field(description="UTC")
+    opens_local: datetime = Field(description="In the warehouse's time zone, with its offset")
+    closes_local: datetime = Field(description="In the warehouse's time zone, with its offset")
+
+
+class FleetWarehouseOut(BaseModel):
+    """One warehouse of the fleet: its figures, or why they could not be read."""
+
+    name: str
+    description: str
+    conn_id: str
+    is_default: bool = Field(description="Used when a request names no warehouse")
+    timezone: str | None = Field(description="IANA zone of its schedule; None if unreadable")
+    status: Literal["ok", "unreachable"] = Field(
+        description="unreachable: its repository could not be read (see error)"
+    )
+    error: str | None = Field(description="Why the repository (or schedule) could not be read")
+    space_saved_bytes: int | None = Field(
+        description="Total space saved, the sum the dashboard charts (compression and ILM)"
+    )
+    backlog: int | None = Field(description="PENDING queue items")
+    backlog_bytes: int | None = Field(description="Bytes of the PENDING queue items")
+    recent_failures: int | None = Field(
+        description="Failures in the dashboard's Recent failures list (its latest 10)"
+    )
+    open_failures: int | None = Field(
+        description="Of those, the ones no later attempt has resolved"
+    )
+    current_window: WindowOut | None = Field(description="The window open now, if any")
+    next_window: WindowOut | None = Field(
+        description="The next window to open (holidays and blackouts respected)"
+    )
+    window_error: str | None = Field(description="Why no window could be computed")
+    dag_ids: dict[str, str] = Field(description="Its DAG ids, by the unsuffixed DAG id")
+
+
+class FleetOut(BaseModel):
+    generated_at: datetime
+    default: str | None = Field(description="The warehouse a request without ?warehouse= gets")
+    warehouses: list[FleetWarehouseOut]

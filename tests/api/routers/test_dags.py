@@ -47,6 +47,7 @@ def test_the_paused_state_is_airflows_answer_to_the_caller(dags_client, airflow_
     answer = dags_client.get("/hcc/dags/hcc_compress")
     assert answer.status_code == 200
     assert answer.json() == {
+        "warehouse": "default",
         "dag_id": "hcc_compress",
         "is_paused": True,
         "ui_url": "/dags/hcc_compress",

@@ -49,6 +49,7 @@ def test_queue_by_priority_with_filters(authed):
 
 def test_backlog_counts_and_oldest_pending_age(authed):
     assert authed.get("/hcc/ilm/backlog").json() == {
+        "warehouse": "default",
         "by_status": {"FAILED": 1, "PENDING": 2, "SUCCESS": 1},
         "pending_by_policy": {"compress_old": 1, "purge_ancient": 1},
         "pending_bytes": 150,

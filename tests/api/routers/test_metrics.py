@@ -5,15 +5,19 @@ from prometheus_client.parser import text_string_to_metric_families
 from ..conftest import at
 
 
-def _samples(authed) -> dict[tuple, float]:
+def _samples(authed, warehouse: str = "default") -> dict[tuple, float]:
+    """The samples of one warehouse, keyed without their `warehouse` label."""
     response = authed.get("/hcc/metrics")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
-    return {
-        (s.name, tuple(sorted(s.labels.items()))): s.value
-        for family in text_string_to_metric_families(response.text)
-        for s in family.samples
-    }
+    samples = {}
+    for family in text_string_to_metric_families(response.text):
+        for s in family.samples:
+            labels = dict(s.labels)
+            assert labels.pop("warehouse") in ("default", "dw_amer"), s
+            if s.labels["warehouse"] == warehouse:
+                samples[(s.name, tuple(sorted(labels.items())))] = s.value
+    return samples
 
 
 def test_metrics_reflect_the_repository(authed):

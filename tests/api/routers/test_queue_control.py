@@ -110,7 +110,9 @@ def test_a_bad_queue_id_is_422(authed, queue_id):
 
 def test_an_unknown_item_is_404(authed):
     assert authed.post("/hcc/ilm/queue/999/hold").status_code == 404
-    assert authed.get("/hcc/ilm/queue/999").json() == {"detail": "queue item 999 not found"}
+    assert authed.get("/hcc/ilm/queue/999").json() == {
+        "detail": "queue item 999 not found in warehouse 'default'"
+    }
     assert authed.get("/hcc/ilm/queue/999/history").status_code == 404
 
 
@@ -136,8 +138,8 @@ def test_a_user_airflow_does_not_let_edit_the_execute_dag_gets_403(app, authed):
     response = authed.post("/hcc/ilm/queue/1/hold")
     assert response.status_code == 403
     assert response.json()["detail"] == (
-        "test-operator may not change the ILM queue: it takes permission to edit task "
-        "instances of the DAG hcc_ilm_execute"
+        "test-operator may not change the ILM queue of warehouse 'default': it takes "
+        "permission to edit task instances of the DAG hcc_ilm_execute"
     )
     assert authed.get("/hcc/ilm/queue/1").json()["status"] == "PENDING"
     assert authed.get("/hcc/ilm/queue/1/history").status_code == 200  # reading stays open

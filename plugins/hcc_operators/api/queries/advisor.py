@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine, Row
 
+from hcc_operators.api.links import Links
 from hcc_operators.api.models import AdvisorRunOut, Page, ProgressOut, RecommendationOut
 from hcc_operators.api.queries.rows import json_or_none, label, paged
-from hcc_operators.core.names import Dag, dag_id
+from hcc_operators.core.names import Dag
 from hcc_operators.core.progress import progress
-from hcc_operators.core.ui_links import dag_run_path
 from hcc_operators.repository import advice
 from hcc_operators.repository.tables import (
     advisor_results,
     advisor_runs,
 )
 
-ADVISOR_DAG = dag_id(Dag.ADVISOR)
 
-
-def run_out(row: Row, now: datetime, ui_url: Callable[[str], str]) -> AdvisorRunOut:
+def run_out(row: Row, now: datetime, links: Links) -> AdvisorRunOut:
     running = row.status == "RUNNING"
     end = now if running or row.finished_at is None else row.finished_at
     total = max(row.objects_total, 0)
@@ -42,7 +40,8 @@ def run_out(row: Row, now: datetime, ui_url: Callable[[str], str]) -> AdvisorRun
         **{k: getattr(row, k) for k in _RUN_FIELDS},
         schemas=json_or_none(row.schemas) or [],
         progress=ProgressOut(**data),
-        ui_url=ui_url(dag_run_path(ADVISOR_DAG, row.dag_run_id)) if row.dag_run_id else None,
+        ui_url=links.dag_run(Dag.ADVISOR, row.dag_run_id),
+        warehouse=links.warehouse,
     )
 
 
@@ -71,7 +70,7 @@ def list_runs(
     limit: int,
     offset: int,
     now: datetime,
-    ui_url: Callable[[str], str],
+    links: Links,
 ) -> Page[AdvisorRunOut]:
     stmt = select(advisor_runs).order_by(advisor_runs.c.run_id.desc())
     if status:
@@ -79,12 +78,16 @@ def list_runs(
     with engine.connect() as conn:
         rows, total = paged(conn, stmt, limit, offset)
     return Page[AdvisorRunOut](
-        items=[run_out(r, now, ui_url) for r in rows], total=total, limit=limit, offset=offset
+        items=[run_out(r, now, links) for r in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
+        warehouse=links.warehouse,
     )
 
 
 def get_run(
-    engine: Engine, run_id: int | None, *, now: datetime, ui_url: Callable[[str], str]
+    engine: Engine, run_id: int | None, *, now: datetime, links: Links
 ) -> AdvisorRunOut | None:
     """One run; None for the newest when run_id is None."""
     stmt = select(advisor_runs)
@@ -94,7 +97,7 @@ def get_run(
         stmt = stmt.where(advisor_runs.c.run_id == run_id)
     with engine.connect() as conn:
         row = conn.execute(stmt).first()
-    return run_out(row, now, ui_url) if row else None
+    return run_out(row, now, links) if row else None
 
 
 def recommendation_out(row: Row) -> RecommendationOut:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlalchemy import select
 from sqlalchemy.engine import Engine, Row
 
+from hcc_operators.api.links import Links
 from hcc_operators.api.models import ExecutionDetailOut, ExecutionOut, Page
 from hcc_operators.api.queries.rows import label, paged
-from hcc_operators.core.ui_links import compression_path, compression_task
 from hcc_operators.repository.tables import compression_executions
 
 _FIELDS = (
@@ -43,20 +41,13 @@ _FIELDS = (
 )
 
 
-def task_link(row: Row, ui_url: Callable[[str], str]) -> tuple[str, str | None]:
-    """(DAG id, UI link) of the task instance that ran an execution row."""
-    dag_id = compression_task(row.operation)[0]
-    if not row.dag_run_id:
-        return dag_id, None
-    return dag_id, ui_url(compression_path(row.operation, row.dag_run_id, row.map_index))
-
-
-def execution_out(row: Row, ui_url: Callable[[str], str]) -> ExecutionOut:
+def execution_out(row: Row, links: Links) -> ExecutionOut:
     return ExecutionOut(
         **{k: getattr(row, k) for k in _FIELDS},
         object=label(row),
         simulated=bool(row.simulated),
-        ui_url=task_link(row, ui_url)[1],
+        ui_url=links.compression(row.operation, row.dag_run_id, row.map_index),
+        warehouse=links.warehouse,
     )
 
 
@@ -68,7 +59,7 @@ def list_executions(
     operation: str | None,
     limit: int,
     offset: int,
-    ui_url: Callable[[str], str],
+    links: Links,
 ) -> Page[ExecutionOut]:
     c = compression_executions.c
     stmt = select(compression_executions).order_by(c.execution_id.desc())
@@ -81,7 +72,11 @@ def list_executions(
     with engine.connect() as conn:
         rows, total = paged(conn, stmt, limit, offset)
     return Page[ExecutionOut](
-        items=[execution_out(r, ui_url) for r in rows], total=total, limit=limit, offset=offset
+        items=[execution_out(r, links) for r in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
+        warehouse=links.warehouse,
     )
 
 
@@ -104,9 +99,7 @@ def rollbacks_of(engine: Engine, execution_id: int) -> list[Row]:
         ).all()
 
 
-def get_execution(
-    engine: Engine, execution_id: int, *, ui_url: Callable[[str], str]
-) -> ExecutionDetailOut | None:
+def get_execution(engine: Engine, execution_id: int, *, links: Links) -> ExecutionDetailOut | None:
     row = get_row(engine, execution_id)
     if row is None:
         return None
@@ -115,5 +108,5 @@ def get_execution(
         undone_by = conn.scalars(
             select(c.execution_id).where(c.rollback_of == execution_id).order_by(c.execution_id)
         ).all()
-    base = execution_out(row, ui_url).model_dump()
+    base = execution_out(row, links).model_dump()
     return ExecutionDetailOut(**base, ddl=row.ddl, rolled_back_by=list(undone_by))

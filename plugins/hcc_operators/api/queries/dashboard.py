@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from hcc_operators.api.links import Links
 from hcc_operators.api.models import (
     DashboardData,
     DayValue,
@@ -20,8 +20,7 @@ from hcc_operators.api.models import (
 from hcc_operators.api.queries import advisor
 from hcc_operators.api.queries.rows import label
 from hcc_operators.api.queries.savings import Saving, savings
-from hcc_operators.core.names import Dag, dag_id
-from hcc_operators.core.ui_links import work_dag, work_path
+from hcc_operators.core.names import Dag
 from hcc_operators.repository import failures as failures_read
 from hcc_operators.repository.tables import (
     compression_executions,
@@ -29,11 +28,12 @@ from hcc_operators.repository.tables import (
     partition_access,
 )
 
-#: The DAG each dashboard action starts (its confirmation asks whether that DAG is paused).
+#: The DAG each dashboard action starts (its confirmation asks whether that DAG is paused);
+#: each warehouse has its own (``Links.dag_id``).
 START_DAGS = {
-    "analyse": dag_id(Dag.ADVISOR),
-    "compress": dag_id(Dag.COMPRESS),
-    "rollback": dag_id(Dag.COMPRESS_ROLLBACK),
+    "analyse": Dag.ADVISOR,
+    "compress": Dag.COMPRESS,
+    "rollback": Dag.COMPRESS_ROLLBACK,
 }
 TOP_CANDIDATES = 10
 RECENT_FAILURES = 10
@@ -135,7 +135,7 @@ def backlog_over_time(engine: Engine, now: datetime) -> list[DayValue]:
     return series
 
 
-def recent_failures(engine: Engine, ui_url: Callable[[str], str]) -> list[FailureOut]:
+def recent_failures(engine: Engine, links: Links) -> list[FailureOut]:
     with engine.connect() as conn:
         failures = failures_read.recent_failures(conn, RECENT_FAILURES)
     return [
@@ -146,23 +146,20 @@ def recent_failures(engine: Engine, ui_url: Callable[[str], str]) -> list[Failur
             error_code=f.error_code,
             error_message=f.error_message,
             at=f.at,
-            dag_id=work_dag(f.source, f.operation),
+            dag_id=links.work_dag(f.source, f.operation),
             dag_run_id=f.dag_run_id,
             map_index=f.map_index,
-            ui_url=(
-                ui_url(work_path(f.source, f.operation, f.dag_run_id, f.map_index))
-                if f.dag_run_id
-                else None
-            ),
+            ui_url=links.work(f.source, f.operation, f.dag_run_id, f.map_index),
             resolved=f.resolved,
             resolved_at=f.resolved_at,
             resolved_by=f.resolved_by,
+            warehouse=links.warehouse,
         )
         for f in failures
     ]
 
 
-def dashboard_data(engine: Engine, *, now: datetime, ui_url: Callable[[str], str]) -> DashboardData:
+def dashboard_data(engine: Engine, *, now: datetime, links: Links) -> DashboardData:
     top = advisor.recommendations(
         engine,
         run_id=None,
@@ -175,8 +172,9 @@ def dashboard_data(engine: Engine, *, now: datetime, ui_url: Callable[[str], str
     events = savings(engine)
     return DashboardData(
         generated_at=now,
-        start_dags=START_DAGS,
-        latest_run=advisor.get_run(engine, None, now=now, ui_url=ui_url),
+        warehouse=links.warehouse,
+        start_dags={action: links.dag_id(dag) for action, dag in START_DAGS.items()},
+        latest_run=advisor.get_run(engine, None, now=now, links=links),
         savings_by_schema=savings_by_schema(events),
         recommendations_by_type=recommendations_by_type(engine),
         estimated_vs_achieved=estimated_vs_achieved(engine),
@@ -184,5 +182,5 @@ def dashboard_data(engine: Engine, *, now: datetime, ui_url: Callable[[str], str
         space_saved_over_time=space_saved_over_time(events),
         backlog_over_time=backlog_over_time(engine, now),
         top_candidates=top.items,
-        recent_failures=recent_failures(engine, ui_url),
+        recent_failures=recent_failures(engine, links),
     )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine, Row
 
+from hcc_operators.api.links import Links
 from hcc_operators.api.models import (
     ActionLogOut,
     BacklogOut,
@@ -22,8 +22,7 @@ from hcc_operators.api.models import (
 from hcc_operators.api.queries.rows import json_or_none, label, paged
 from hcc_operators.core.batch_outcome import describe_batch
 from hcc_operators.core.models import ObjectRef
-from hcc_operators.core.names import Dag, dag_id
-from hcc_operators.core.ui_links import dag_run_path, ilm_action_path
+from hcc_operators.core.names import Dag
 from hcc_operators.repository.evaluation_reads import partition_decisions
 from hcc_operators.repository.tables import (
     execution_log,
@@ -31,8 +30,6 @@ from hcc_operators.repository.tables import (
     ilm_queue,
 )
 from hcc_operators.services.queue_control import QueueChange, latest_changes
-
-EXECUTE_DAG = dag_id(Dag.ILM_EXECUTE)
 
 _BATCH_FIELDS = (
     "batch_id",
@@ -91,11 +88,12 @@ _QUEUE_FIELDS = (
 )
 
 
-def batch_out(row: Row, ui_url: Callable[[str], str]) -> BatchOut:
+def batch_out(row: Row, links: Links) -> BatchOut:
     return BatchOut(
         **{k: getattr(row, k) for k in _BATCH_FIELDS},
         forced=bool(row.forced),
-        ui_url=ui_url(dag_run_path(EXECUTE_DAG, row.dag_run_id)) if row.dag_run_id else None,
+        ui_url=links.dag_run(Dag.ILM_EXECUTE, row.dag_run_id),
+        warehouse=links.warehouse,
         outcome=describe_batch(
             row.batch_id,
             row.status,
@@ -109,23 +107,17 @@ def batch_out(row: Row, ui_url: Callable[[str], str]) -> BatchOut:
     )
 
 
-def action_link(row: Row, ui_url: Callable[[str], str]) -> str | None:
-    if not row.dag_run_id:
-        return None
-    return ui_url(ilm_action_path(row.dag_run_id, row.map_index))
-
-
-def action_out(row: Row, ui_url: Callable[[str], str]) -> ActionLogOut:
+def action_out(row: Row, links: Links) -> ActionLogOut:
     return ActionLogOut(
         **{k: getattr(row, k) for k in _LOG_FIELDS},
         object=label(row),
         simulated=bool(row.simulated),
-        ui_url=action_link(row, ui_url),
+        ui_url=links.ilm_action(row.dag_run_id, row.map_index),
     )
 
 
 def list_batches(
-    engine: Engine, *, status: str | None, limit: int, offset: int, ui_url: Callable[[str], str]
+    engine: Engine, *, status: str | None, limit: int, offset: int, links: Links
 ) -> Page[BatchOut]:
     stmt = select(ilm_batches).order_by(ilm_batches.c.batch_id.desc())
     if status:
@@ -133,13 +125,15 @@ def list_batches(
     with engine.connect() as conn:
         rows, total = paged(conn, stmt, limit, offset)
     return Page[BatchOut](
-        items=[batch_out(r, ui_url) for r in rows], total=total, limit=limit, offset=offset
+        items=[batch_out(r, links) for r in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
+        warehouse=links.warehouse,
     )
 
 
-def get_batch(
-    engine: Engine, batch_id: int, *, ui_url: Callable[[str], str]
-) -> BatchDetailOut | None:
+def get_batch(engine: Engine, batch_id: int, *, links: Links) -> BatchDetailOut | None:
     with engine.connect() as conn:
         row = conn.execute(select(ilm_batches).where(ilm_batches.c.batch_id == batch_id)).first()
         if row is None:
@@ -150,30 +144,37 @@ def get_batch(
             .order_by(execution_log.c.log_id)
         ).all()
     return BatchDetailOut(
-        **batch_out(row, ui_url).model_dump(), actions=[action_out(a, ui_url) for a in actions]
+        **batch_out(row, links).model_dump(), actions=[action_out(a, links) for a in actions]
     )
 
 
-def queue_out(row: Row, last_change: QueueChange | None = None) -> QueueItemOut:
+def queue_out(row: Row, warehouse: str, last_change: QueueChange | None = None) -> QueueItemOut:
     return QueueItemOut(
         **{k: getattr(row, k) for k in _QUEUE_FIELDS},
         object=label(row),
         action_params=json_or_none(row.action_params),
         carried_over=bool(row.carried_over),
         last_change=QueueChangeOut(**last_change.to_dict()) if last_change else None,
+        warehouse=warehouse,
     )
 
 
-def get_queue_item(engine: Engine, queue_id: int) -> QueueItemOut | None:
+def get_queue_item(engine: Engine, queue_id: int, *, warehouse: str) -> QueueItemOut | None:
     with engine.connect() as conn:
         row = conn.execute(select(ilm_queue).where(ilm_queue.c.queue_id == queue_id)).first()
     if row is None:
         return None
-    return queue_out(row, latest_changes(engine, [queue_id]).get(queue_id))
+    return queue_out(row, warehouse, latest_changes(engine, [queue_id]).get(queue_id))
 
 
 def list_queue(
-    engine: Engine, *, status: str | None, policy: str | None, limit: int, offset: int
+    engine: Engine,
+    *,
+    status: str | None,
+    policy: str | None,
+    limit: int,
+    offset: int,
+    warehouse: str,
 ) -> Page[QueueItemOut]:
     q = ilm_queue.c
     stmt = select(ilm_queue).order_by(q.priority, q.enqueued_at, q.queue_id)
@@ -185,14 +186,15 @@ def list_queue(
         rows, total = paged(conn, stmt, limit, offset)
     changes = latest_changes(engine, [r.queue_id for r in rows])
     return Page[QueueItemOut](
-        items=[queue_out(r, changes.get(r.queue_id)) for r in rows],
+        items=[queue_out(r, warehouse, changes.get(r.queue_id)) for r in rows],
         total=total,
         limit=limit,
         offset=offset,
+        warehouse=warehouse,
     )
 
 
-def backlog(engine: Engine, *, now: datetime) -> BacklogOut:
+def backlog(engine: Engine, *, now: datetime, warehouse: str) -> BacklogOut:
     q = ilm_queue.c
     pending = q.status == "PENDING"
     with engine.connect() as conn:
@@ -206,6 +208,7 @@ def backlog(engine: Engine, *, now: datetime) -> BacklogOut:
         # min() over the column loses the UTC type on SQLite; order by and read the row instead.
         oldest = conn.scalar(select(q.enqueued_at).where(pending).order_by(q.enqueued_at).limit(1))
     return BacklogOut(
+        warehouse=warehouse,
         by_status=by_status,
         pending_by_policy=by_policy,
         pending_bytes=int(pending_bytes or 0),

@@ -7,9 +7,9 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, HTTPException, status
 from fastapi.responses import FileResponse
 
-from hcc_operators.api.airflow_client import AirflowClientDep
 from hcc_operators.api.auth import require_user
 from hcc_operators.api.dependencies import EngineDep, NowDep
+from hcc_operators.api.links import LinksDep
 from hcc_operators.api.models import DashboardData
 from hcc_operators.api.queries.dashboard import dashboard_data
 
@@ -45,8 +45,9 @@ def queue_page() -> FileResponse:
 
 
 @router.get("/dashboard/data", response_model=DashboardData)
-def data(engine: EngineDep, now: NowDep, client: AirflowClientDep) -> DashboardData:
-    return dashboard_data(engine, now=now, ui_url=client.ui_url)
+def data(engine: EngineDep, now: NowDep, links: LinksDep) -> DashboardData:
+    """The charts and tables of the dashboard, for the warehouse ``?warehouse=`` selects."""
+    return dashboard_data(engine, now=now, links=links)
 
 
 @router.get("/static/{name}", response_class=FileResponse)

@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, status
 
 from hcc_operators.api.auth import require_user
-from hcc_operators.api.dependencies import EngineDep, NowDep
+from hcc_operators.api.dependencies import EngineDep, NowDep, WarehouseDep
 from hcc_operators.api.models import (
     PriorityChangeRequest,
     QueueChangeOut,
@@ -49,7 +49,9 @@ router = APIRouter(
 ERRORS = {
     404: {"description": "No queue item with this id"},
     409: {"description": "The command does not apply to the item's status, or it changed"},
-    403: {"description": "The user may not edit task instances of hcc_ilm_execute"},
+    403: {
+        "description": "The user may not edit task instances of the warehouse's hcc_ilm_execute DAG"
+    },
 }
 
 
@@ -75,27 +77,36 @@ def commands() -> QueueCommandsOut:
 
 
 @router.get("/{queue_id}", response_model=QueueItemOut, responses={404: ERRORS[404]})
-def get_item(queue_id: QueueId, engine: EngineDep) -> QueueItemOut:
-    found = ilm.get_queue_item(engine, queue_id)
+def get_item(queue_id: QueueId, engine: EngineDep, spec: WarehouseDep) -> QueueItemOut:
+    found = ilm.get_queue_item(engine, queue_id, warehouse=spec.name)
     if found is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"queue item {queue_id} not found")
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND,
+            f"queue item {queue_id} not found in warehouse {spec.name!r}",
+        )
     return found
 
 
 @router.get(
     "/{queue_id}/history", response_model=list[QueueChangeOut], responses={404: ERRORS[404]}
 )
-def get_history(queue_id: QueueId, engine: EngineDep) -> list[QueueChangeOut]:
+def get_history(queue_id: QueueId, engine: EngineDep, spec: WarehouseDep) -> list[QueueChangeOut]:
     """Every operator change of the item, oldest first."""
     try:
         changes = queue_control.history(engine, queue_id)
     except QueueItemNotFound as err:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(err)) from None
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"{err} (warehouse {spec.name!r})") from None
     return [QueueChangeOut(**c.to_dict()) for c in changes]
 
 
 def _apply(
-    engine, queue_id: int, command: QueueCommand, caller, now, body: QueueChangeRequest | None
+    engine,
+    spec,
+    queue_id: int,
+    command: QueueCommand,
+    caller,
+    now,
+    body: QueueChangeRequest | None,
 ) -> QueueChangeResultOut:
     body = body or QueueChangeRequest()
     try:
@@ -109,13 +120,15 @@ def _apply(
             priority=getattr(body, "priority", None),
         )
     except QueueItemNotFound as err:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(err)) from None
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"{err} (warehouse {spec.name!r})") from None
     except (IllegalTransition, QueueConflict) as err:
         raise HTTPException(status.HTTP_409_CONFLICT, str(err)) from None
     except ValueError as err:  # the request model bounds these; the service checks again
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(err)) from None
     return QueueChangeResultOut(
-        change=QueueChangeOut(**change.to_dict()), item=ilm.get_queue_item(engine, queue_id)
+        change=QueueChangeOut(**change.to_dict()),
+        item=ilm.get_queue_item(engine, queue_id, warehouse=spec.name),
+        warehouse=spec.name,
     )
 
 
@@ -134,8 +147,9 @@ def _route(transition: Transition) -> None:
             caller: QueueEditorDep,
             engine: EngineDep,
             now: NowDep,
+            spec: WarehouseDep,
         ) -> QueueChangeResultOut:
-            return _apply(engine, queue_id, command, caller, now, body)
+            return _apply(engine, spec, queue_id, command, caller, now, body)
 
     else:
 
@@ -144,9 +158,10 @@ def _route(transition: Transition) -> None:
             caller: QueueEditorDep,
             engine: EngineDep,
             now: NowDep,
+            spec: WarehouseDep,
             body: Annotated[QueueChangeRequest | None, Body()] = None,
         ) -> QueueChangeResultOut:
-            return _apply(engine, queue_id, command, caller, now, body)
+            return _apply(engine, spec, queue_id, command, caller, now, body)
 
     router.add_api_route(
         f"/{{queue_id}}/{command.value}",

@@ -1,20 +1,36 @@
 /* The HCC dashboard: draws the charts from dashboard/data and starts DAG runs through the
  * console's POST endpoints (which call Airflow's REST API as the logged-in user).
  * URLs are relative to /hcc/dashboard so the page works wherever Airflow is rooted; the
- * browser sends the Airflow UI's _token cookie with them. Data is inserted with textContent only. */
+ * browser sends the Airflow UI's _token cookie with them. Data is inserted with textContent only.
+ *
+ * One warehouse of the fleet is shown at a time: the one named by ?warehouse= in the page's
+ * address (kept there, so a reload or a copied link shows the same one), or the fleet's
+ * default. Every request for data or work carries it; the fleet table lists every warehouse
+ * and a click on one selects it. */
 (function () {
   "use strict";
   const C = window.HccCharts;
   const bytes = window.HccUnits.bytes;
   const $ = id => document.getElementById(id);
-  // The DAG each action starts (analyse, compress, rollback), from the dashboard's data.
+  // The DAG each action starts (analyse, compress, rollback), from the dashboard's data:
+  // the selected warehouse's own DAGs (hcc_compress, hcc_compress__dw_amer, ...).
   let dags = {};
+  // The selected warehouse: null until chosen, which the server reads as its default.
+  let warehouse = new URLSearchParams(location.search).get("warehouse") || null;
+  // Answers to an earlier selection are dropped when they arrive after a newer one.
+  let generation = 0;
 
   const count = v => String(Math.round(v));
   const ratio = r => (r === null || r === undefined ? "–" : r.toFixed(2) + "×");
   const when = iso => (iso ? iso.replace("T", " ").slice(0, 16) : "–");
 
-  async function api(path, init) {
+  /* ``path`` with the selected warehouse added to its query. */
+  function withWarehouse(path) {
+    if (!warehouse) return path;
+    return path + (path.includes("?") ? "&" : "?") + "warehouse=" + encodeURIComponent(warehouse);
+  }
+
+  async function request(path, init) {
     const response = await fetch(path, Object.assign({ credentials: "same-origin" }, init));
     const body = await response.json().catch(() => ({}));
     if (!response.ok) {
@@ -22,6 +38,11 @@
       throw new Error(`${response.status}: ${detail || response.statusText}`);
     }
     return body;
+  }
+
+  /* A request about the selected warehouse (its data, or work started on it). */
+  function api(path, init) {
+    return request(withWarehouse(path), init);
   }
 
   /* Links into the Airflow UI. Under Browse, Airflow 3.3 shows this page in an iframe
@@ -158,6 +179,8 @@
   }
 
   function drawProgress(run) {
+    // Another warehouse may have no advisor run: its bar must not stay on the page.
+    $("run-progress").hidden = !run;
     if (!run) return;
     const p = run.progress;
     $("run-progress").hidden = false;
@@ -291,15 +314,112 @@
     }
   }
 
+  /* Local and UTC wall times of a window: "Tue 2026-03-10 22:00 → 06:00". */
+  function span(start, end) {
+    if (!start || !end) return "–";
+    const day = start.slice(0, 10);
+    const weekday = new Date(day + "T12:00:00Z")
+      .toLocaleDateString("en-GB", { weekday: "short", timeZone: "UTC" });
+    const close = end.slice(0, 10) === day ? end.slice(11, 16) : end.slice(5, 16).replace("T", " ");
+    return `${weekday} ${day} ${start.slice(11, 16)} → ${close}`;
+  }
+
+  /* A window in the warehouse's own zone (local) or in UTC. */
+  function windowText(w, local, zone) {
+    if (!w) return "–";
+    if (local) return span(w.opens_local, w.closes_local) + (zone ? ` (${zone})` : "");
+    return span(w.opens_at, w.closes_at) + " UTC";
+  }
+
+  function drawFleet(fleet) {
+    const body = $("fleet").tBodies[0];
+    body.replaceChildren();
+    const select = $("warehouse-select");
+    select.replaceChildren();
+    if (!warehouse) warehouse = fleet.default || (fleet.warehouses[0] || {}).name || null;
+    for (const w of fleet.warehouses) {
+      const option = document.createElement("option");
+      option.value = w.name;
+      option.textContent = w.name + (w.status === "ok" ? "" : " (unreachable)");
+      select.appendChild(option);
+
+      const row = body.insertRow();
+      row.id = `fleet-row-${w.name}`;
+      row.dataset.warehouse = w.name;
+      row.dataset.status = w.status;
+      const pick = document.createElement("button");
+      pick.type = "button"; pick.className = "fleet-pick"; pick.textContent = w.name;
+      pick.title = w.description || w.name;
+      pick.addEventListener("click", () => choose(w.name));
+      cell(row, pick);
+      const state = cell(row, w.status === "ok" ? "ok" : "unreachable", "status-" + w.status);
+      if (w.error) state.title = w.error;
+      cell(row, w.status === "ok" ? bytes(w.space_saved_bytes) : "–", "num");
+      cell(row, w.status === "ok" ? String(w.backlog) : "–", "num");
+      cell(row, w.status === "ok" ? `${w.open_failures} / ${w.recent_failures}` : "–", "num");
+      const open = w.current_window ? "open now, until " + w.current_window.closes_local
+        .slice(11, 16) + "; next " : "";
+      const local = cell(row, w.window_error ? "no window: " + w.window_error
+        : open + windowText(w.next_window, true, w.timezone));
+      local.className = "window";
+      cell(row, windowText(w.next_window, false), "window");
+    }
+    if (warehouse && ![...select.options].some(o => o.value === warehouse)) {
+      // A name the fleet does not have (an old link): keep it, the data request says why.
+      const option = document.createElement("option");
+      option.value = warehouse; option.textContent = warehouse + " (unknown)";
+      select.appendChild(option);
+    }
+    markSelected();
+  }
+
+  function markSelected() {
+    if (warehouse) $("warehouse-select").value = warehouse;
+    for (const row of $("fleet").tBodies[0].rows) {
+      row.classList.toggle("selected", row.dataset.warehouse === warehouse);
+    }
+    const queue = new URL("dashboard/queue", location.href);
+    if (warehouse) queue.searchParams.set("warehouse", warehouse);
+    $("queue-link").setAttribute("href", "dashboard/queue" + queue.search);
+  }
+
+  async function loadFleet() {
+    try {
+      drawFleet(await request("fleet"));
+      document.body.dataset.fleet = "true";
+    } catch (err) {
+      const body = $("fleet").tBodies[0];
+      body.replaceChildren();
+      cell(body.insertRow(), "Could not load the fleet: " + err.message).colSpan = 7;
+      document.body.dataset.fleet = "error";
+    }
+  }
+
+  /* Select a warehouse: kept in the address (?warehouse=), then everything is read again. */
+  function choose(name) {
+    if (!name || name === warehouse) return;
+    warehouse = name;
+    const url = new URL(location.href);
+    url.searchParams.set("warehouse", name);
+    history.replaceState(history.state, "", url);
+    $("notice").hidden = true;
+    markSelected();
+    load();
+  }
+
   async function load() {
+    const mine = ++generation;
+    document.body.dataset.loaded = "";
     try {
       const [data, executions, batches] = await Promise.all([
         api("dashboard/data"),
         api("compression/executions?operation=COMPRESS&status=SUCCESS&limit=10"),
         api("ilm/batches?limit=10"),
       ]);
+      if (mine !== generation) return;
       dags = data.start_dags;
-      $("generated").textContent = "as of " + when(data.generated_at) + " UTC";
+      document.body.dataset.warehouse = data.warehouse;
+      $("generated").textContent = `${data.warehouse}, as of ${when(data.generated_at)} UTC`;
       drawCharts(data);
       drawProgress(data.latest_run);
       drawCandidates(data.top_candidates);
@@ -308,12 +428,17 @@
       drawBatches(batches.items);
       document.body.dataset.loaded = "true";
     } catch (err) {
-      notice("Could not load the dashboard: " + err.message, null, "error");
+      if (mine !== generation) return;
+      notice(`Could not load the dashboard${warehouse ? " of " + warehouse : ""}: ` +
+             err.message, null, "error");
       document.body.dataset.loaded = "error";
     }
   }
 
   $("analyse-form").addEventListener("submit", analyse);
   $("compress-button").addEventListener("click", compress);
+  $("warehouse-select").addEventListener("change", event => choose(event.target.value));
+  markSelected();
   load();
+  loadFleet();
 })();

@@ -2,10 +2,13 @@
  * server's transition table allows in its status (GET ilm/queue/commands), each behind a
  * confirmation dialog with an optional reason. The change is made by the console's POST
  * endpoints as the logged-in Airflow user (the _token cookie) and recorded in the item's
- * history. URLs are relative to /hcc/dashboard/queue. Data is inserted with textContent only. */
+ * history. URLs are relative to /hcc/dashboard/queue. Data is inserted with textContent only.
+ * The queue is the one of the warehouse named by ?warehouse= in the page's address (the
+ * dashboard links here with its selection), or the fleet's default; every request carries it. */
 (function () {
   "use strict";
   const $ = id => document.getElementById(id);
+  const warehouse = new URLSearchParams(location.search).get("warehouse") || null;
   const PAGE = 50;
   const state = { offset: 0, total: 0, commands: [], priorityMin: 0, priorityMax: 0 };
 
@@ -20,6 +23,9 @@
   }
 
   async function api(path, init) {
+    if (warehouse) {
+      path += (path.includes("?") ? "&" : "?") + "warehouse=" + encodeURIComponent(warehouse);
+    }
     const response = await fetch(path, Object.assign({ credentials: "same-origin" }, init));
     const body = await response.json().catch(() => ({}));
     if (!response.ok) {
@@ -159,7 +165,10 @@
     if (status) params.set("status", status);
     if (policy) params.set("policy", policy);
     try {
-      drawItems(await api(`../ilm/queue?${params}`));
+      const page = await api(`../ilm/queue?${params}`);
+      $("queue-warehouse").textContent = `warehouse ${page.warehouse}`;
+      document.body.dataset.warehouse = page.warehouse;
+      drawItems(page);
       document.body.dataset.loaded = "true";
     } catch (err) {
       notice("Could not load the queue: " + err.message, true);
@@ -183,6 +192,10 @@
     await load();
   }
 
+  if (warehouse) {
+    $("back-to-dashboard").setAttribute(
+      "href", "../dashboard?warehouse=" + encodeURIComponent(warehouse));
+  }
   $("queue-filter").addEventListener("submit", event => {
     event.preventDefault(); state.offset = 0; load();
   });
