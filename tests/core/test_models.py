@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hcc_operators.core.models import CompressionType, UnknownCompression
+from hcc_operators.core.models import CompressionType, ObjectRef, UnknownCompression
 
 C = CompressionType
 
@@ -38,3 +38,17 @@ def test_an_unknown_value_raises_with_the_raw_text(text):
     with pytest.raises(UnknownCompression) as err:
         CompressionType.parse(text)
     assert err.value.raw == text and repr(text) in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("ref", "typed"),
+    [
+        (ObjectRef("AUDIT", "AUD_TRAIL", "P_2025_12"), '"AUDIT".AUD_TRAIL:P_2025_12'),
+        (ObjectRef("SALES", "Mixed", "p1"), 'SALES."Mixed":"p1"'),
+        (ObjectRef("SALES", "ORDERS", "P1", "SP1"), "SALES.ORDERS:P1:SP1"),
+        (ObjectRef("SALES", "TABLE"), 'SALES."TABLE"'),
+    ],
+)
+def test_user_text_is_read_back_to_the_same_object(ref, typed):
+    assert ref.user_text == typed
+    assert ObjectRef.from_user_text(typed) == ref

@@ -74,6 +74,10 @@ class RecommendationOut(BaseModel):
     result_id: int
     run_id: int
     object: str = Field(description="OWNER.TABLE[:PARTITION[:SUBPARTITION]]")
+    object_input: str = Field(
+        description="The object as a request names it (POST .../compress `objects`): names "
+        "Oracle would not read unquoted, such as the reserved word AUDIT, in double quotes"
+    )
     owner: str
     table_name: str
     partition_name: str | None

@@ -123,9 +123,10 @@ def test_a_recommendation_is_dropped_once_its_object_was_rewritten_after_analysi
     authed, repository
 ):
     from sqlalchemy import insert
-    from tests.api.conftest import at
 
     from hcc_operators.repository.tables import execution_log
+
+    from ..conftest import at
 
     with repository.begin() as conn:
         conn.execute(

@@ -205,3 +205,29 @@ def test_a_rolled_back_execution_names_its_rollback(authed, airflow_requests):
     assert response.status_code == 409
     assert response.json()["detail"] == "execution 4 was already rolled back by execution 5"
     assert airflow_requests == []
+
+
+def test_an_object_named_by_a_reserved_word_is_sent_back_as_the_api_lists_it(
+    authed, airflow_requests
+):
+    """AUDIT is an Oracle reserved word: a schema of that name exists only as "AUDIT", and the
+    API refuses it unquoted. Each recommendation carries `object_input`, the spelling a
+    request must use; sent back, it starts the compression of that very object."""
+    from hcc_operators.core.models import ObjectRef
+
+    listed = ObjectRef("AUDIT", "AUD_TRAIL", "P_2025_12")
+    assert authed.post("/hcc/compression/runs", json={"objects": [listed.label]}).status_code == 422
+    response = authed.post("/hcc/compression/runs", json={"objects": [listed.user_text]})
+    assert response.status_code == 202, response.text
+    (sent,) = airflow_requests
+    assert json.loads(sent.content)["conf"]["objects"] == [listed.label]
+
+
+def test_every_recommendation_carries_the_spelling_a_request_uses(authed):
+    from hcc_operators.core.models import ObjectRef
+
+    items = authed.get("/hcc/advisor/recommendations").json()["items"]
+    assert items
+    for item in items:
+        ref = ObjectRef.from_user_text(item["object_input"])
+        assert ref.label == item["object"]

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine, Row
 
 from hcc_operators.api.links import Links
 from hcc_operators.api.models import AdvisorRunOut, Page, ProgressOut, RecommendationOut
-from hcc_operators.api.queries.rows import json_or_none, label, paged
+from hcc_operators.api.queries.rows import json_or_none, label, paged, user_text
 from hcc_operators.core.names import Dag
 from hcc_operators.core.progress import progress
 from hcc_operators.repository import advice
@@ -104,6 +104,7 @@ def recommendation_out(row: Row) -> RecommendationOut:
     return RecommendationOut(
         **{k: getattr(row, k) for k in _RECOMMENDATION_FIELDS},
         object=label(row),
+        object_input=user_text(row),
         recompression=bool(row.recompression),
     )
 

@@ -11,14 +11,23 @@ from sqlalchemy.engine import Connection, Row
 from hcc_operators.core.models import ObjectRef
 
 
-def label(row: Any) -> str:
-    """OWNER.TABLE[:PARTITION[:SUBPARTITION]], the spelling DAG conf and the UI use."""
+def _ref(row: Any) -> ObjectRef:
     return ObjectRef(
         row.owner,
         row.table_name,
         getattr(row, "partition_name", None),
         getattr(row, "subpartition_name", None),
-    ).label
+    )
+
+
+def label(row: Any) -> str:
+    """OWNER.TABLE[:PARTITION[:SUBPARTITION]], the spelling DAG conf and the UI use."""
+    return _ref(row).label
+
+
+def user_text(row: Any) -> str:
+    """The object as a request must name it to mean this row (ObjectRef.user_text)."""
+    return _ref(row).user_text
 
 
 def paged(conn: Connection, stmt: Select, limit: int, offset: int) -> tuple[list[Row], int]:

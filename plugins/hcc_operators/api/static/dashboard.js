@@ -197,7 +197,7 @@
     for (const c of items) {
       const row = body.insertRow();
       const box = document.createElement("input");
-      box.type = "checkbox"; box.value = c.object; box.dataset.savings = c.estimated_savings || 0;
+      box.type = "checkbox"; box.value = c.object_input; box.dataset.savings = c.estimated_savings || 0;
       box.addEventListener("change", updateCompressButton);
       cell(row, box);
       cell(row, c.object);
