@@ -283,7 +283,7 @@ def render_fleet(rows: list[FleetRow]) -> str:
         )
     out += [
         "Each warehouse has its own DAGs (hcc_*__NAME), pools, connection and repository; the "
-        "dashboard's warehouse selector and /hcc/api/fleet show the same per warehouse.",
+        "dashboard's warehouse selector and GET /hcc/fleet show the same per warehouse.",
         "=" * 72,
     ]
     return "\n".join(out)
