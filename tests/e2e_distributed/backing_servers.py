@@ -97,7 +97,9 @@ class Server:
 
     def tail(self, lines: int = 30) -> str:
         text = self.log.read_text(errors="replace").splitlines() if self.log.exists() else []
-        return "\n".join([f"--- {self.name} (last {lines} lines of {self.log}) ---", *text[-lines:]])
+        return "\n".join(
+            [f"--- {self.name} (last {lines} lines of {self.log}) ---", *text[-lines:]]
+        )
 
     def check_alive(self) -> None:
         assert self.process is not None and self.process.poll() is None, (
@@ -112,10 +114,8 @@ class Server:
             return
         with contextlib.suppress(ProcessLookupError):
             os.kill(proc.pid, sig)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=STOP_GRACE_S)
-        except subprocess.TimeoutExpired:
-            pass
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)  # its session: the server and its children
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -163,7 +163,9 @@ def start_postgres() -> Postgres:
     workdir = Path(tempfile.mkdtemp(prefix="hcc_pg_"))
     account = _as_service_account()
     if account:
-        os.chown(workdir, pwd.getpwnam(account["user"]).pw_uid, grp.getgrnam(account["group"]).gr_gid)
+        os.chown(
+            workdir, pwd.getpwnam(account["user"]).pw_uid, grp.getgrnam(account["group"]).gr_gid
+        )
     data = workdir / "data"
     server = Postgres("postgresql", free_port(), workdir)
     with server.log.open("wb") as log:

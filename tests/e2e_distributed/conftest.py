@@ -18,6 +18,7 @@ import contextlib
 import os
 import re
 import signal
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -212,3 +213,18 @@ def distributed_factory(tmp_path_factory) -> Iterator:
         redis.stop()
     for postgres in postgres_servers:
         stop_postgres(postgres)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The figures of this run's chaos module, when it ran (written to OUTPUT as well)."""
+    module = sys.modules.get(f"{__package__}.test_celery_postgres_chaos")
+    figures = getattr(module, "FIGURES", None)
+    if not figures or not figures["runs"]:
+        return
+    terminalreporter.section("distributed Airflow figures")
+    terminalreporter.write_line(f"DAG runs: {figures['runs']}")
+    terminalreporter.write_line(f"workers killed (SIGKILL mid-action): {figures['kills']}")
+    left = figures["rows_left_running"]
+    terminalreporter.write_line(
+        f"rows left RUNNING after recovery: {left if left >= 0 else 'not measured'}"
+    )
