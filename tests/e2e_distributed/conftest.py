@@ -123,9 +123,10 @@ class Distributed:
         seen: dict[tuple[str, str, int, int], str] = {}
         for name in [*self.workers, *self.killed]:
             for line in self.worker_log(name).splitlines():
-                if "Executing workload in Celery" not in line:
+                if "Executing workload in Celery" not in line or " ti=" not in line:
                     continue
-                fields = dict(_WORKLOAD_FIELD.findall(line))
+                # The task instance's own fields (log_path before it names them too).
+                fields = dict(_WORKLOAD_FIELD.findall(line.split(" ti=", 1)[1]))
                 try:
                     key = (
                         fields["run_id"],
