@@ -179,9 +179,10 @@ def last_try_kill(dist, retried_kill, warehouse_file, project_config) -> Kill:
     Airflow retries); Airflow fails the instance and the run goes on without it.
 
     A batch of one: the batches' first items are all partitions of one table, and the others
-    would wait for the victim's table lock (one action per table) until recovery releases it
-    (the next plan_batch or housekeeping, after the run) or the dead item's lease expires
-    (3 x predicted + 10 min; never, with HCC_NOW frozen)."""
+    would wait for the victim's table lock (one action per table), which nothing releases
+    while the run lasts (a last try is recovered by finish_batch, after every instance has
+    ended) until the dead item's lease expires: 3 x predicted + 10 min, never with HCC_NOW
+    frozen. README, "Production profile", says so."""
     victim, before = plan_victim(warehouse_file, operations=1, failures_first=RETRIES)
     run_id = trigger(dist, {"force": True, "max_operations": 1})
     kill = kill_in_the_middle(dist, warehouse_file, run_id, victim, before, try_number=RETRIES + 1)
