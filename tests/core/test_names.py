@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from hcc_operators.core import names
-from hcc_operators.core.names import Dag, Pool
+from hcc_operators.core.names import Dag, Pool, dag_id, parse_dag_id
 
 
 def test_the_default_warehouse_keeps_the_plain_names():
@@ -36,3 +36,20 @@ def test_every_dag_has_its_file_and_every_mapped_task_is_a_task():
     assert {d.value for d in Dag} - files == {"hcc_compress_rollback"}  # beside hcc_compress
     assert set(names.MAPPED_TASK.values()) <= set(names.Task)
     assert set(names.POOL_SLOTS) == set(Pool) == set(names.POOL_DESCRIPTIONS)
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        ("hcc_compress", (Dag.COMPRESS, "default")),
+        ("hcc_compress__dw_amer", (Dag.COMPRESS, "dw_amer")),
+        ("hcc_compress__", None),  # dag_id() never writes an empty suffix
+        ("hcc_compress__default", None),  # nor the default's
+        ("hcc_compress__DW", None),
+        ("hcc_compressor", None),
+    ],
+)
+def test_parse_dag_id_reads_back_only_what_dag_id_writes(text, parsed):
+    assert parse_dag_id(text) == parsed
+    if parsed is not None:
+        assert dag_id(*parsed) == text

@@ -39,3 +39,16 @@ def test_each_kind_of_work_links_to_the_task_that_ran_it():
 
 def test_names_that_need_escaping_stay_one_path_segment():
     assert ui_links.dag_run_path("d", "a/b c") == "/dags/d/runs/a%2Fb%20c"
+
+
+def test_work_links_name_the_warehouses_own_dags():
+    from hcc_operators.core.ui_links import work_dag, work_path
+
+    assert work_dag("ilm", "MOVE", "dw_amer") == "hcc_ilm_execute__dw_amer"
+    assert work_dag("compression", "ROLLBACK", "dw_amer") == "hcc_compress_rollback__dw_amer"
+    assert work_path("ilm", "MOVE", "r1", 3, "dw_amer") == (
+        "/dags/hcc_ilm_execute__dw_amer/runs/r1/tasks/execute_action/mapped/3"
+    )
+    assert work_path("compression", "COMPRESS", "r1", None) == (
+        "/dags/hcc_compress/runs/r1/tasks/compress_object/mapped"
+    )

@@ -38,13 +38,15 @@ from api.conftest import (
     accept_only_test_token,
     may_edit_queue,
     mounted,
+    repositories,
     seed,
 )
 from hcc_operators.api import auth
 from hcc_operators.api.airflow_client import AirflowClient, get_airflow_client
 from hcc_operators.api.app import create_app
-from hcc_operators.api.dependencies import get_engine, get_now
+from hcc_operators.api.dependencies import get_engine, get_engine_for, get_now
 from hcc_operators.api.permissions import get_queue_editor_check
+from hcc_operators.core.fleet import load_fleet
 
 from .figures import record
 
@@ -291,6 +293,11 @@ def app(sqlite_engine):
 
     application = create_app()
     application.dependency_overrides[get_engine] = lambda: sqlite_engine
+    # /metrics and /fleet open every warehouse of the shipped fleet through get_engine_for:
+    # each gets the seeded repository, so their answers are real ones, not "unreachable".
+    application.dependency_overrides[get_engine_for] = lambda: repositories(
+        {name: sqlite_engine for name in load_fleet().names}
+    )
     application.dependency_overrides[get_now] = lambda: NOW
     application.dependency_overrides[auth.get_token_validator] = lambda: accept_only_test_token
     application.dependency_overrides[get_queue_editor_check] = lambda: may_edit_queue

@@ -32,7 +32,10 @@ def add_parser(commands) -> None:
     parser.set_defaults(run=run)
 
 
-def collect(engine: Engine, at: datetime, ui_root: str = "") -> dict[str, Any]:
+def collect(
+    engine: Engine, at: datetime, ui_root: str = "", warehouse: str | None = None
+) -> dict[str, Any]:
+    """``warehouse``: whose DAGs the links name (the repository is that warehouse's)."""
     """Everything `hcc status` shows; task links are ``ui_root`` + the UI path."""
     with engine.connect() as conn:
         advisor = conn.execute(
@@ -95,7 +98,7 @@ def collect(engine: Engine, at: datetime, ui_root: str = "") -> dict[str, Any]:
                 "resolved": f.resolved,
                 "resolved_by": f.resolved_by,
                 "task_url": (
-                    ui_root + work_path(f.source, f.operation, f.dag_run_id, f.map_index)
+                    ui_root + work_path(f.source, f.operation, f.dag_run_id, f.map_index, warehouse)
                     if f.dag_run_id
                     else None
                 ),
@@ -108,7 +111,9 @@ def collect(engine: Engine, at: datetime, ui_root: str = "") -> dict[str, Any]:
 
 def run(args: argparse.Namespace, out: Output) -> int:
     with connected(args) as wh:
-        data = collect(wh.repository_engine(), now(args), airflow_ui_root())
+        data = collect(
+            wh.repository_engine(), now(args), airflow_ui_root(), getattr(args, "warehouse", None)
+        )
     if args.json:
         out.json(data)
         return OK

@@ -104,13 +104,15 @@ def dag_id(dag: Dag, warehouse: str | None = None) -> str:
 
 def parse_dag_id(text: str) -> tuple[Dag, str] | None:
     """(DAG, warehouse) of one of this package's DAG ids, or None for any other id."""
-    base, _, suffix = text.partition("__")
+    base, separator, suffix = text.partition("__")
     try:
         dag = Dag(base)
     except ValueError:
         return None
-    if not suffix:
+    if not separator:
         return dag, DEFAULT_WAREHOUSE
+    if suffix == DEFAULT_WAREHOUSE:
+        return None  # dag_id() never writes the default's suffix: not one of our ids
     try:
         return dag, check_warehouse(suffix)
     except ValueError:

@@ -49,34 +49,45 @@ def task_instance_path(dag: str, dag_run_id: str, task_id: str, map_index: int |
     return f"{path}/mapped" if task_id in MAPPED_TASKS else path
 
 
-def ilm_action_path(dag_run_id: str, map_index: int | None) -> str:
-    """The execute_action instance of an ILM execution log row."""
+def ilm_action_path(dag_run_id: str, map_index: int | None, warehouse: str | None = None) -> str:
+    """The execute_action instance of an ILM execution log row of ``warehouse``'s DAG."""
     return task_instance_path(
-        dag_id(Dag.ILM_EXECUTE), dag_run_id, Task.EXECUTE_ACTION.value, map_index
+        dag_id(Dag.ILM_EXECUTE, warehouse), dag_run_id, Task.EXECUTE_ACTION.value, map_index
     )
 
 
-def compression_task(operation: str) -> tuple[str, str]:
+def compression_task(operation: str, warehouse: str | None = None) -> tuple[str, str]:
     """(DAG id, task id) that records a compression execution of ``operation``."""
     dag, task = COMPRESSION_TASKS.get(operation, COMPRESSION_TASKS["COMPRESS"])
-    return dag_id(dag), task.value
+    return dag_id(dag, warehouse), task.value
 
 
-def compression_path(operation: str, dag_run_id: str, map_index: int | None) -> str:
+def compression_path(
+    operation: str, dag_run_id: str, map_index: int | None, warehouse: str | None = None
+) -> str:
     """The task instance that ran a compression execution (mapped compress_object, or the
     rollback task)."""
-    dag, task = compression_task(operation)
+    dag, task = compression_task(operation, warehouse)
     return task_instance_path(dag, dag_run_id, task, map_index)
 
 
-def work_dag(source: str, operation: str) -> str:
+def work_dag(source: str, operation: str, warehouse: str | None = None) -> str:
     """The DAG id that ran a piece of work: ``source`` "ilm" (an execution log row) or
-    "compression" (a compression execution of ``operation``)."""
-    return dag_id(Dag.ILM_EXECUTE) if source == "ilm" else compression_task(operation)[0]
+    "compression" (a compression execution of ``operation``), of ``warehouse`` (a fleet
+    suffixes every DAG id with its warehouse; None or `default`: the plain ids)."""
+    if source == "ilm":
+        return dag_id(Dag.ILM_EXECUTE, warehouse)
+    return compression_task(operation, warehouse)[0]
 
 
-def work_path(source: str, operation: str, dag_run_id: str, map_index: int | None) -> str:
+def work_path(
+    source: str,
+    operation: str,
+    dag_run_id: str,
+    map_index: int | None,
+    warehouse: str | None = None,
+) -> str:
     """The task instance that ran a piece of work (see ``work_dag``)."""
     if source == "ilm":
-        return ilm_action_path(dag_run_id, map_index)
-    return compression_path(operation, dag_run_id, map_index)
+        return ilm_action_path(dag_run_id, map_index, warehouse)
+    return compression_path(operation, dag_run_id, map_index, warehouse)
