@@ -204,8 +204,12 @@ def compress_object(
             "statements": statements,
         }
     with engine.begin() as conn:
+        # The size before is recorded with the RUNNING row: if the task is killed after its
+        # DDL, recovery (services/compression_recovery.py) still knows what was saved.
         execution_id = conn.execute(
-            insert(compression_executions).values(**base, status="RUNNING")
+            insert(compression_executions).values(
+                **base, status="RUNNING", bytes_before=live.bytes if live else None
+            )
         ).inserted_primary_key[0]
     warehouse.set_session_info(session_module(Dag.COMPRESS), f"COMPRESS {ref.label}"[:64])
     outcome = run_action(warehouse, action)
@@ -314,6 +318,7 @@ def rollback_execution(
                 tablespace_from=live.tablespace,
                 tablespace_to=row.tablespace_from,
                 status="RUNNING",
+                bytes_before=live.bytes,
                 rollback_of=execution_id,
                 started_at=now,
             )

@@ -14,7 +14,9 @@ live dictionary and, where Airflow can say it, from the state of the run:
   back to PENDING to run again: those actions check their own state;
 - a batch whose run ended without finish_batch gets its counts and status from the latest
   attempts, with the reason; the run's hcc_dag_runs row is closed FAILED, saying why;
-- table locks whose item is no longer RUNNING are released.
+- table locks whose item is no longer RUNNING are released;
+- compression executions of hcc_compress runs that ended are decided the same way
+  (services/compression_recovery.py).
 
 Where it runs: at the start of every plan_batch, under the execution lease (so no other batch
 plans at the same time), by every retry of a task whose previous try died (ilm_execute), and
@@ -42,6 +44,7 @@ from hcc_operators.repository.tables import dag_run_log, execution_log, ilm_batc
 from hcc_operators.services import run_control
 from hcc_operators.services.action_runner import live_state
 from hcc_operators.services.batch_status import count_batch, describe
+from hcc_operators.services.compression_recovery import CompressionRecovery, recover_compressions
 from hcc_operators.services.execution_records import LOST, insert_attempt
 from hcc_operators.services.follow_ups import queue_follow_ups
 from hcc_operators.services.queue_resolution import resolve_row, row_ref
@@ -87,6 +90,7 @@ class RecoveryReport:
     batches: list[BatchRecovery] = field(default_factory=list)
     dag_runs_closed: int = 0
     table_locks_released: int = 0
+    compressions: list[CompressionRecovery] = field(default_factory=list)
 
     @property
     def summary(self) -> str:
@@ -94,10 +98,13 @@ class RecoveryReport:
         for item in self.items:
             by_status[item.status] = by_status.get(item.status, 0) + 1
         items = ", ".join(f"{n} {s}" for s, n in sorted(by_status.items())) or "none"
-        return (
+        text = (
             f"recovered items: {items}; {len(self.batches)} batch(es) closed, "
             f"{self.dag_runs_closed} run record(s) closed, {self.logs_closed} stray log row(s)"
         )
+        if self.compressions:
+            text += f"; {len(self.compressions)} compression execution(s) decided"
+        return text
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -106,6 +113,7 @@ class RecoveryReport:
             "batches": [asdict(b) for b in self.batches],
             "dag_runs_closed": self.dag_runs_closed,
             "table_locks_released": self.table_locks_released,
+            "compressions": [asdict(c) for c in self.compressions],
             "summary": self.summary,
         }
 
@@ -133,6 +141,10 @@ def recover(
     report.batches = _close_dead_batches(engine, now, runs, current_batch_id)
     report.dag_runs_closed = _close_batch_runs(engine, now, report.batches)
     if dag_run_alive is not None:
+        # Before the run records: a killed hcc_compress run's executions, then its record.
+        report.compressions = recover_compressions(
+            warehouse, engine, now=now, dag_run_alive=dag_run_alive
+        )
         report.dag_runs_closed += _close_ended_runs(engine, now, dag_run_alive)
     return report
 
