@@ -9,7 +9,6 @@ from hcc_operators.core.fleet import WarehouseSpec
 from hcc_operators.core.names import Dag, Task, dag_id
 from hcc_operators.dag_defaults import (
     DAG_FAILURE_CALLBACKS,
-    check_policies_at_parse,
     ddl_pool,
     fleet_at_parse,
     rewrite_option_params,
@@ -28,8 +27,10 @@ from hcc_operators.timetables import MaintenanceWindowTimetable
 
 def build(spec: WarehouseSpec) -> DAG:
     """The execute DAG of one warehouse: its windows, its DDL pool, its connection."""
-    # An invalid policies.yaml is an import error of this DAG (see check_policies_at_parse).
-    check_policies_at_parse(spec)
+    # policies.yaml is not validated here: an invalid file is an import error of this
+    # warehouse's refresh and evaluate DAGs, and plan_batch, the first task of this DAG, fails
+    # with the same message before any DDL (fail_fast). Importing the policy models would
+    # cost this file about 45 ms of its parse budget with 20 warehouses (BENCHMARKS.md).
     timetable = MaintenanceWindowTimetable(spec.schedule)
     timezone = timetable.config.timezone
     with DAG(

@@ -421,3 +421,40 @@ def test_backfill_while_a_window_is_open_catches_up_one_batch_per_slot(
         ids = {r.queue_id for r in rows}
         assert not ids & seen, "a backfill run repeated a partition another batch had done"
         seen |= ids
+
+
+def test_each_warehouses_execute_dag_backfills_its_own_windows(airflow):
+    """A fleet in the real Airflow: dw_amer's execute DAG (warehouses.yaml) is its own DAG,
+    tagged with its warehouse, and a backfill of it covers New York's slots, not Berlin's."""
+    from hcc_operators.core.fleet import load_fleet
+
+    fleet = load_fleet(ROOT / "include" / "config")
+    amer = dag_id(Dag.ILM_EXECUTE, "dw_amer")
+    info = airflow.api("GET", f"/api/v2/dags/{amer}")
+    assert "warehouse:dw_amer" in {t["name"] for t in info["tags"]}
+    assert "America/New_York" in info["timetable_summary"]
+    # 2026-03-09 00:00 to 2026-03-11 00:00 UTC: Monday and Tuesday nights in both zones.
+    start, end = datetime(2026, 3, 9, tzinfo=UTC), datetime(2026, 3, 11, tzinfo=UTC)
+    body = {
+        "from_date": start.isoformat(),
+        "to_date": end.isoformat(),
+        "max_active_runs": 1,
+        "reprocess_behavior": "none",
+    }
+
+    def slots(warehouse: str) -> list[datetime]:
+        calendar = WindowCalendar(fleet.get(warehouse).schedule)
+        day = timedelta(days=1)
+        return [
+            s.start
+            for s in calendar.slots_between(start - day, end + day)
+            if start <= s.start <= end
+        ]
+
+    dry = airflow.api("POST", "/api/v2/backfills/dry_run", json={"dag_id": amer, **body})
+    planned = [_instant(b["logical_date"]) for b in dry["backfills"]]
+    assert planned == slots("dw_amer") and planned != slots("default")
+    # New York local time, EDT (UTC-4) since 8 March: Sunday's weekend window opens at 20:00
+    # (00:00 UTC), Monday's weekday window at 22:00 (02:00 UTC).
+    assert planned[0] == datetime(2026, 3, 9, 0, 0, tzinfo=UTC)
+    assert datetime(2026, 3, 10, 2, 0, tzinfo=UTC) in planned

@@ -38,7 +38,8 @@ READS = {
     "hcc_ilm_housekeeping.py": {"warehouses.yaml", "schedule.yaml"},
     "hcc_ilm_refresh.py": {"warehouses.yaml", "schedule.yaml", "policies.yaml"},
     "hcc_ilm_evaluate.py": {"warehouses.yaml", "policies.yaml"},
-    "hcc_ilm_execute.py": {"warehouses.yaml", "schedule.yaml", "policies.yaml"},
+    # policies.yaml: its plan_batch task fails instead (dags/hcc_ilm_execute.py says why).
+    "hcc_ilm_execute.py": {"warehouses.yaml", "schedule.yaml"},
 }
 ENV_CASES = {
     "HCC_TASK_RETRIES": ["abc", "-1", "21", "99999999999999999999", "1.5", "١"],

@@ -71,10 +71,11 @@ connection, and reads the shared files above unless its `config_dir` holds its o
 replace). Without the file there is one warehouse, `default`, on the connection
 `hcc_warehouse`. The DAG files read it at parse: an invalid fleet file is an import error.
 
-`policies.yaml` is also validated when the DAG files that read it (hcc_ilm_refresh,
-hcc_ilm_evaluate, hcc_ilm_execute) are parsed: an invalid file is an import error of those
+`policies.yaml` is also validated when the DAG files of the first two ILM stages
+(hcc_ilm_refresh, hcc_ilm_evaluate) are parsed: an invalid file is an import error of those
 DAGs, naming the file, the policy and the field, shown in the Airflow UI within a parse
-interval of the edit and long before the night's window (see README, "Configuration").
+interval of the edit and long before the night's window; hcc_ilm_execute's first task fails
+with the same message before any DDL (see README, "Configuration").
 """
 
 
