@@ -7,6 +7,7 @@ import pytest
 from recording_connection import DriverError, RecordingConnection
 
 from hcc_operators.core import ddl
+from hcc_operators.core.actions.move import MoveParams
 from hcc_operators.core.errors import (
     ConfigError,
     IdentifierError,
@@ -152,6 +153,7 @@ PARTITION_ROW = {
     "is_interval": "YES",
     "read_only": "NO",
     "composite": "YES",
+    "subpartitioning_type": "LIST",
     "bytes": 8388608,
     "blocks": 1024,
 }
@@ -228,6 +230,7 @@ def test_list_segments_for_owners() -> None:
             position=3,
             interval=True,
             has_subpartitions=True,
+            subpartitioning_type="LIST",
         ),
         SegmentInfo(
             ref=SUB,
@@ -549,6 +552,34 @@ def script_apply(conn: RecordingConnection, action: Action, *ddl_outcomes, timeo
     for statement in statements:
         conn.on(statement, *ddl_outcomes)
     return statements
+
+
+def test_composite_05_a_hash_partition_move_sends_only_its_tablespace_default() -> None:
+    # ALL_PART_TABLES.SUBPARTITIONING_TYPE of the composite partition's table decides what
+    # MODIFY DEFAULT ATTRIBUTES FOR PARTITION may change: TABLESPACE alone for HASH.
+    warehouse, conn = make()
+    conn.on("dictionary/table_segments", [])
+    conn.on("dictionary/partitions", [{**PARTITION_ROW, "subpartitioning_type": "HASH"}])
+    us = {**SUB_ROW, "subpartition_name": "P_2024_01_US", "subpartition_position": 2}
+    conn.on("dictionary/subpartitions", [SUB_ROW, us])
+    table = warehouse.list_segments(["SALES"], [ObjectRef("SALES", "ORDERS")])
+    action = MoveParams(tablespace="ARCH", compression="archive high", online=False).to_action(
+        PART, table=table
+    )
+    expected = [
+        'ALTER TABLE "SALES"."ORDERS" MODIFY DEFAULT ATTRIBUTES FOR PARTITION "P_2024_01" '
+        'TABLESPACE "ARCH"',
+        'ALTER TABLE "SALES"."ORDERS" MOVE SUBPARTITION "P_2024_01_EU" TABLESPACE "ARCH" '
+        "COLUMN STORE COMPRESS FOR ARCHIVE HIGH UPDATE INDEXES",
+        'ALTER TABLE "SALES"."ORDERS" MOVE SUBPARTITION "P_2024_01_US" TABLESPACE "ARCH" '
+        "COLUMN STORE COMPRESS FOR ARCHIVE HIGH UPDATE INDEXES",
+    ]
+    conn.on("ALTER SESSION SET DDL_LOCK_TIMEOUT = 30").on(SET_MODULE)
+    for statement in expected:
+        conn.on(statement)
+    result = warehouse.apply(action)
+    assert [c.sql for c in conn.calls[-3:]] == expected
+    assert result.statements == tuple(expected)
 
 
 def test_apply_sends_lock_timeout_session_tag_then_ddl() -> None:

@@ -203,12 +203,10 @@ def modify_defaults(ctx: Context, st: p.ModifyDefaultsStmt) -> float:
         return durations.metadata_only_s(ActionKind.READ_ONLY)
     ref = ObjectRef(st.table.owner, st.table.table, st.partition)
     seg = lookup.segment_row(conn, ref)
-    if table["subpartitioning_type"] == "HASH" and st.storage.compression is not None:
-        # COMPOSITE-05: only TABLESPACE may change for *-hash subpartitions (code not found).
-        raise WarehouseError(
-            f"only TABLESPACE can be changed in the default attributes of {ref.label} "
-            "(hash subpartitions share all other attributes)"
-        )
+    if table["subpartitioning_type"] == "HASH" and (
+        st.storage.compression is not None or st.storage.pctfree is not None
+    ):
+        raise ora.hash_subpartition_defaults(ref)  # COMPOSITE-05 (code unverified)
     if st.storage.tablespace:
         lookup.tablespace_row(conn, st.storage.tablespace)
     if seg["has_subpartitions"]:

@@ -212,6 +212,18 @@ def not_simple_partition(ref: ObjectRef) -> WarehouseError:
     )
 
 
+def hash_subpartition_defaults(ref: ObjectRef) -> WarehouseError:
+    """COMPOSITE-05: MODIFY DEFAULT ATTRIBUTES FOR PARTITION of a *-hash partition changes
+    anything but TABLESPACE. Oracle documents the rule, not its error code, so the simulation
+    refuses without one (a refusal nobody can retry away: PERMANENT)."""
+    return WarehouseError(
+        f"only TABLESPACE can be changed in the default attributes of {ref.label}: all "
+        "subpartitions of a *-hash partitioned table share the same attributes except "
+        "TABLESPACE (simulation; Oracle's error code for this was not found)",
+        transience=Transience.PERMANENT,
+    )
+
+
 def exchange_needs_plain_table(table: ObjectRef) -> WarehouseError:
     return WarehouseError(
         f"ALTER TABLE EXCHANGE requires a non-partitioned, non-clustered table: {table.label}",
