@@ -289,6 +289,10 @@ class IndexInfo:
     locality: str  # LOCAL or GLOBAL
     status: str  # VALID / USABLE / UNUSABLE / N/A (partitioned index header)
     partition: str | None = None  # the index partition, for a local index
+    #: The index subpartition, for a local index of a composite-partitioned table: such an
+    #: index partition has no segment and is rebuilt one subpartition at a time (IDX-02), so
+    #: the dictionary lists its subpartitions, each with its own status (IDX-10).
+    subpartition: str | None = None
 
 
 @dataclass(frozen=True)

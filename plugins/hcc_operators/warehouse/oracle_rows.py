@@ -199,6 +199,7 @@ def index_info(row: Row) -> IndexInfo:
         locality=row["locality"],
         status=row["status"],
         partition=row.get("partition_name") or None,
+        subpartition=row.get("subpartition_name") or None,
     )
 
 

@@ -204,16 +204,20 @@ def tablespaces(conn: sqlite3.Connection) -> dict[str, TablespaceInfo]:
 
 def indexes(conn: sqlite3.Connection, owner: str, table: str) -> list[IndexInfo]:
     lookup.table_row(conn, owner, table)
+    # As the Oracle backend reads them: a composite index by its subpartitions (IDX-10).
     rows = conn.execute(
         "SELECT i.owner, i.index_name, i.table_owner, i.table_name, i.locality,"
-        " coalesce(ip.status, i.status) AS status, ip.partition_name"
+        " coalesce(ip.status, i.status) AS status, ip.partition_name, ip.subpartition_name"
         " FROM sim_indexes i"
         " LEFT JOIN sim_index_partitions ip ON ip.owner = i.owner"
         "  AND ip.index_name = i.index_name"
         " LEFT JOIN sim_segments s ON s.owner = i.table_owner AND s.table_name = i.table_name"
         "  AND s.partition_name = ip.partition_name AND s.subpartition_name = ''"
+        " LEFT JOIN sim_segments ss ON ss.owner = i.table_owner"
+        "  AND ss.table_name = i.table_name AND ss.partition_name = ip.partition_name"
+        "  AND ss.subpartition_name = ip.subpartition_name AND ip.subpartition_name <> ''"
         " WHERE i.table_owner = ? AND i.table_name = ?"
-        " ORDER BY i.locality, i.index_name, s.position",
+        " ORDER BY i.locality, i.index_name, s.position, ss.position",
         (owner, table),
     ).fetchall()
     return [

@@ -119,4 +119,5 @@ def index_info(row: sqlite3.Row) -> IndexInfo:
         locality=row["locality"],
         status=row["status"],
         partition=row["partition_name"],
+        subpartition=row["subpartition_name"] or None,
     )
