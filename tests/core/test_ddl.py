@@ -211,6 +211,20 @@ def test_index_rebuild() -> None:
         ddl.render_index_rebuild(header)
 
 
+def test_index_rebuild_of_a_composite_index_names_the_subpartition() -> None:
+    # IDX-02: REBUILD PARTITION of a composite-partitioned index is ORA-14287; its pieces are
+    # rebuilt one subpartition at a time (rebuild_clause: REBUILD SUBPARTITION s, IDX-09).
+    sub = IndexInfo(
+        "SALES", "ORDERS_IX", "SALES", "ORDERS", "LOCAL", "UNUSABLE", "P_2024_01", "P_2024_01_EU"
+    )
+    assert ddl.render_index_rebuild(sub) == (
+        'ALTER INDEX "SALES"."ORDERS_IX" REBUILD SUBPARTITION "P_2024_01_EU" ONLINE'
+    )
+    assert ddl.render_index_rebuild(sub, online=False) == (
+        'ALTER INDEX "SALES"."ORDERS_IX" REBUILD SUBPARTITION "P_2024_01_EU"'
+    )
+
+
 @pytest.mark.parametrize("seconds", [0, 30, 1_000_000])
 def test_ddl_lock_timeout(seconds: int) -> None:
     assert ddl.render_ddl_lock_timeout(seconds) == f"ALTER SESSION SET DDL_LOCK_TIMEOUT = {seconds}"

@@ -286,3 +286,34 @@ def test_the_execution_records_the_mapped_instance_that_ran_it(wh):
             )
         ).one()
     assert (row.dag_run_id, row.map_index, row.status) == ("d", 5, "SUCCESS")
+
+
+def test_rollback_of_a_composite_partition_moves_its_subpartitions_back(wh):
+    # COMPOSITE-01: a composite partition has no segment to move (ORA-14257); its rollback is
+    # a rewrite subpartition by subpartition, like the compression it undoes.
+    from hcc_operators.core.models import ObjectRef
+
+    part = ObjectRef("SALES", "SALES_BY_REGION", "P_2024_03")
+    before = wh.segment(part)
+    assert before.has_subpartitions
+    done = compress.compress_object(
+        wh,
+        wh.repository_engine(),
+        {"label": part.label, "compression": "QUERY HIGH", "expected_ratio": 3.0},
+        dry_run=False,
+        dag_run_id="d",
+        now=T0,
+    )
+    assert done["status"] == "SUCCESS", done["message"]
+    undone = compress.rollback_execution(
+        wh, wh.repository_engine(), done["execution_id"], dag_run_id="rb", now=T0
+    )
+    assert undone["status"] == "SUCCESS", undone["message"]
+    assert not any("MOVE PARTITION" in s for s in undone["statements"])
+    subs = [
+        s
+        for s in wh.list_segments(["SALES"], [ObjectRef("SALES", "SALES_BY_REGION")])
+        if s.ref.partition == part.partition and s.ref.subpartition
+    ]
+    assert {s.compression for s in subs} == {before.compression}
+    assert wh.segment(part).compression is before.compression

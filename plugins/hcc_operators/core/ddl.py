@@ -165,17 +165,22 @@ def render_add_key(
 def render_index_rebuild(
     index: IndexInfo, *, online: bool = True, version: tuple[int, ...] = (19,)
 ) -> str:
-    """ALTER INDEX ... REBUILD for a non-partitioned index or one index partition."""
+    """ALTER INDEX ... REBUILD for a non-partitioned index, one index partition, or one index
+    subpartition (a composite-partitioned index is rebuilt one subpartition at a time:
+    REBUILD PARTITION of it is ORA-14287, rule book IDX-02)."""
     size = identifiers.max_identifier_bytes(check_version(version))
     name = identifiers.qualified(index.owner, index.index, kind="index", max_bytes=size)
-    if index.partition is None and index.status.upper() == "N/A":
+    if index.partition is None and index.subpartition is None and index.status.upper() == "N/A":
         # ORA-14086: a partitioned index may not be rebuilt as a whole.
         raise PolicyError(
             f"index {index.owner}.{index.index} is partitioned; rebuild it one partition "
             "at a time (IndexInfo.partition)"
         )
     text = f"ALTER INDEX {name} REBUILD"
-    if index.partition is not None:
+    if index.subpartition is not None:
+        sub = identifiers.quote(index.subpartition, kind="subpartition", max_bytes=size)
+        text += f" SUBPARTITION {sub}"
+    elif index.partition is not None:
         part = identifiers.quote(index.partition, kind="partition", max_bytes=size)
         text += f" PARTITION {part}"
     return text + (" ONLINE" if online else "")

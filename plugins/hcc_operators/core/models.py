@@ -217,7 +217,9 @@ class SegmentInfo:
     """One storage object: a non-partitioned table, a partition or a subpartition.
 
     For a composite-partitioned table the partition row carries the sum of its subpartitions'
-    bytes and ``has_subpartitions`` is set; the subpartitions are listed separately.
+    bytes and ``has_subpartitions`` is set; the subpartitions are listed separately. Its
+    ``subpartitioning_type`` is the table's (ALL_PART_TABLES.SUBPARTITIONING_TYPE: HASH, LIST,
+    RANGE), which decides what its default attributes may change (rule book COMPOSITE-05).
     """
 
     ref: ObjectRef
@@ -232,6 +234,7 @@ class SegmentInfo:
     interval: bool = False  # the partition was created by interval partitioning
     has_subpartitions: bool = False
     last_analyzed: datetime | None = None
+    subpartitioning_type: str | None = None  # of a composite partition (None otherwise)
 
 
 @dataclass(frozen=True)
@@ -286,6 +289,10 @@ class IndexInfo:
     locality: str  # LOCAL or GLOBAL
     status: str  # VALID / USABLE / UNUSABLE / N/A (partitioned index header)
     partition: str | None = None  # the index partition, for a local index
+    #: The index subpartition, for a local index of a composite-partitioned table: such an
+    #: index partition has no segment and is rebuilt one subpartition at a time (IDX-02), so
+    #: the dictionary lists its subpartitions, each with its own status (IDX-10).
+    subpartition: str | None = None
 
 
 @dataclass(frozen=True)
@@ -350,7 +357,9 @@ class Action:
     MERGE: ``ref.partition`` names the resulting partition and ``merge_sources`` the
     partitions merged into it, in ascending bound order (the order Oracle requires).
     ``subpartitions`` lists the subpartitions of a composite partition that a MOVE or
-    COMPRESS rewrites one by one (a composite partition has no segment of its own).
+    COMPRESS rewrites one by one (a composite partition has no segment of its own), and
+    ``subpartitioning_type`` how they are partitioned: on a *-HASH table only the TABLESPACE
+    of the partition's defaults can be changed (COMPOSITE-05).
     ``exchange_table`` names the table an EXCHANGE swaps with.
     """
 
@@ -366,6 +375,7 @@ class Action:
     parallel: int | None = None
     merge_sources: tuple[str, ...] = ()
     subpartitions: tuple[str, ...] = ()
+    subpartitioning_type: str | None = None
     #: GATHER_STATS: its parameters (granularity, degree, the instant stats must postdate).
     stats: object | None = field(default=None, compare=False)
 

@@ -89,7 +89,11 @@ GRANTS: tuple[Grant, ...] = (
         "MODIFY DEFAULT ATTRIBUTES, REBUILD UNUSABLE LOCAL INDEXES) on tables other schemas own.",
         rule="PRIV-01",
     ),
-    Grant("ALTER ANY INDEX", "ALTER INDEX ... REBUILD [PARTITION] on indexes other schemas own."),
+    Grant(
+        "ALTER ANY INDEX",
+        "ALTER INDEX ... REBUILD [PARTITION | SUBPARTITION] on indexes other schemas own.",
+        rule="PRIV-13",
+    ),
     Grant(
         "ANALYZE ANY",
         "DBMS_STATS.FLUSH_DATABASE_MONITORING_INFO before DML activity is read (without it "
@@ -211,6 +215,7 @@ ON_OTHER_SCHEMAS: dict[str, tuple[str, ...]] = {
     "TRUNCATE PARTITION": ("ALTER ANY TABLE", "DROP ANY TABLE"),
     "CREATE TABLE": ("CREATE ANY TABLE",),
     "CREATE INDEX": ("CREATE ANY INDEX",),
+    "ALTER INDEX": ("ALTER ANY INDEX",),
     "GATHER STATS": ("ANALYZE ANY",),
 }
 

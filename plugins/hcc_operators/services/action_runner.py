@@ -70,7 +70,8 @@ def licensed(
     warehouse: Warehouse, action: Action, current: SegmentInfo | None
 ) -> tuple[Action, str | None]:
     """The action as the connection's licences allow it (core.licences): the compression
-    level checked, ``online: auto`` decided. Returns the action and a note for the log."""
+    level checked, ``online: auto`` decided. Returns the action and a note for the log: the
+    licence decision, and what the kind's DDL leaves undone (``ActionSpec.note``)."""
     if not action.kind.rewrites_segment:
         return action, None
     check_level(action.compression, warehouse.licences)
@@ -80,7 +81,8 @@ def licensed(
         current.compression if current else CompressionType.NONE,
         warehouse.licences,
     )
-    return replace(action, online=online), note
+    said = action.kind.spec.note(action) if action.kind.spec.note else None
+    return replace(action, online=online), "; ".join(n for n in (note, said) if n) or None
 
 
 def table_segments(warehouse: Warehouse, ref: ObjectRef) -> list[SegmentInfo]:

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 from hcc_operators import clock
 from hcc_operators.core import ddl
 from hcc_operators.core.actions.compress import CompressParams
+from hcc_operators.core.actions.rewrite import resolve_segments
 from hcc_operators.core.errors import ConfigError
 from hcc_operators.core.models import Action, ActionKind, CompressionType, ObjectRef, SegmentInfo
 from hcc_operators.core.names import Dag, session_module
@@ -304,6 +305,10 @@ def rollback_execution(
         compression=previous,
         tablespace=row.tablespace_from if row.tablespace_from != live.tablespace else None,
     )
+    if live.has_subpartitions:
+        # No segment to move (ORA-14257, COMPOSITE-01): back subpartition by subpartition,
+        # with the defaults its subpartitioning allows (COMPOSITE-05).
+        action = resolve_segments(action, table_segments(warehouse, ref))
     with engine.begin() as conn:
         rollback_id = conn.execute(
             insert(compression_executions).values(

@@ -6,6 +6,12 @@ ORA-01502 or fall back to full scans. This strategy rebuilds, through the wareho
 REBUILD_INDEXES action, every partition whose local index partitions are unusable, then reads
 the index status again and reports what is still unusable.
 
+The local index of a composite-partitioned table has its status per index subpartition
+(dictionary rows with ``IndexInfo.subpartition``): such a partition is rebuilt subpartition by
+subpartition (``MODIFY SUBPARTITION ... REBUILD UNUSABLE LOCAL INDEXES``: the partition form is
+ORA-14270, IDX-04), and a DBA's statement for it names the index subpartition
+(``ALTER INDEX ... REBUILD SUBPARTITION``: REBUILD PARTITION is ORA-14287, IDX-02).
+
 A global index cannot be named by a warehouse action, so one the partition rebuild did not
 repair is reported FAILED with the exact ALTER INDEX ... REBUILD statements for a DBA, instead
 of being claimed as done.
@@ -16,8 +22,9 @@ from __future__ import annotations
 from pydantic import Field
 
 from hcc_operators.core import ddl
+from hcc_operators.core.actions.rebuild_indexes import RebuildIndexesParams
 from hcc_operators.core.errors import PolicyError
-from hcc_operators.core.models import Action, ActionKind, ActionStatus, IndexInfo, ObjectRef
+from hcc_operators.core.models import ActionStatus, IndexInfo, ObjectRef
 from hcc_operators.strategies.base import BaseStrategy, StrategyParams, StrategyResult
 from hcc_operators.warehouse.base import Warehouse
 
@@ -47,11 +54,21 @@ class RebuildUnusableIndexes(BaseStrategy):
                 {"unusable_before": []},
             )
         partitions = sorted({i.partition for i in before if i.partition is not None})
+        composite = {i.partition for i in before if i.subpartition is not None}
+        # A composite partition's table subpartitions, read live: the ones to rebuild.
+        table = (
+            warehouse.list_segments([target.owner], [ObjectRef(target.owner, target.table)])
+            if composite
+            else []
+        )
         statements: list[str] = []
         simulated_s = 0.0
         for partition in partitions:
-            ref = ObjectRef(target.owner, target.table, partition)
-            applied = warehouse.apply(Action(ActionKind.REBUILD_INDEXES, ref))
+            # A subpartition target rebuilds that subpartition alone (MODIFY SUBPARTITION).
+            ref = (
+                target if target.subpartition else ObjectRef(target.owner, target.table, partition)
+            )
+            applied = warehouse.apply(RebuildIndexesParams().to_action(ref, table=table))
             statements.extend(applied.statements)
             simulated_s += applied.duration_s if applied.simulated else 0.0
 
@@ -93,13 +110,18 @@ def _unusable(
         if index.locality.upper() == "GLOBAL":
             if params.include_global:
                 found.append(index)
-        elif target.partition is None or index.partition == target.partition:
+        elif target.partition is None or (
+            index.partition == target.partition
+            and target.subpartition in (None, index.subpartition)
+        ):
             found.append(index)
     return found
 
 
 def _label(index: IndexInfo) -> str:
     text = f"{index.owner}.{index.index}"
+    if index.subpartition:
+        return f"{text}:{index.partition}/{index.subpartition}"
     return f"{text}:{index.partition}" if index.partition else text
 
 

@@ -404,7 +404,13 @@ class OracleWarehouse:
     def indexes(self, owner: str, table: str) -> list[IndexInfo]:
         self._dictionary_version()
         identifiers.qualified(owner, table)
-        rows = self._query("dictionary/indexes", {"owner": owner, "table_name": table})
+        binds = {"owner": owner, "table_name": table}
+        # A composite-partitioned local index is listed by its subpartitions, each with its
+        # own status (IDX-10): its partitions have none to rebuild (IDX-02).
+        rows = [
+            *self._query("dictionary/indexes", binds),
+            *self._query("dictionary/index_subpartitions", binds),
+        ]
         return [oracle_rows.index_info(row) for row in rows]
 
     def estimate_ratio(

@@ -92,6 +92,8 @@ def table_segment(row: Row) -> SegmentInfo:
 
 
 def partition_segment(row: Row) -> SegmentInfo:
+    composite = yes(row.get("composite"))
+    subtype = row.get("subpartitioning_type") if composite else None
     return SegmentInfo(
         ref=ObjectRef(row["table_owner"], row["table_name"], row["partition_name"]),
         tablespace=row.get("tablespace_name"),
@@ -103,8 +105,9 @@ def partition_segment(row: Row) -> SegmentInfo:
         high_value=row.get("high_value"),
         position=row.get("partition_position"),
         interval=yes(row.get("is_interval")),
-        has_subpartitions=yes(row.get("composite")),
+        has_subpartitions=composite,
         last_analyzed=row.get("last_analyzed"),
+        subpartitioning_type=subtype if subtype and subtype != "NONE" else None,
     )
 
 
@@ -196,6 +199,7 @@ def index_info(row: Row) -> IndexInfo:
         locality=row["locality"],
         status=row["status"],
         partition=row.get("partition_name") or None,
+        subpartition=row.get("subpartition_name") or None,
     )
 
 

@@ -98,7 +98,8 @@ def _local_primary_key(wh, table: ObjectRef) -> None:
             (table.owner, name, table.owner, table.table),
         )
         conn.execute(
-            "INSERT INTO sim_index_partitions SELECT owner, ?, partition_name, 'USABLE'"
+            "INSERT INTO sim_index_partitions (owner, index_name, partition_name, status)"
+            " SELECT owner, ?, partition_name, 'USABLE'"
             " FROM sim_segments WHERE owner = ? AND table_name = ? AND subpartition_name = ''"
             " AND partition_name <> ''",
             (name, table.owner, table.table),

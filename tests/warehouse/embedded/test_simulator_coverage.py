@@ -26,6 +26,19 @@ def test_every_rendered_statement_has_a_simulator(kind):
             assert type(ddl_parser.parse(statement)) in actions.HANDLERS
 
 
+def test_every_index_rebuild_the_builder_renders_has_a_simulator():
+    from hcc_operators.core.models import IndexInfo
+
+    for index in (
+        IndexInfo("S", "I", "S", "T", "GLOBAL", "UNUSABLE"),
+        IndexInfo("S", "I", "S", "T", "LOCAL", "UNUSABLE", "P"),
+        IndexInfo("S", "I", "S", "T", "LOCAL", "UNUSABLE", "P", "P_EU"),
+    ):
+        for online in (True, False):
+            statement = ddl.render_index_rebuild(index, online=online)
+            assert type(ddl_parser.parse(statement)) in actions.HANDLERS
+
+
 @pytest.mark.parametrize(
     ("text", "code"),
     [

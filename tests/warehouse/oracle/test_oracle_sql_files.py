@@ -41,6 +41,7 @@ BINDS = {
     },
     "compression/row_types": {"owner", "table_name", "subobject_name", "sample_rows"},
     "dictionary/index_columns": {"owner", "table_name"},
+    "dictionary/index_subpartitions": {"owner", "table_name"},
     "dictionary/indexes": {"owner", "table_name"},
     "dictionary/key_constraints": {"owner", "table_name"},
     "dictionary/partitions": {"owner", "table_name", "partition_name"},

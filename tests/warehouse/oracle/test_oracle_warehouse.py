@@ -7,6 +7,7 @@ import pytest
 from recording_connection import DriverError, RecordingConnection
 
 from hcc_operators.core import ddl
+from hcc_operators.core.actions.move import MoveParams
 from hcc_operators.core.errors import (
     ConfigError,
     IdentifierError,
@@ -20,6 +21,7 @@ from hcc_operators.core.models import (
     AccessStats,
     Action,
     ActionKind,
+    ActionStatus,
     CompressionType,
     DmlStats,
     IndexInfo,
@@ -152,6 +154,7 @@ PARTITION_ROW = {
     "is_interval": "YES",
     "read_only": "NO",
     "composite": "YES",
+    "subpartitioning_type": "LIST",
     "bytes": 8388608,
     "blocks": 1024,
 }
@@ -228,6 +231,7 @@ def test_list_segments_for_owners() -> None:
             position=3,
             interval=True,
             has_subpartitions=True,
+            subpartitioning_type="LIST",
         ),
         SegmentInfo(
             ref=SUB,
@@ -440,10 +444,51 @@ def test_indexes() -> None:
             }
         ],
     )
+    conn.on("dictionary/index_subpartitions", [])
     assert warehouse.indexes("SALES", "ORDERS") == [
         IndexInfo("SALES", "ORDERS_IX", "SALES", "ORDERS", "LOCAL", "UNUSABLE", "P_2024_01")
     ]
-    assert after_version(conn)[0].binds == {"owner": "SALES", "table_name": "ORDERS"}
+    calls = after_version(conn)
+    assert [c.sql for c in calls] == [
+        sql_files.load("dictionary/indexes"),
+        sql_files.load("dictionary/index_subpartitions"),
+    ]
+    assert [c.binds for c in calls] == [{"owner": "SALES", "table_name": "ORDERS"}] * 2
+
+
+def test_ora_14287_a_composite_index_is_read_and_rebuilt_by_subpartition() -> None:
+    # IDX-02/IDX-10: a composite index's partitions have no status of their own (left out of
+    # dictionary/indexes); its subpartitions come from ALL_IND_SUBPARTITIONS, and the
+    # statement a DBA gets names the subpartition, never REBUILD PARTITION (ORA-14287).
+    assert "ip.composite = 'NO'" in sql_files.load("dictionary/indexes")
+    assert "all_ind_subpartitions" in sql_files.load("dictionary/index_subpartitions")
+    warehouse, conn = make()
+    conn.on("dictionary/indexes", [])
+    conn.on(
+        "dictionary/index_subpartitions",
+        [
+            {
+                "owner": "SALES",
+                "index_name": "ORDERS_IX",
+                "table_owner": "SALES",
+                "table_name": "ORDERS",
+                "locality": "LOCAL",
+                "status": status,
+                "partition_name": "P_2024_01",
+                "subpartition_name": name,
+            }
+            for name, status in (("P_2024_01_EU", "UNUSABLE"), ("P_2024_01_US", "USABLE"))
+        ],
+    )
+    found = warehouse.indexes("SALES", "ORDERS")
+    assert found[0] == IndexInfo(
+        "SALES", "ORDERS_IX", "SALES", "ORDERS", "LOCAL", "UNUSABLE", "P_2024_01", "P_2024_01_EU"
+    )
+    assert [ddl.render_index_rebuild(i) for i in found] == [
+        'ALTER INDEX "SALES"."ORDERS_IX" REBUILD SUBPARTITION "P_2024_01_EU" ONLINE',
+        'ALTER INDEX "SALES"."ORDERS_IX" REBUILD SUBPARTITION "P_2024_01_US" ONLINE',
+    ]
+    assert after_version(conn)[1].binds == {"owner": "SALES", "table_name": "ORDERS"}
 
 
 @pytest.mark.parametrize(
@@ -549,6 +594,79 @@ def script_apply(conn: RecordingConnection, action: Action, *ddl_outcomes, timeo
     for statement in statements:
         conn.on(statement, *ddl_outcomes)
     return statements
+
+
+def test_composite_05_a_hash_partition_move_sends_only_its_tablespace_default() -> None:
+    # ALL_PART_TABLES.SUBPARTITIONING_TYPE of the composite partition's table decides what
+    # MODIFY DEFAULT ATTRIBUTES FOR PARTITION may change: TABLESPACE alone for HASH.
+    warehouse, conn = make()
+    conn.on("dictionary/table_segments", [])
+    conn.on("dictionary/partitions", [{**PARTITION_ROW, "subpartitioning_type": "HASH"}])
+    us = {**SUB_ROW, "subpartition_name": "P_2024_01_US", "subpartition_position": 2}
+    conn.on("dictionary/subpartitions", [SUB_ROW, us])
+    table = warehouse.list_segments(["SALES"], [ObjectRef("SALES", "ORDERS")])
+    action = MoveParams(tablespace="ARCH", compression="archive high", online=False).to_action(
+        PART, table=table
+    )
+    expected = [
+        'ALTER TABLE "SALES"."ORDERS" MODIFY DEFAULT ATTRIBUTES FOR PARTITION "P_2024_01" '
+        'TABLESPACE "ARCH"',
+        'ALTER TABLE "SALES"."ORDERS" MOVE SUBPARTITION "P_2024_01_EU" TABLESPACE "ARCH" '
+        "COLUMN STORE COMPRESS FOR ARCHIVE HIGH UPDATE INDEXES",
+        'ALTER TABLE "SALES"."ORDERS" MOVE SUBPARTITION "P_2024_01_US" TABLESPACE "ARCH" '
+        "COLUMN STORE COMPRESS FOR ARCHIVE HIGH UPDATE INDEXES",
+    ]
+    conn.on("ALTER SESSION SET DDL_LOCK_TIMEOUT = 30").on(SET_MODULE)
+    for statement in expected:
+        conn.on(statement)
+    result = warehouse.apply(action)
+    assert [c.sql for c in conn.calls[-3:]] == expected
+    assert result.statements == tuple(expected)
+
+
+def _index_sub(name: str, status: str) -> dict:
+    return {
+        "owner": "SALES",
+        "index_name": "ORDERS_IX",
+        "table_owner": "SALES",
+        "table_name": "ORDERS",
+        "locality": "LOCAL",
+        "status": status,
+        "partition_name": "P_2024_01",
+        "subpartition_name": name,
+    }
+
+
+def test_rebuild_unusable_indexes_of_a_composite_partition_goes_by_subpartition() -> None:
+    # IDX-04/IDX-02: the strategy's rebuild of a composite partition's local index is
+    # MODIFY SUBPARTITION per table subpartition, never MODIFY PARTITION (ORA-14270).
+    from hcc_operators.strategies.rebuild_unusable_indexes import RebuildUnusableIndexes
+
+    warehouse, conn = make()
+    conn.on("dictionary/indexes", [])
+    conn.on(
+        "dictionary/index_subpartitions",
+        [_index_sub("P_2024_01_EU", "UNUSABLE"), _index_sub("P_2024_01_US", "USABLE")],
+        [_index_sub("P_2024_01_EU", "USABLE"), _index_sub("P_2024_01_US", "USABLE")],
+    )
+    conn.on("dictionary/table_segments", [])
+    conn.on("dictionary/partitions", [PARTITION_ROW])
+    us = {**SUB_ROW, "subpartition_name": "P_2024_01_US", "subpartition_position": 2}
+    conn.on("dictionary/subpartitions", [SUB_ROW, us])
+    expected = [
+        'ALTER TABLE "SALES"."ORDERS" MODIFY SUBPARTITION "P_2024_01_EU" '
+        "REBUILD UNUSABLE LOCAL INDEXES",
+        'ALTER TABLE "SALES"."ORDERS" MODIFY SUBPARTITION "P_2024_01_US" '
+        "REBUILD UNUSABLE LOCAL INDEXES",
+    ]
+    conn.on("ALTER SESSION SET DDL_LOCK_TIMEOUT = 30").on(SET_MODULE)
+    for statement in expected:
+        conn.on(statement)
+    strategy = RebuildUnusableIndexes()
+    result = strategy.execute(warehouse, PART, strategy.validate(PART, {}))
+    assert result.status is ActionStatus.SUCCESS, result.message
+    assert [c.sql for c in conn.calls if c.sql.startswith("ALTER TABLE")] == expected
+    assert result.details["unusable_before"] == ["SALES.ORDERS_IX:P_2024_01/P_2024_01_EU"]
 
 
 def test_apply_sends_lock_timeout_session_tag_then_ddl() -> None:

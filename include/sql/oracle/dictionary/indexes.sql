@@ -1,5 +1,8 @@
 -- Indexes of one table: non-partitioned indexes one row each, partitioned indexes one row per
--- index partition. LOB indexes are maintained by Oracle and cannot be rebuilt by hand.
+-- index partition. LOB indexes are maintained by Oracle and cannot be rebuilt by hand. The
+-- partitions of a composite-partitioned index have no segment and cannot be rebuilt
+-- (ORA-14287): they are left out here and dictionary/index_subpartitions lists their
+-- subpartitions instead (docs/oracle-rules.md IDX-02, IDX-10).
 SELECT
   i.owner,
   i.index_name,
@@ -29,4 +32,5 @@ WHERE i.table_owner = :owner
   AND i.table_name = :table_name
   AND i.partitioned = 'YES'
   AND i.index_type <> 'LOB'
+  AND ip.composite = 'NO'
 ORDER BY 2, 7

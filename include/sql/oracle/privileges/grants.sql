@@ -40,7 +40,7 @@ GRANT SELECT ANY TABLE TO hcc_svc;
 -- DEFAULT ATTRIBUTES, REBUILD UNUSABLE LOCAL INDEXES) on tables other schemas own. (PRIV-01)
 GRANT ALTER ANY TABLE TO hcc_svc;
 
--- ALTER INDEX ... REBUILD [PARTITION] on indexes other schemas own.
+-- ALTER INDEX ... REBUILD [PARTITION | SUBPARTITION] on indexes other schemas own. (PRIV-13)
 GRANT ALTER ANY INDEX TO hcc_svc;
 
 -- DBMS_STATS.FLUSH_DATABASE_MONITORING_INFO before DML activity is read (without it the flush

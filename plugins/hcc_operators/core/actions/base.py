@@ -155,3 +155,6 @@ class ActionSpec:
     structural: bool = False
     #: The kinds whose success may queue this one as a follow-up.
     follows: tuple[ActionKind, ...] = ()
+    #: What the result must say about the rendered DDL doing less than was asked (None:
+    #: nothing), such as a default attribute Oracle does not let it change.
+    note: Callable[[Action], str | None] | None = None

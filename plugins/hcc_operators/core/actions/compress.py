@@ -62,6 +62,7 @@ SPEC = ActionSpec(
     params=CompressParams,
     render=rewrite.render,
     applied=rewrite.applied,
+    note=rewrite.note,
     # With no level given a compression is assumed to run at the slowest level's rate.
     default_mib_per_s=5.0,
     rewrites_segment=True,

@@ -101,6 +101,7 @@ SPEC = ActionSpec(
     params=MoveParams,
     render=rewrite.render,
     applied=rewrite.applied,
+    note=rewrite.note,
     default_mib_per_s=30.0,
     rewrites_segment=True,
 )

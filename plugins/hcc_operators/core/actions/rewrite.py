@@ -3,7 +3,11 @@
 A composite partition has no segment of its own (ORA-14257 refuses to move it): its
 subpartitions are moved one by one, after ``MODIFY DEFAULT ATTRIBUTES FOR PARTITION`` has
 changed the partition's defaults, so subpartitions added to it later get the new storage too
-(docs/oracle-rules.md, rows COMPOSITE-*).
+(docs/oracle-rules.md, rows COMPOSITE-*). On a *-HASH subpartitioned table only the TABLESPACE
+of a partition's defaults can be changed (COMPOSITE-05): the defaults then get the tablespace
+alone (nothing at all for a COMPRESS), the subpartitions are still rewritten one by one with
+the compression asked for, and the result says that the partition's compression default
+stayed as it was (``note``).
 """
 
 from __future__ import annotations
@@ -68,10 +72,44 @@ def subpartitions_of(ref: ObjectRef, table: Sequence[SegmentInfo]) -> tuple[str,
 
 
 def resolve_segments(action: Action, table: Sequence[SegmentInfo]) -> Action:
-    """A composite partition's rewrite names its live subpartitions."""
+    """A composite partition's rewrite names its live subpartitions and how they are
+    partitioned (from the partition's own row)."""
     if action.ref.kind is not ObjectKind.PARTITION:
         return action
-    return replace(action, subpartitions=subpartitions_of(action.ref, table))
+    subtype = next(
+        (
+            s.subpartitioning_type
+            for s in table
+            if s.ref.partition == action.ref.partition and not s.ref.subpartition
+        ),
+        None,
+    )
+    return replace(
+        action,
+        subpartitions=subpartitions_of(action.ref, table),
+        subpartitioning_type=subtype,
+    )
+
+
+def hash_subpartitioned(action: Action) -> bool:
+    return bool(action.subpartitions) and (action.subpartitioning_type or "").upper() == "HASH"
+
+
+def note(action: Action) -> str | None:
+    """What the result must say about a composite partition's defaults the DDL left alone."""
+    if not hash_subpartitioned(action) or action.compression is None:
+        return None
+    kept = (
+        "only its TABLESPACE default was changed"
+        if action.tablespace
+        else "its default attributes were not changed"
+    )
+    return (
+        f"subpartitions rewritten one by one with {action.compression.value}; the compression "
+        f"default of hash subpartitions cannot be changed per partition (COMPOSITE-05), so "
+        f"{kept} and subpartitions added to {action.ref.partition} later keep the old "
+        "compression"
+    )
 
 
 def render(action: Action, version: tuple[int, ...]) -> list[str]:
@@ -120,14 +158,18 @@ def render(action: Action, version: tuple[int, ...]) -> list[str]:
     online = "ONLINE" if action.online else None
     if action.subpartitions:
         # A composite partition: new defaults first, then each subpartition. The defaults
-        # take no PCTFREE for the subpartitions' segments and no ONLINE (a dictionary change).
-        statements = [
-            ddl.join(
-                f"ALTER TABLE {table} MODIFY DEFAULT ATTRIBUTES FOR {ddl.segment_clause(ref, size)}",
-                tablespace,
-                compression,
+        # take no PCTFREE for the subpartitions' segments and no ONLINE (a dictionary change);
+        # for hash subpartitions only the TABLESPACE (COMPOSITE-05).
+        defaults = [tablespace] if hash_subpartitioned(action) else [tablespace, compression]
+        statements = []
+        if any(defaults):
+            statements.append(
+                ddl.join(
+                    f"ALTER TABLE {table} MODIFY DEFAULT ATTRIBUTES FOR "
+                    f"{ddl.segment_clause(ref, size)}",
+                    *defaults,
+                )
             )
-        ]
         for name in action.subpartitions:
             sub = replace(ref, subpartition=name)
             statements.append(

@@ -166,11 +166,17 @@ def move(ctx: Context, st: p.MoveStmt) -> float:
     )
     if ref.subpartition:
         refresh_parent(conn, ref.owner, ref.table, ref.partition or "")
-    # IDX-06/MOVE-06: only non-empty index partitions are marked unusable (MOVE-09 statistics
-    # of the moved segment are invalid: LAST_ANALYZED cleared above).
+    # IDX-06/MOVE-06: only non-empty index partitions are marked unusable, a subpartition's
+    # own index subpartition (IDX-11) (MOVE-09 statistics of the moved segment are invalid:
+    # LAST_ANALYZED cleared above).
     if seg["num_rows"]:
         indexes.after_rewrite(
-            conn, ref.owner, ref.table, ref.partition, update_indexes=st.maintenance.update_indexes
+            conn,
+            ref.owner,
+            ref.table,
+            ref.partition,
+            update_indexes=st.maintenance.update_indexes,
+            subpartition=ref.subpartition,
         )
     return durations.rewrite_s(
         seg["uncompressed_bytes"],
@@ -203,12 +209,10 @@ def modify_defaults(ctx: Context, st: p.ModifyDefaultsStmt) -> float:
         return durations.metadata_only_s(ActionKind.READ_ONLY)
     ref = ObjectRef(st.table.owner, st.table.table, st.partition)
     seg = lookup.segment_row(conn, ref)
-    if table["subpartitioning_type"] == "HASH" and st.storage.compression is not None:
-        # COMPOSITE-05: only TABLESPACE may change for *-hash subpartitions (code not found).
-        raise WarehouseError(
-            f"only TABLESPACE can be changed in the default attributes of {ref.label} "
-            "(hash subpartitions share all other attributes)"
-        )
+    if table["subpartitioning_type"] == "HASH" and (
+        st.storage.compression is not None or st.storage.pctfree is not None
+    ):
+        raise ora.hash_subpartition_defaults(ref)  # COMPOSITE-05 (code unverified)
     if st.storage.tablespace:
         lookup.tablespace_row(conn, st.storage.tablespace)
     if seg["has_subpartitions"]:
@@ -647,7 +651,7 @@ def exchange(ctx: Context, st: p.ExchangeStmt) -> float:
         refresh_parent(conn, ref.owner, ref.table, ref.partition)
     if not st.including_indexes and (seg["num_rows"] or other["num_rows"]):
         # EXCHANGE-14 (unverified): the local index partition no longer matches the rows.
-        indexes.set_local(conn, ref.owner, ref.table, ref.partition, "UNUSABLE")
+        indexes.set_local(conn, ref.owner, ref.table, ref.partition, "UNUSABLE", ref.subpartition)
     if not st.maintenance.update_indexes and (seg["num_rows"] or other["num_rows"]):
         indexes.invalidate_global(conn, ref.owner, ref.table)  # IDX-06
     return durations.metadata_only_s(ActionKind.EXCHANGE)
@@ -751,16 +755,76 @@ def add_key(ctx: Context, st: p.AddKeyStmt) -> float:
 
 
 def rebuild_local(ctx: Context, st: p.RebuildLocalStmt) -> float:
-    """IDX-03: only the segment's unusable LOCAL index partitions are rebuilt."""
+    """IDX-03: only the segment's unusable LOCAL index partitions (a subpartition's: its
+    index subpartitions) are rebuilt."""
     conn = ctx.conn
     ref = _resolve(ctx, st.table, st.target)
     _usable_table(ctx, ref)
     seg = lookup.segment_row(conn, ref)
     if st.target.kind == "PARTITION" and seg["has_subpartitions"]:
         raise ora.not_simple_partition(ref)  # IDX-04
-    local, _ = indexes.unusable_count(conn, ref.owner, ref.table, ref.partition)
-    indexes.rebuild_local(conn, ref.owner, ref.table, ref.partition)
+    local, _ = indexes.unusable_count(conn, ref.owner, ref.table, ref.partition, ref.subpartition)
+    indexes.rebuild_local(conn, ref.owner, ref.table, ref.partition, ref.subpartition)
     return durations.rebuild_indexes_s(seg["bytes"], local, None)
+
+
+# --- ALTER INDEX i REBUILD [PARTITION p | SUBPARTITION s] -----------------------------------
+
+
+def rebuild_index(ctx: Context, st: p.RebuildIndexStmt) -> float:
+    """ALTER INDEX ... REBUILD of a whole index, one index partition or one index
+    subpartition, unconditionally (IDX-03). In the simulation a LOCAL index is partitioned
+    like its table (composite when the table is) and a GLOBAL one is not partitioned."""
+    conn = ctx.conn
+    index = indexes.index_row(conn, st.index.owner, st.index.table)
+    if index is None:
+        raise ora.index_not_found(st.index)  # OBJ-08
+    table = _usable_table(ctx, ObjectRef(index["table_owner"], index["table_name"]))
+    partitioned = index["locality"] == "LOCAL"
+    composite = partitioned and bool(table["subpartitioning_type"])
+    if st.target.kind is None:
+        if partitioned:
+            raise ora.partitioned_index_rebuild(st.index)  # IDX-01
+        conn.execute(
+            "UPDATE sim_indexes SET status = 'VALID' WHERE owner = ? AND index_name = ?",
+            (index["owner"], index["index_name"]),
+        )
+        size = conn.execute(
+            "SELECT coalesce(sum(bytes), 0) FROM sim_segments WHERE owner = ?"
+            " AND table_name = ? AND has_subpartitions = 0",
+            (index["table_owner"], index["table_name"]),
+        ).fetchone()[0]
+        return durations.rebuild_indexes_s(size, 1, None)
+    named = ObjectRef(st.index.owner, st.index.table, st.target.name)
+    if not partitioned:
+        raise ora.not_partitioned(st.index.owner, st.index.table)  # OBJ-04 (unverified)
+    if st.target.kind == "PARTITION":
+        if composite:
+            raise ora.composite_index_partition_rebuild(named)  # IDX-02
+        rows = indexes.pieces(conn, index["owner"], index["index_name"], st.target.name)
+        if not rows:
+            raise ora.partition_not_found(named)  # OBJ-02 (unverified)
+    else:
+        if not composite:
+            raise ora.not_composite_index(named)  # IDX-09
+        rows = indexes.pieces(conn, index["owner"], index["index_name"], None, st.target.name)
+        if not rows:
+            raise ora.subpartition_not_found(
+                ObjectRef(st.index.owner, st.index.table, "?", st.target.name)
+            )  # OBJ-03 (unverified)
+    indexes.rebuild_pieces(conn, rows)
+    piece = rows[0]
+    size = conn.execute(
+        "SELECT coalesce(sum(bytes), 0) FROM sim_segments WHERE owner = ? AND table_name = ?"
+        " AND partition_name = ? AND subpartition_name = ?",
+        (
+            index["table_owner"],
+            index["table_name"],
+            piece["partition_name"],
+            piece["subpartition_name"],
+        ),
+    ).fetchone()[0]
+    return durations.rebuild_indexes_s(size, 1, None)
 
 
 def session(ctx: Context, st: p.SessionStmt) -> float:
@@ -777,6 +841,7 @@ HANDLERS: dict[type, Callable[[Context, object], float]] = {
     p.TruncateStmt: truncate,
     p.ExchangeStmt: exchange,
     p.RebuildLocalStmt: rebuild_local,
+    p.RebuildIndexStmt: rebuild_index,
     p.CreateForExchangeStmt: create_for_exchange,
     p.CreateIndexStmt: create_index,
     p.AddKeyStmt: add_key,
@@ -796,6 +861,7 @@ PRIVILEGE_VERBS: dict[type, str | None] = {
     p.TruncateStmt: "TRUNCATE PARTITION",
     p.ExchangeStmt: "ALTER TABLE",
     p.RebuildLocalStmt: "ALTER TABLE",
+    p.RebuildIndexStmt: "ALTER INDEX",
     p.CreateForExchangeStmt: "CREATE TABLE",
     p.CreateIndexStmt: "CREATE INDEX",
     p.AddKeyStmt: "ALTER TABLE",

@@ -6,7 +6,8 @@ PCTFREE on a subpartition move, clauses in the wrong order), the simulation refu
 with Oracle's error. The grammar below follows the diagrams cited in docs/oracle-rules.md
 (move_table_partition MOVE-01, move_table_subpartition COMPOSITE-02, merge_table_partitions
 MERGE-06, exchange_partition_subpart EXCHANGE-01, truncate_partition_subpart TRUNC-01,
-modify_table_default_attrs COMPOSITE-04, table_compression CMP-01); each clause is accepted
+modify_table_default_attrs COMPOSITE-04, table_compression CMP-01, rebuild_clause IDX-09, as
+far as the package uses it); each clause is accepted
 only in its documented place. Anything else is ORA-00922 "missing or invalid option"
 (SYNTAX-01), an unknown statement ORA-00900 (SYNTAX-02).
 """
@@ -152,6 +153,21 @@ class RebuildLocalStmt:
 
 
 @dataclass(frozen=True)
+class RebuildIndexStmt:
+    """ALTER INDEX i REBUILD [PARTITION p | SUBPARTITION s] [ONLINE] (rebuild_clause, IDX-09).
+    ``index`` names the index as OWNER.NAME in its ``table`` field."""
+
+    index: ObjectRef
+    target: Segment
+    online: bool = False
+
+    @property
+    def table(self) -> ObjectRef:
+        """The owner Oracle checks the privilege against (PRIV-13) is the index's."""
+        return self.index
+
+
+@dataclass(frozen=True)
 class CreateForExchangeStmt:
     table: ObjectRef
     like: ObjectRef
@@ -191,6 +207,7 @@ Statement = (
     | TruncateStmt
     | ExchangeStmt
     | RebuildLocalStmt
+    | RebuildIndexStmt
     | CreateForExchangeStmt
     | CreateIndexStmt
     | AddKeyStmt
@@ -444,6 +461,11 @@ def parse(text: str) -> Statement:
     cur = _Cursor(tokenize(text), text)
     if cur.take("ALTER", "TABLE"):
         statement = _alter_table(cur)
+    elif cur.take("ALTER", "INDEX"):
+        index = cur.qualified("index")
+        cur.expect("REBUILD")
+        target = _segment(cur) if cur.at("PARTITION") or cur.at("SUBPARTITION") else Segment(None)
+        statement = RebuildIndexStmt(index, target, cur.take("ONLINE"))
     elif cur.take("ALTER", "SESSION", "SET"):
         setting = cur.name("parameter")
         if not cur.punct("="):

@@ -76,7 +76,8 @@ def _segment_rows(
     if not names or (tables is not None and not tables):
         return []
     sql = (
-        f"SELECT {columns}, t.read_only AS table_read_only FROM sim_segments s"
+        f"SELECT {columns}, t.read_only AS table_read_only,"
+        " t.subpartitioning_type AS table_subpartitioning_type FROM sim_segments s"
         " JOIN sim_tables t ON t.owner = s.owner AND t.table_name = s.table_name"
         " LEFT JOIN sim_segments p ON s.subpartition_name <> '' AND p.owner = s.owner"
         " AND p.table_name = s.table_name AND p.partition_name = s.partition_name"
@@ -106,7 +107,13 @@ def list_segments(
     found = []
     for r in _segment_rows(conn, owners, tables):
         try:
-            found.append(records.segment_info(r, table_read_only=bool(r["table_read_only"])))
+            found.append(
+                records.segment_info(
+                    r,
+                    table_read_only=bool(r["table_read_only"]),
+                    subpartitioning_type=r["table_subpartitioning_type"],
+                )
+            )
         except UnknownCompression as err:
             if unreadable is not None:
                 unreadable[records.ref_of(r)] = (
@@ -123,7 +130,11 @@ def segment(conn: sqlite3.Connection, ref: ObjectRef) -> SegmentInfo | None:
         return None
     row = lookup.find_segment(conn, ref)
     if row is not None:
-        return records.segment_info(row, table_read_only=bool(table["read_only"]))
+        return records.segment_info(
+            row,
+            table_read_only=bool(table["read_only"]),
+            subpartitioning_type=table["subpartitioning_type"],
+        )
     if ref.partition or not table["partitioned"]:
         return None
     # A partitioned table has no segment of its own; report the sum of its partitions.
@@ -193,16 +204,20 @@ def tablespaces(conn: sqlite3.Connection) -> dict[str, TablespaceInfo]:
 
 def indexes(conn: sqlite3.Connection, owner: str, table: str) -> list[IndexInfo]:
     lookup.table_row(conn, owner, table)
+    # As the Oracle backend reads them: a composite index by its subpartitions (IDX-10).
     rows = conn.execute(
         "SELECT i.owner, i.index_name, i.table_owner, i.table_name, i.locality,"
-        " coalesce(ip.status, i.status) AS status, ip.partition_name"
+        " coalesce(ip.status, i.status) AS status, ip.partition_name, ip.subpartition_name"
         " FROM sim_indexes i"
         " LEFT JOIN sim_index_partitions ip ON ip.owner = i.owner"
         "  AND ip.index_name = i.index_name"
         " LEFT JOIN sim_segments s ON s.owner = i.table_owner AND s.table_name = i.table_name"
         "  AND s.partition_name = ip.partition_name AND s.subpartition_name = ''"
+        " LEFT JOIN sim_segments ss ON ss.owner = i.table_owner"
+        "  AND ss.table_name = i.table_name AND ss.partition_name = ip.partition_name"
+        "  AND ss.subpartition_name = ip.subpartition_name AND ip.subpartition_name <> ''"
         " WHERE i.table_owner = ? AND i.table_name = ?"
-        " ORDER BY i.locality, i.index_name, s.position",
+        " ORDER BY i.locality, i.index_name, s.position, ss.position",
         (owner, table),
     ).fetchall()
     return [

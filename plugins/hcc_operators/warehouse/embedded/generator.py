@@ -363,6 +363,11 @@ class _TableBuilder:
             yield from subs
 
 
+_PARTITION = SEGMENT_COLUMNS.index("partition_name")
+_SUBPARTITION = SEGMENT_COLUMNS.index("subpartition_name")
+_HAS_SUBPARTITIONS = SEGMENT_COLUMNS.index("has_subpartitions")
+
+
 def _composite_parent(subs: list[tuple], position: int, high_value: str, key: str) -> tuple:
     col = {name: i for i, name in enumerate(SEGMENT_COLUMNS)}
     first = subs[0]
@@ -397,11 +402,13 @@ def _composite_parent(subs: list[tuple], position: int, high_value: str, key: st
 
 
 def _index_rows(
-    spec: TableSpec, partitions: list[str]
+    spec: TableSpec, leaves: list[tuple[str, str]]
 ) -> tuple[list[tuple], list[tuple], list[tuple]]:
     """(indexes, index partitions, key constraints) of a table. A local index is on the
     partition key; a LOCAL primary key includes the key (so it can be local); a global
-    primary key is on ID alone."""
+    primary key is on ID alone. ``leaves``: (partition, subpartition or '') of each segment;
+    a local index of a composite table has one subpartition per table subpartition, named
+    as Oracle names them by default (like the table's)."""
     indexes, index_partitions, constraints = [], [], []
     if spec.layout in ("TEMPORARY", "NESTED"):
         return indexes, index_partitions, constraints
@@ -409,12 +416,12 @@ def _index_rows(
     if spec.local_index and spec.partitioned:
         name = f"{spec.name[:24]}_LIX"
         indexes.append((spec.owner, name, spec.owner, spec.name, "LOCAL", "N/A", key, "NONUNIQUE"))
-        index_partitions.extend((spec.owner, name, p, "USABLE") for p in partitions)
+        index_partitions.extend((spec.owner, name, p, sp, "USABLE") for p, sp in leaves)
     if spec.local_pk and spec.partitioned:
         name = f"{spec.name[:25]}_PK"
         columns = f"ID,{key}"
         indexes.append((spec.owner, name, spec.owner, spec.name, "LOCAL", "N/A", columns, "UNIQUE"))
-        index_partitions.extend((spec.owner, name, p, "USABLE") for p in partitions)
+        index_partitions.extend((spec.owner, name, p, sp, "USABLE") for p, sp in leaves)
         constraints.append((spec.owner, name, spec.name, "P", columns, name, "ENABLED"))
     elif spec.global_index or (spec.local_index and not spec.partitioned):
         name = f"{spec.name[:25]}_PK"
@@ -539,12 +546,14 @@ def build_warehouse(
 
         def all_segments() -> Iterator[tuple]:
             for spec in tables:
-                partitions: list[str] = []
+                # The segments a local index has one piece for: partitions, and for a
+                # composite partition (no segment of its own) its subpartitions.
+                leaves: list[tuple[str, str]] = []
                 for row in builder.segments(spec):
-                    if row[2] and not row[3]:
-                        partitions.append(row[2])
+                    if row[_PARTITION] and (row[_SUBPARTITION] or not row[_HAS_SUBPARTITIONS]):
+                        leaves.append((row[_PARTITION], row[_SUBPARTITION]))
                     yield row
-                idx, idx_parts, keys = _index_rows(spec, partitions)
+                idx, idx_parts, keys = _index_rows(spec, leaves)
                 indexes.extend(idx)
                 index_partitions.extend(idx_parts)
                 constraints.extend(keys)
@@ -554,7 +563,11 @@ def build_warehouse(
         conn.executemany("INSERT INTO sim_indexes VALUES (?, ?, ?, ?, ?, ?, ?, ?)", indexes)
         conn.executemany("INSERT INTO sim_constraints VALUES (?, ?, ?, ?, ?, ?, ?)", constraints)
         for batch in _batched(index_partitions):
-            conn.executemany("INSERT INTO sim_index_partitions VALUES (?, ?, ?, ?)", batch)
+            conn.executemany(
+                "INSERT INTO sim_index_partitions (owner, index_name, partition_name,"
+                " subpartition_name, status) VALUES (?, ?, ?, ?, ?)",
+                batch,
+            )
         _size_tablespaces(conn, tablespaces)
         schema.create_indexes(conn)
         meta = {

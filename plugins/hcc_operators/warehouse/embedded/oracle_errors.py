@@ -212,6 +212,52 @@ def not_simple_partition(ref: ObjectRef) -> WarehouseError:
     )
 
 
+def index_not_found(index: ObjectRef) -> ObjectNotFound:
+    """OBJ-08: ALTER INDEX names an index that does not exist (``index.table`` is its name)."""
+    return ObjectNotFound(
+        f"specified index does not exist: {index.owner}.{index.table}", code="ORA-01418"
+    )
+
+
+def partitioned_index_rebuild(index: ObjectRef) -> WarehouseError:
+    """IDX-01: ALTER INDEX ... REBUILD of a partitioned index as a whole."""
+    return WarehouseError(
+        f"a partitioned index may not be rebuilt as a whole: {index.owner}.{index.table} "
+        "(rebuild it a partition at a time)",
+        code="ORA-14086",
+    )
+
+
+def composite_index_partition_rebuild(named: ObjectRef) -> WarehouseError:
+    """IDX-02: ALTER INDEX ... REBUILD PARTITION of a composite-partitioned index."""
+    return WarehouseError(
+        f"cannot REBUILD a partition of a composite partitioned index: {named.owner}."
+        f"{named.table} partition {named.partition} (rebuild it one subpartition at a time)",
+        code="ORA-14287",
+    )
+
+
+def not_composite_index(named: ObjectRef) -> WarehouseError:
+    """IDX-09: ALTER INDEX ... REBUILD SUBPARTITION of an index that is not composite."""
+    return WarehouseError(
+        f"index is not partitioned by composite partition method: {named.owner}.{named.table} "
+        f"subpartition {named.partition} (rebuild the index partition)",
+        code="ORA-14288",
+    )
+
+
+def hash_subpartition_defaults(ref: ObjectRef) -> WarehouseError:
+    """COMPOSITE-05: MODIFY DEFAULT ATTRIBUTES FOR PARTITION of a *-hash partition changes
+    anything but TABLESPACE. Oracle documents the rule, not its error code, so the simulation
+    refuses without one (a refusal nobody can retry away: PERMANENT)."""
+    return WarehouseError(
+        f"only TABLESPACE can be changed in the default attributes of {ref.label}: all "
+        "subpartitions of a *-hash partitioned table share the same attributes except "
+        "TABLESPACE (simulation; Oracle's error code for this was not found)",
+        transience=Transience.PERMANENT,
+    )
+
+
 def exchange_needs_plain_table(table: ObjectRef) -> WarehouseError:
     return WarehouseError(
         f"ALTER TABLE EXCHANGE requires a non-partitioned, non-clustered table: {table.label}",

@@ -57,7 +57,12 @@ def table_info(row: sqlite3.Row, num_rows: int | None) -> TableInfo:
     )
 
 
-def segment_info(row: sqlite3.Row, *, table_read_only: bool = False) -> SegmentInfo:
+def segment_info(
+    row: sqlite3.Row, *, table_read_only: bool = False, subpartitioning_type: str | None = None
+) -> SegmentInfo:
+    """``subpartitioning_type``: the table's, kept on a composite partition's row only (as the
+    Oracle backend reads it from ALL_PART_TABLES)."""
+    composite = bool(row["has_subpartitions"])
     return SegmentInfo(
         ref=ref_of(row),
         tablespace=row["tablespace"],
@@ -69,8 +74,9 @@ def segment_info(row: sqlite3.Row, *, table_read_only: bool = False) -> SegmentI
         high_value=row["high_value"],
         position=row["position"],
         interval=bool(row["is_interval"]),
-        has_subpartitions=bool(row["has_subpartitions"]),
+        has_subpartitions=composite,
         last_analyzed=when(row["last_analyzed"]),
+        subpartitioning_type=subpartitioning_type if composite else None,
     )
 
 
@@ -113,4 +119,5 @@ def index_info(row: sqlite3.Row) -> IndexInfo:
         locality=row["locality"],
         status=row["status"],
         partition=row["partition_name"],
+        subpartition=row["subpartition_name"] or None,
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 TABLES = {
     "sim_meta": """
@@ -103,13 +103,17 @@ TABLES = {
             index_name TEXT,
             status TEXT NOT NULL DEFAULT 'ENABLED',
             PRIMARY KEY (owner, constraint_name))""",
+    # One row per index segment: an index partition, or for a local index of a composite-
+    # partitioned table an index subpartition (its partition has no segment and no status of
+    # its own: ALL_IND_SUBPARTITIONS, rule book IDX-10).
     "sim_index_partitions": """
         CREATE TABLE sim_index_partitions (
             owner TEXT NOT NULL,
             index_name TEXT NOT NULL,
             partition_name TEXT NOT NULL,
+            subpartition_name TEXT NOT NULL DEFAULT '',
             status TEXT NOT NULL,
-            PRIMARY KEY (owner, index_name, partition_name))""",
+            PRIMARY KEY (owner, index_name, partition_name, subpartition_name))""",
     "sim_profile_ratios": """
         CREATE TABLE sim_profile_ratios (
             profile TEXT NOT NULL,
@@ -160,6 +164,45 @@ def create_tables(conn: sqlite3.Connection) -> None:
 def create_indexes(conn: sqlite3.Connection) -> None:
     for ddl in INDEXES:
         conn.execute(ddl)
+
+
+def _has_index_subpartitions(conn: sqlite3.Connection) -> bool:
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(sim_index_partitions)")}
+    return "subpartition_name" in columns
+
+
+def upgrade(conn: sqlite3.Connection) -> None:
+    """Bring a file built by an older version to this schema: index subpartitions (schema
+    3) replace the status a composite partition's local index partition used to carry.
+    ``conn`` is in autocommit mode (connection.connect); the change is one transaction."""
+    if _has_index_subpartitions(conn):
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if not _has_index_subpartitions(conn):  # another process may have just done it
+            conn.execute("ALTER TABLE sim_index_partitions RENAME TO sim_index_partitions_v2")
+            conn.execute(TABLES["sim_index_partitions"])
+            # A composite partition's status goes to each of its subpartitions.
+            conn.execute(
+                "INSERT INTO sim_index_partitions (owner, index_name, partition_name,"
+                " subpartition_name, status)"
+                " SELECT ip.owner, ip.index_name, ip.partition_name,"
+                " coalesce(s.subpartition_name, ''), ip.status"
+                " FROM sim_index_partitions_v2 ip"
+                " JOIN sim_indexes i ON i.owner = ip.owner AND i.index_name = ip.index_name"
+                " LEFT JOIN sim_segments s ON s.owner = i.table_owner"
+                " AND s.table_name = i.table_name AND s.partition_name = ip.partition_name"
+                " AND s.subpartition_name <> ''"
+            )
+            conn.execute("DROP TABLE sim_index_partitions_v2")
+            conn.execute(
+                "INSERT OR REPLACE INTO sim_meta (key, value) VALUES ('schema_version', ?)",
+                (SCHEMA_VERSION,),
+            )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def is_built(conn: sqlite3.Connection) -> bool:

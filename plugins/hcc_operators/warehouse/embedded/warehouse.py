@@ -156,6 +156,14 @@ class EmbeddedWarehouse:
                 f"{self.path} is not an embedded warehouse (no sim_ tables); build it with "
                 "build_warehouse(path)"
             )
+        try:
+            schema.upgrade(self._conn)
+        except sqlite3.DatabaseError as err:
+            self._conn.close()
+            raise WarehouseError(
+                f"{self.path} was built by an older version and cannot be upgraded ({err}); "
+                "rebuild it with build_warehouse(path)"
+            ) from None
         meta = dict(self._conn.execute("SELECT key, value FROM sim_meta").fetchall())
         self.metadata_only = meta.get("metadata_only") == "1"
 
