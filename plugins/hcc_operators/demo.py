@@ -16,8 +16,12 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hcc_operators.core.names import Dag, dag_id
+
+if TYPE_CHECKING:
+    from hcc_operators.core.fleet import WarehouseSpec
 
 PIPELINE = (
     (Dag.ADVISOR, {}),
@@ -33,11 +37,17 @@ PIPELINE = (
 
 @dataclass(frozen=True)
 class DemoWarehouse:
-    name: str
-    description: str
-    timezone: str
+    spec: WarehouseSpec
     path: Path
     seed: int
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def timezone(self) -> str:
+        return self.spec.schedule.timezone
 
 
 def demo_warehouses(seed: int) -> list[DemoWarehouse]:
@@ -52,9 +62,7 @@ def demo_warehouses(seed: int) -> list[DemoWarehouse]:
         if path is None:
             print(f"warehouse {spec.name}: connection {spec.conn_id} is not embedded; skipped")
             continue
-        found.append(
-            DemoWarehouse(spec.name, spec.description, spec.schedule.timezone, path, seed + index)
-        )
+        found.append(DemoWarehouse(spec, path, seed + index))
     return found
 
 
@@ -105,7 +113,6 @@ def main(argv: list[str] | None = None) -> int:
     from airflow.dag_processing.dagbag import DagBag
 
     from hcc_operators import clock
-    from hcc_operators.core.fleet import load_fleet
     from hcc_operators.core.windows import WindowCalendar
     from hcc_operators.demo_report import FleetRow, fleet_row, render_fleet, render_report
     from hcc_operators.warehouse.embedded.warehouse import EmbeddedWarehouse
@@ -113,15 +120,13 @@ def main(argv: list[str] | None = None) -> int:
     bag = DagBag(dag_folder=os.environ.get("AIRFLOW__CORE__DAGS_FOLDER", "dags"))
     states = {wh.name: run_pipeline(wh.name, bag) for wh in fleet}
     rows: list[FleetRow] = []
-    specs = load_fleet()
     for wh in fleet:
         warehouse = EmbeddedWarehouse(wh.path)
         try:
-            title = f"warehouse {wh.name}, {wh.timezone}" + (
-                f": {wh.description}" if wh.description else ""
-            )
+            about = wh.spec.description
+            title = f"warehouse {wh.name}, {wh.timezone}" + (f": {about}" if about else "")
             print(render_report(warehouse, states[wh.name], title=title))
-            calendar = WindowCalendar(specs.get(wh.name).schedule)
+            calendar = WindowCalendar(wh.spec.schedule)
             rows.append(
                 fleet_row(wh.name, wh.timezone, warehouse, calendar.next_window(clock.now()))
             )

@@ -3,8 +3,8 @@
 Each warehouse runs its own DAGs (``hcc_ilm_execute`` for the default warehouse,
 ``hcc_ilm_execute__dw_amer`` for dw_amer: core.names.dag_id), so a link to the run or task
 instance that did some work must name the DAG of the warehouse whose repository recorded it.
-The paths themselves come from core.ui_links (one builder for the dashboard, the API and the
-CLI); only the DAG id is chosen here.
+The paths and DAG ids come from core.ui_links (one builder for the dashboard, the API and the
+CLI, each taking the warehouse); this binds them to the request's warehouse and UI root.
 """
 
 from __future__ import annotations
@@ -17,13 +17,9 @@ from fastapi import Depends
 
 from hcc_operators.api.airflow_client import AirflowClientDep
 from hcc_operators.api.dependencies import WarehouseDep
-from hcc_operators.core.names import DEFAULT_WAREHOUSE, Dag, Task, dag_id
-from hcc_operators.core.ui_links import (
-    COMPRESSION_TASKS,
-    dag_path,
-    dag_run_path,
-    task_instance_path,
-)
+from hcc_operators.core import ui_links
+from hcc_operators.core.names import DEFAULT_WAREHOUSE, Dag, dag_id
+from hcc_operators.core.ui_links import dag_path, dag_run_path
 
 
 @dataclass(frozen=True)
@@ -48,16 +44,11 @@ class Links:
         """The execute_action instance of an ILM execution log row."""
         if not dag_run_id:
             return None
-        return self.ui_url(
-            task_instance_path(
-                self.dag_id(Dag.ILM_EXECUTE), dag_run_id, Task.EXECUTE_ACTION.value, map_index
-            )
-        )
+        return self.ui_url(ui_links.ilm_action_path(dag_run_id, map_index, self.warehouse))
 
     def compression_dag(self, operation: str) -> str:
         """The DAG that records a compression execution of ``operation``."""
-        dag, _ = COMPRESSION_TASKS.get(operation, COMPRESSION_TASKS["COMPRESS"])
-        return self.dag_id(dag)
+        return ui_links.compression_task(operation, self.warehouse)[0]
 
     def compression(
         self, operation: str, dag_run_id: str | None, map_index: int | None
@@ -66,21 +57,22 @@ class Links:
         the rollback task)."""
         if not dag_run_id:
             return None
-        dag, task = COMPRESSION_TASKS.get(operation, COMPRESSION_TASKS["COMPRESS"])
-        return self.ui_url(task_instance_path(self.dag_id(dag), dag_run_id, task.value, map_index))
+        return self.ui_url(
+            ui_links.compression_path(operation, dag_run_id, map_index, self.warehouse)
+        )
 
     def work_dag(self, source: str, operation: str) -> str:
         """The DAG that ran a piece of work: ``source`` "ilm" or "compression"."""
-        if source == "ilm":
-            return self.dag_id(Dag.ILM_EXECUTE)
-        return self.compression_dag(operation)
+        return ui_links.work_dag(source, operation, self.warehouse)
 
     def work(
         self, source: str, operation: str, dag_run_id: str | None, map_index: int | None
     ) -> str | None:
-        if source == "ilm":
-            return self.ilm_action(dag_run_id, map_index)
-        return self.compression(operation, dag_run_id, map_index)
+        if not dag_run_id:
+            return None
+        return self.ui_url(
+            ui_links.work_path(source, operation, dag_run_id, map_index, self.warehouse)
+        )
 
 
 def get_links(spec: WarehouseDep, client: AirflowClientDep) -> Links:

@@ -285,14 +285,6 @@ class WarehouseSpec:
     def housekeeping(self) -> HousekeepingConfig:
         return self.load(ConfigKind.HOUSEKEEPING)
 
-    def fingerprint(self) -> str:
-        """Identifies the settings (not the file contents) for caches keyed by warehouse."""
-        return json.dumps(
-            [self.name, self.conn_id, str(self.own_dir), dict(self.overrides)],
-            sort_keys=True,
-            default=str,
-        )
-
 
 @dataclass(frozen=True)
 class Fleet:
